@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+// Quarry: a full-text search engine for Linux (Swift 6 language mode, strict concurrency).
+//
+// Dependency direction (never backwards):
+//   QuarryCore → QuarryIngest → QuarryAnalysis → QuarryIndex → QuarrySearch → Quarry → quarry (CLI)
+// (QuarryAnalysis does not import QuarryIngest; QuarryIndex uses both.)
+import PackageDescription
+
+let package = Package(
+    name: "Quarry",
+    products: [
+        .library(name: "Quarry", targets: ["Quarry"]),
+        .executable(name: "quarry", targets: ["quarry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: module maps only.
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CStemmer", path: "Sources/CStemmer",
+            providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+
+        .target(name: "QuarryCore"),
+        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "CLibXML2"]),
+        .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
+        .target(name: "QuarryIndex", dependencies: ["QuarryCore", "QuarryIngest", "QuarryAnalysis", "CZstd"]),
+        .target(name: "QuarrySearch", dependencies: ["QuarryIndex"]),
+        .target(name: "Quarry", dependencies: ["QuarrySearch"]),
+        .executableTarget(
+            name: "quarry",
+            dependencies: [
+                "Quarry",
+                "QuarryCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
+        .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryCore"]),
+        .testTarget(name: "QuarryAnalysisTests", dependencies: ["QuarryAnalysis"]),
+        .testTarget(name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryCore"], exclude: ["Golden"]),
+        .testTarget(name: "QuarrySearchTests", dependencies: ["QuarrySearch", "QuarryCore"]),
+        .testTarget(name: "QuarryCLITests", dependencies: ["quarry"]),
+    ]
+)

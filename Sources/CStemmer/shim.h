@@ -1,0 +1,2 @@
+// Snowball stemmers (Debian package libstemmer-dev).
+#include <libstemmer.h>

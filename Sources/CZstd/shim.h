@@ -1,0 +1,2 @@
+// Zstandard, used for blocks of stored text (Debian package libzstd-dev).
+#include <zstd.h>

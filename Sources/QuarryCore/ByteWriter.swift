@@ -1,0 +1,93 @@
+/// A growable little-endian byte buffer used to build index files and records in memory.
+public struct ByteWriter: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8]
+
+    public init(capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var count: Int { bytes.count }
+
+    public mutating func removeAll(keepingCapacity: Bool = true) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+    }
+
+    @inline(__always) public mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    @inline(__always) public mutating func u16(_ v: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+    }
+
+    @inline(__always) public mutating func u32(_ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always) public mutating func u64(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always) public mutating func f64(_ v: Double) { u64(v.bitPattern) }
+
+    /// Unsigned LEB128: 7 bits per byte, low bits first, high bit set on all but the last byte.
+    @inline(__always) public mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    @inline(__always) public mutating func varint(_ value: Int) { varint(UInt64(value)) }
+    @inline(__always) public mutating func varint(_ value: UInt32) { varint(UInt64(value)) }
+
+    /// A varint length followed by the bytes.
+    public mutating func lengthPrefixed(_ data: some Collection<UInt8>) {
+        varint(data.count)
+        bytes.append(contentsOf: data)
+    }
+
+    /// A varint length followed by the UTF-8 bytes of the string.
+    public mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { lengthPrefixed($0) }
+    }
+
+    public mutating func append(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
+
+    public mutating func append(_ data: UnsafeRawBufferPointer) { bytes.append(contentsOf: data) }
+
+    /// Pads with zero bytes up to a multiple of `alignment`.
+    public mutating func align(to alignment: Int) {
+        while bytes.count % alignment != 0 { bytes.append(0) }
+    }
+
+    /// Overwrites 4 bytes at `offset` (used to patch offsets written before their value was known).
+    public mutating func patchU32(at offset: Int, _ v: UInt32) {
+        var le = v.littleEndian
+        withUnsafeBytes(of: &le) { src in
+            for i in 0..<4 { bytes[offset + i] = src[i] }
+        }
+    }
+
+    public mutating func patchU64(at offset: Int, _ v: UInt64) {
+        var le = v.littleEndian
+        withUnsafeBytes(of: &le) { src in
+            for i in 0..<8 { bytes[offset + i] = src[i] }
+        }
+    }
+}
+
+/// Number of bytes `ByteWriter.varint` uses for a value.
+@inline(__always) public func varintSize(_ value: UInt64) -> Int {
+    var v = value
+    var n = 1
+    while v >= 0x80 {
+        v >>= 7
+        n += 1
+    }
+    return n
+}

@@ -1,0 +1,531 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QuarryAnalysis
+import QuarryCore
+import QuarryIngest
+
+/// Options of an indexing run.
+public struct WriterOptions: Sendable {
+    /// Worker threads for parsing, analysis and inversion (default: all cores).
+    public var threads: Int
+    /// Memory for in-memory segments, shared by the threads; a thread's segment is written
+    /// out when it reaches its share.
+    public var ramBudgetBytes: Int
+    /// Zstandard level of stored text blocks.
+    public var storeCompressionLevel: Int32
+    /// Delete the documents of source files that have disappeared from a walked directory.
+    public var deleteMissing: Bool
+    /// Start from an empty index (also allows new settings); the old commit stays readable
+    /// until the new one is published.
+    public var rebuild: Bool
+
+    public static let defaultRAMBudgetBytes = 512 << 20
+
+    /// Tests only: derive segment nonces from this seed and use it as the commit time, so
+    /// that the same input gives byte-identical files (golden-file tests).
+    var deterministicSeed: UInt64? = nil
+
+    public init(threads: Int = WriterOptions.availableCores, ramBudgetBytes: Int = WriterOptions.defaultRAMBudgetBytes,
+                storeCompressionLevel: Int32 = 3, deleteMissing: Bool = true, rebuild: Bool = false)
+    {
+        self.threads = max(1, threads)
+        self.ramBudgetBytes = max(8 << 20, ramBudgetBytes)
+        self.storeCompressionLevel = storeCompressionLevel
+        self.deleteMissing = deleteMissing
+        self.rebuild = rebuild
+    }
+
+    /// Cores available to this process.
+    public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// What an indexing run did.
+public struct IndexingReport: Sendable {
+    /// Documents with an id the index did not have.
+    public var added = 0
+    /// Documents that replaced one with the same id.
+    public var updated = 0
+    /// Documents removed without replacement (their source disappeared, or left a changed
+    /// JSON Lines file, or `delete` named them).
+    public var deleted = 0
+    /// Sources found unchanged (same size and time, or same content) and not parsed.
+    public var unchanged = 0
+    /// Sources that could not be read or parsed (their previous documents are kept).
+    public var failed = 0
+    /// Problems found, in input order; errors mean something was skipped.
+    public var issues: [IngestIssue] = []
+    public var segmentsWritten = 0
+    public var bytesWritten = 0
+    /// Files (and JSON Lines files) looked at.
+    public var sourcesSeen = 0
+
+    public init() {}
+
+    public var skipped: Int { issues.filter { $0.severity == .error }.count }
+}
+
+/// Writes an index: one writer at a time per index directory (a lock file keeps others
+/// out), any number of concurrent readers. Changes become visible to readers at `commit()`,
+/// atomically. Not thread-safe itself (it uses threads inside).
+public final class IndexWriter {
+    public let directory: String
+    public let settings: IndexSettings
+    public let options: WriterOptions
+    private let lock: WriterLock
+    /// The commit this writer builds on: the one it opened (nil for a new index, or when
+    /// rebuilding), then each one it publishes.
+    private var base: Manifest?
+    private var baseReaders: [SegmentReader]? = nil
+    private var sourceRecords: [String: SourceRecord]
+    private var newSegments: [FlushedSegment] = []
+    /// Documents to delete, per segment name.
+    private var pendingDeletes: [String: Set<Int>] = [:]
+    private var nextSegmentNumber: UInt64
+    private var runCount = 0
+    private var runOfSegment: [String: Int] = [:]
+    private var dirty = false
+    /// The pid whose stale lock this writer took over, if any.
+    public var tookOverStaleLockFrom: Int32? { lock.tookOverFrom }
+
+    /// Opens (or creates) the index in `directory`. `settings` apply to a new index or a
+    /// rebuild; for an existing index they must match (nil accepts the index's own).
+    public init(directory: String, settings requested: IndexSettings? = nil, options: WriterOptions = WriterOptions()) throws {
+        self.directory = directory
+        self.options = options
+        do {
+            try FileSystem.makeDirectories(directory)
+        } catch let e as SystemError {
+            throw IndexError.system(e)
+        }
+        lock = try WriterLock(directory: directory)
+        var existing: Manifest? = nil
+        if FileSystem.exists(directory + "/" + Manifest.fileName) {
+            existing = try Manifest.read(directory: directory)
+        }
+        if let existing, !options.rebuild {
+            if let requested, requested != existing.settings {
+                throw IndexError.settingsMismatch(
+                    "the index at \(directory) was built with other settings (\(describe(existing.settings))); "
+                        + "use --rebuild to rebuild it with \(describe(requested))")
+            }
+            settings = existing.settings
+            base = existing
+        } else {
+            settings = requested ?? existing?.settings ?? .default
+            base = nil
+        }
+        try settings.analyzer.validate()
+        try settings.passages.validate()
+        nextSegmentNumber = existing?.nextSegmentNumber ?? 1
+        sourceRecords = [:]
+        if let b = base, !b.sourcesFile.isEmpty {
+            let path = directory + "/" + b.sourcesFile
+            let bytes = try FileSystem.read(path)
+            do {
+                sourceRecords = try bytes.withUnsafeBytes { try SourcesTable.decode($0, name: path) }
+            } catch let e as FormatError {
+                throw IndexError.corrupt(e)
+            }
+        }
+        if options.rebuild { dirty = true }
+        removeUnreferencedFiles(keeping: existing?.files ?? [])
+    }
+
+    /// Releases the lock. Uncommitted work is discarded (its files are removed).
+    public func close() {
+        for s in newSegments {
+            for kind in SegmentFiles.kinds { try? FileSystem.remove(directory + "/" + s.name + "." + kind.fileExtension) }
+        }
+        newSegments.removeAll()
+        lock.release()
+    }
+
+    deinit { lock.release() }
+
+    private func readers() throws -> [SegmentReader] {
+        if let r = baseReaders { return r }
+        let r = try (base?.segments ?? []).map { try SegmentReader(directory: directory, entry: $0, verify: false) }
+        baseReaders = r
+        return r
+    }
+
+    // MARK: Indexing sources
+
+    /// Indexes files and directories incrementally: new sources are added, changed ones
+    /// replaced, unchanged ones skipped without parsing, and (with `deleteMissing`)
+    /// sources that disappeared from a walked directory deleted. Call `commit()` after.
+    public func index(paths: [String], format: SourceFormat, progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
+        var report = IndexingReport()
+        let walk = SourceWalker(format: format).walk(paths)
+        report.issues.append(contentsOf: walk.issues)
+        report.sourcesSeen = walk.sources.count
+        var inputs: [IngestJob.Input] = []
+        var items: [WorkItem] = []
+        var buffers: [Int: ByteBuffer] = [:]
+        var lineFileHashes: [Int: UInt64] = [:]
+        var seen = Set<String>()
+        var sourcesOfInput: [Source] = []
+        for source in walk.sources {
+            if seen.contains(source.absolutePath) { continue }
+            seen.insert(source.absolutePath)
+            let old = sourceRecords[source.absolutePath]
+            if let old, old.size == source.size, old.mtimeNanos == source.mtimeNanos, old.format == source.format {
+                report.unchanged += 1
+                continue
+            }
+            let index = inputs.count
+            if source.format == .beir {
+                let file: MappedFile
+                do {
+                    file = try MappedFile(path: source.absolutePath)
+                } catch let e as SystemError {
+                    report.issues.append(IngestIssue(path: source.path, message: "cannot \(e.operation): \(e.reason); skipped"))
+                    report.failed += 1
+                    continue
+                }
+                file.adviseWillNeed()
+                let hash = XXH64.hash(file.bytes)
+                if let old, old.contentHash == hash, old.format == .beir {
+                    sourceRecords[source.absolutePath]?.size = source.size
+                    sourceRecords[source.absolutePath]?.mtimeNanos = source.mtimeNanos
+                    report.unchanged += 1
+                    dirty = true
+                    continue
+                }
+                lineFileHashes[index] = hash
+                buffers[index] = ByteBuffer(file: file)
+                for (c, range) in lineChunks(file.bytes, chunkBytes: 1 << 20).enumerated() {
+                    items.append(.lines(source: index, range: range, chunk: c))
+                }
+            } else {
+                items.append(.file(source: index))
+            }
+            inputs.append(IngestJob.Input(path: source.absolutePath, displayPath: source.path, id: source.relativeID,
+                                          format: source.format, size: Int(source.size), previousHash: old?.contentHash))
+            sourcesOfInput.append(source)
+        }
+        // Sources that disappeared from walked directories.
+        var vanished: [String] = []
+        if options.deleteMissing {
+            for root in walk.roots {
+                let prefix = root.hasSuffix("/") ? root : root + "/"
+                for path in sourceRecords.keys where path.hasPrefix(prefix) && !seen.contains(path) {
+                    vanished.append(path)
+                }
+            }
+        }
+
+        let results = try run(inputs: inputs, items: items, buffers: buffers, progress: progress)
+        report.issues.append(contentsOf: results.issues)
+        report.segmentsWritten += results.segments.count
+        report.bytesWritten += results.segments.reduce(0) { $0 + $1.bytes }
+
+        // Sources whose old documents are replaced, and the new source records.
+        var replacedSources = Set<String>(vanished)
+        for (index, input) in inputs.enumerated() {
+            let outcome = results.outcomes[index] ?? SourceOutcome()
+            let source = sourcesOfInput[index]
+            if outcome.unchanged {
+                sourceRecords[input.path]?.size = source.size
+                sourceRecords[input.path]?.mtimeNanos = source.mtimeNanos
+                report.unchanged += 1
+                dirty = true
+                continue
+            }
+            if outcome.failed {
+                report.failed += 1
+                continue
+            }
+            let hash = lineFileHashes[index] ?? outcome.contentHash ?? 0
+            if sourceRecords[input.path] != nil { replacedSources.insert(input.path) }
+            sourceRecords[input.path] = SourceRecord(
+                path: input.path, size: source.size, mtimeNanos: source.mtimeNanos, contentHash: hash,
+                format: input.format, documentID: input.format == .beir ? "" : input.id)
+            dirty = true
+        }
+        for path in vanished { sourceRecords[path] = nil }
+        if !vanished.isEmpty { dirty = true }
+        try apply(results.segments, replacingSources: replacedSources, report: &report)
+        return report
+    }
+
+    /// Indexes BEIR-style JSON lines (from standard input, say): each document is added,
+    /// or replaces the document with its id. Call `commit()` after.
+    public func index(jsonLines bytes: [UInt8], displayPath: String = "<stdin>", progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
+        var report = IndexingReport()
+        let buffer = ByteBuffer(bytes: bytes)
+        let items = buffer.withBytes { b in
+            lineChunks(b, chunkBytes: 1 << 20).enumerated().map { WorkItem.lines(source: 0, range: $0.element, chunk: $0.offset) }
+        }
+        let input = IngestJob.Input(path: "-", displayPath: displayPath, id: "", format: .beir, size: bytes.count, previousHash: nil)
+        let results = try run(inputs: [input], items: items, buffers: [0: buffer], progress: progress)
+        report.issues.append(contentsOf: results.issues)
+        report.segmentsWritten += results.segments.count
+        report.bytesWritten += results.segments.reduce(0) { $0 + $1.bytes }
+        try apply(results.segments, replacingSources: [], report: &report)
+        return report
+    }
+
+    /// Adds documents given in memory: each is added, or replaces the document with its id.
+    /// Their passages are cut with the index's settings. Call `commit()` after.
+    public func add(_ articles: [Article], progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
+        var report = IndexingReport()
+        let chunk = 256
+        let items = stride(from: 0, to: articles.count, by: chunk).map { WorkItem.articles($0..<min(articles.count, $0 + chunk)) }
+        let results = try run(inputs: [], items: items, articles: articles, buffers: [:], progress: progress)
+        report.segmentsWritten += results.segments.count
+        report.bytesWritten += results.segments.reduce(0) { $0 + $1.bytes }
+        try apply(results.segments, replacingSources: [], report: &report)
+        return report
+    }
+
+    private struct RunResults {
+        var segments: [FlushedSegment]
+        var outcomes: [Int: SourceOutcome]
+        var issues: [IngestIssue]
+    }
+
+    private func run(inputs: [IngestJob.Input], items: [WorkItem], articles: [Article] = [], buffers: [Int: ByteBuffer],
+                     progress: ((IndexingProgress) -> Void)?) throws -> RunResults
+    {
+        guard !items.isEmpty else { return RunResults(segments: [], outcomes: [:], issues: []) }
+        let threads = min(options.threads, items.count)
+        let job = IngestJob(inputs: inputs, items: items, articles: articles, buffers: buffers, directory: directory, settings: settings,
+                            ramBudgetPerThread: options.ramBudgetBytes / max(1, threads),
+                            storeLevel: options.storeCompressionLevel, firstSegment: nextSegmentNumber,
+                            nonceSeed: options.deterministicSeed)
+        do {
+            try job.run(threads: threads) { progress?($0) }
+        } catch {
+            let written = job.results.withLock { $0.segments }
+            for s in written {
+                for kind in SegmentFiles.kinds { try? FileSystem.remove(directory + "/" + s.name + "." + kind.fileExtension) }
+            }
+            throw indexError(error)
+        }
+        let r = job.results.withLock { $0 }
+        nextSegmentNumber = r.nextSegment
+        // Issues in input order (items are claimed in parallel).
+        let issues = r.issues.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map { $0.element.1 }
+        let segments = r.segments.sorted { $0.name < $1.name }
+        return RunResults(segments: segments, outcomes: r.outcomes, issues: issues)
+    }
+
+    /// Takes freshly written segments into the pending commit: the last document of each id
+    /// wins, documents they replace and documents of replaced sources are deleted.
+    private func apply(_ segments: [FlushedSegment], replacingSources: Set<String>, report: inout IndexingReport) throws {
+        // The winner of each id among the new documents: the latest run, then the latest in
+        // input order.
+        runCount += 1
+        for seg in segments { runOfSegment[seg.name] = runCount }
+        var table = ByteStringTable(capacity: 1024)
+        var winners: [Winner] = []
+        let allNew = newSegments + segments
+        for (si, seg) in allNew.enumerated() {
+            let pending = pendingDeletes[seg.name] ?? []
+            let run = runOfSegment[seg.name] ?? 0
+            for d in 0..<seg.docCount where !pending.contains(d) {
+                let candidate = Winner(segment: si, doc: d, run: run, sequence: seg.sequence[d])
+                let (slot, inserted) = seg.withID(d) { table.insert($0) }
+                if inserted {
+                    winners.append(candidate)
+                    continue
+                }
+                let current = winners[slot]
+                let keep = candidate.isLater(than: current) ? candidate : current
+                let lose = candidate.isLater(than: current) ? current : candidate
+                winners[slot] = keep
+                pendingDeletes[allNew[lose.segment].name, default: []].insert(lose.doc)
+                if run == runCount {
+                    report.issues.append(IngestIssue(
+                        path: seg.id(d), message: "duplicate document id: the later one replaces the earlier one", severity: .warning))
+                }
+            }
+        }
+        // Old documents: those of replaced sources, and those whose id comes again.
+        let old = try readers()
+        if !replacingSources.isEmpty {
+            for reader in old {
+                let meta = try reader.meta()
+                let hit = Set(meta.sources.enumerated().filter { replacingSources.contains($0.element) }.map { UInt32($0.offset) })
+                if hit.isEmpty { continue }
+                for d in 0..<reader.documentCount where hit.contains(meta.docSource[d]) && !reader.isDeleted(d) {
+                    if pendingDeletes[reader.entry.name, default: []].insert(d).inserted { report.deleted += 1 }
+                }
+            }
+        }
+        for seg in segments {
+            let pending = pendingDeletes[seg.name] ?? []
+            for d in 0..<seg.docCount where !pending.contains(d) {
+                    let id = seg.id(d)
+                    var replaced = false
+                    for reader in old {
+                        for od in reader.documents(withID: id) where !reader.isDeleted(od) {
+                            replaced = true
+                            if !pendingDeletes[reader.entry.name, default: []].insert(od).inserted {
+                                // Already deleted as part of a replaced source: an update, not a deletion.
+                                report.deleted -= 1
+                            }
+                        }
+                    }
+                    if replaced {
+                        report.updated += 1
+                    } else {
+                        report.added += 1
+                    }
+            }
+        }
+        newSegments.append(contentsOf: segments)
+        if !segments.isEmpty || !pendingDeletes.isEmpty { dirty = true }
+    }
+
+    // MARK: Deleting
+
+    /// Deletes documents by external id; returns the ids that were not found.
+    public func delete(ids: [String]) throws -> [String] {
+        var missing: [String] = []
+        let old = try readers()
+        for id in ids {
+            var found = false
+            for reader in old {
+                for d in reader.documents(withID: id) where !reader.isDeleted(d) {
+                    pendingDeletes[reader.entry.name, default: []].insert(d)
+                    found = true
+                }
+            }
+            for seg in newSegments {
+                for d in 0..<seg.docCount where seg.id(d) == id {
+                    pendingDeletes[seg.name, default: []].insert(d)
+                    found = true
+                }
+            }
+            if found { dirty = true } else { missing.append(id) }
+        }
+        return missing
+    }
+
+    // MARK: Commit
+
+    /// True when there is something to commit.
+    public var hasChanges: Bool { dirty }
+
+    /// Publishes everything done so far as a new commit, atomically: a crash at any point
+    /// leaves the previous commit intact. Returns the new manifest.
+    @discardableResult
+    public func commit() throws -> Manifest {
+        if !dirty, let base { return base }
+        let generation = (base?.generation ?? 0) + 1
+        let accountant = try DeletionAccountant(settings: settings)
+        var entries: [SegmentEntry] = []
+        do {
+            // Old segments, with their deletions brought up to date.
+            for reader in try readers() {
+                var entry = reader.entry
+                if let docs = pendingDeletes[entry.name], !docs.isEmpty {
+                    var deletions = try reader.deletions?.load() ?? Deletions(docCount: reader.documentCount)
+                    for d in docs.sorted() { try accountant.delete(d, of: reader, into: &deletions) }
+                    if deletions.deletedCount != entry.deleted {
+                        entry.deleted = deletions.deletedCount
+                        entry.deletionGeneration = generation
+                        _ = try DeletionAccountant.write(deletions, segment: entry, generation: generation, directory: directory)
+                    }
+                }
+                if entry.deleted < entry.documents { entries.append(entry) }
+            }
+            // New segments.
+            for s in newSegments {
+                var entry = SegmentEntry(name: s.name, nonce: s.nonce, documents: s.docCount, deleted: 0, deletionGeneration: 0)
+                if let docs = pendingDeletes[s.name], !docs.isEmpty {
+                    let reader = try SegmentReader(directory: directory, entry: entry, verify: false)
+                    var deletions = Deletions(docCount: s.docCount)
+                    for d in docs.sorted() { try accountant.delete(d, of: reader, into: &deletions) }
+                    entry.deleted = deletions.deletedCount
+                    entry.deletionGeneration = generation
+                    _ = try DeletionAccountant.write(deletions, segment: entry, generation: generation, directory: directory)
+                }
+                if entry.deleted < entry.documents { entries.append(entry) }
+            }
+            var sourcesFile = ""
+            if !sourceRecords.isEmpty {
+                sourcesFile = "sources_\(generation).\(IndexFileKind.sources.fileExtension)"
+                let out = try OutputFile(path: directory + "/" + sourcesFile)
+                try out.write(SourcesTable.encode(sourceRecords))
+                try out.close(sync: true)
+            }
+            let manifest = Manifest(
+                generation: generation, commitTimeNanos: options.deterministicSeed.map { Int64($0 & 0xFFFF_FFFF) } ?? nowNanos(), settings: settings,
+                nextSegmentNumber: nextSegmentNumber, segments: entries, sourcesFile: sourcesFile)
+            try FileSystem.syncDirectory(directory)
+            try manifest.write(directory: directory)
+            // Published. Files of older commits are no longer needed by this writer (readers
+            // that have them open keep their mappings).
+            removeUnreferencedFiles(keeping: manifest.files)
+            return try reopen(after: manifest)
+        } catch {
+            throw indexError(error)
+        }
+    }
+
+    /// Continues from a just-published manifest (the writer can go on and commit again).
+    private func reopen(after manifest: Manifest) throws -> Manifest {
+        newSegments.removeAll()
+        pendingDeletes.removeAll()
+        baseReaders = nil
+        dirty = false
+        base = manifest
+        return manifest
+    }
+
+    /// Removes files of this index that `keeping` does not name: leftovers of killed
+    /// writers and of older commits. Only names Quarry writes are touched.
+    private func removeUnreferencedFiles(keeping: Set<String>) {
+        guard let names = try? FileSystem.list(directory) else { return }
+        let pending = Set(newSegments.flatMap { s in SegmentFiles.kinds.map { s.name + "." + $0.fileExtension } })
+        for name in names where !keeping.contains(name) && !pending.contains(name) && isQuarryFile(name) {
+            try? FileSystem.remove(directory + "/" + name)
+        }
+    }
+
+    private func isQuarryFile(_ name: String) -> Bool {
+        if name == Manifest.fileName + ".tmp" { return true }
+        if name.hasPrefix("sources_") && name.hasSuffix(".src") { return true }
+        guard name.hasPrefix("s"), let dot = name.firstIndex(of: ".") else { return false }
+        let ext = String(name[name.index(after: dot)...])
+        return SegmentFiles.kinds.contains { $0.fileExtension == ext } || ext == IndexFileKind.deletions.fileExtension
+            || ext.hasSuffix(".tmp")
+    }
+}
+
+/// A document competing for its id.
+private struct Winner {
+    var segment: Int
+    var doc: Int
+    var run: Int
+    var sequence: UInt64
+
+    func isLater(than other: Winner) -> Bool {
+        run != other.run ? run > other.run : sequence > other.sequence
+    }
+}
+
+extension FlushedSegment {
+    func withID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        idBytes.withUnsafeBytes { bytes in
+            body(UnsafeRawBufferPointer(rebasing: bytes[Int(idOffsets[doc])..<Int(idOffsets[doc + 1])]))
+        }
+    }
+
+    func id(_ doc: Int) -> String { withID(doc) { String(decoding: $0, as: UTF8.self) } }
+}
+
+func nowNanos() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+}
+
+func describe(_ s: IndexSettings) -> String {
+    let stop = s.analyzer.stopwords.isEmpty ? "no stopwords" : "\(s.analyzer.stopwords.count) stopwords"
+    return "language \(s.analyzer.language), \(stop), folding \(s.analyzer.foldDiacritics ? "on" : "off"), passages of \(s.passages.targetWords) words"
+}

@@ -1,0 +1,253 @@
+import QuarryCore
+
+/// Iterates one term's postings in one segment: documents in ascending order with their
+/// title and body term frequencies, positions on demand, and per-block upper bounds
+/// (impacts) for dynamic pruning. Every offset read from the file is checked against the
+/// term's region, so damaged data is an error, never a crash.
+public final class PostingsCursor {
+    /// "No more documents".
+    public static let end = Int32.max
+    static let blockSize = BitPacking.blockSize
+
+    public let df: Int
+    private let region: UnsafeRawBufferPointer
+    private let positionsRegion: UnsafeRawBufferPointer
+    private let name: String
+    private let regionOffset: Int
+
+    /// Number of blocks (1 for a term of at most 128 documents).
+    public let blockCount: Int
+    private let isLong: Bool
+    private let fullBlocks: Int
+    private let skipStart = 4
+    private var impactsStart = 0
+    private var blocksStart = 0
+
+    // Decoded current block.
+    private let docs: UnsafeMutablePointer<UInt32>
+    private let tfBodies: UnsafeMutablePointer<UInt32>
+    private let tfTitles: UnsafeMutablePointer<UInt32>
+    private var block = -1
+    private var inBlock = 0
+    private var blockLength = 0
+    private var index = 0
+    /// Current document, or `PostingsCursor.end`.
+    public private(set) var doc: Int32 = -1
+    // Positions of the current block: next unread doc index and its byte offset.
+    private var positionsDoc = 0
+    private var positionsOffset = 0
+    private var positionsBlock = -1
+
+    public init(region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int) throws(FormatError) {
+        self.region = region
+        self.positionsRegion = positions
+        self.df = df
+        self.name = name
+        self.regionOffset = regionOffset
+        isLong = df > PostingsCursor.blockSize
+        fullBlocks = isLong ? df / PostingsCursor.blockSize : 0
+        blockCount = isLong ? (df + PostingsCursor.blockSize - 1) / PostingsCursor.blockSize : 1
+        docs = .allocate(capacity: PostingsCursor.blockSize)
+        tfBodies = .allocate(capacity: PostingsCursor.blockSize)
+        tfTitles = .allocate(capacity: PostingsCursor.blockSize)
+        if isLong {
+            guard region.count >= 4 + blockCount * 16 else { throw fail("postings region too short for its skip table", 0) }
+            let impactsLength = Int(UInt32(littleEndian: region.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+            impactsStart = skipStart + blockCount * 16
+            blocksStart = impactsStart + impactsLength
+            guard blocksStart <= region.count else { throw fail("impacts area runs past the postings region", 0) }
+        }
+    }
+
+    deinit {
+        docs.deallocate()
+        tfBodies.deallocate()
+        tfTitles.deallocate()
+    }
+
+    private func fail(_ message: String, _ at: Int) -> FormatError {
+        FormatError(file: name, offset: regionOffset + at, message: message)
+    }
+
+    // MARK: Skip table
+
+    @inline(__always) private func skipU32(_ b: Int, _ field: Int) -> Int {
+        Int(UInt32(littleEndian: region.loadUnaligned(fromByteOffset: skipStart + b * 16 + field * 4, as: UInt32.self)))
+    }
+
+    /// Last document of block `b` (long terms only; for a short term, its last document).
+    @inline(__always) public func blockLastDoc(_ b: Int) -> Int32 {
+        Int32(truncatingIfNeeded: skipU32(b, 0))
+    }
+
+    /// Upper bounds of what block `b` can score (long terms).
+    public func blockImpacts(_ b: Int) throws(FormatError) -> Impacts {
+        let at = impactsStart + skipU32(b, 3)
+        guard at < blocksStart else { throw fail("block impacts offset out of range", skipStart + b * 16 + 12) }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[at..<blocksStart]), fileOffset: regionOffset + at, context: name)
+        return try Impacts.decode(&r)
+    }
+
+    /// Upper bounds over the whole term. For short terms, computed from the postings
+    /// (with the lengths function giving each document's title and body lengths).
+    public func termImpacts(lengths: (Int) -> (UInt32, UInt32)) throws(FormatError) -> Impacts {
+        if isLong {
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
+            return try Impacts.decode(&r)
+        }
+        try loadBlock(0)
+        var builder = ImpactsBuilder()
+        for i in 0..<blockLength {
+            let (lt, lb) = lengths(Int(docs[i]))
+            builder.add(tfTitle: tfTitles[i], tfBody: tfBodies[i], lengthTitle: lt, lengthBody: lb)
+        }
+        block = -1
+        return builder.build()
+    }
+
+    // MARK: Decoding
+
+    private func loadBlock(_ b: Int) throws(FormatError) {
+        block = b
+        index = 0
+        positionsBlock = -1
+        var previous: Int64 = -1
+        if isLong && b > 0 { previous = Int64(blockLastDoc(b - 1)) }
+        if isLong && b < fullBlocks {
+            let start = blocksStart + skipU32(b, 1)
+            guard start + 3 <= region.count else { throw fail("block \(b) starts outside the postings region", skipStart + b * 16 + 4) }
+            let wd = Int(region[start]), wb = Int(region[start + 1]), wt = Int(region[start + 2])
+            guard wd <= 32, wb <= 32, wt <= 32, start + 3 + 16 * (wd + wb + wt) <= region.count else {
+                throw fail("block \(b) has invalid bit widths or runs past the region", start)
+            }
+            guard let base = region.baseAddress else { throw fail("empty postings region", 0) }
+            var p = base + start + 3
+            BitPacking.unpack(p, width: wd, into: docs)
+            p += 16 * wd
+            BitPacking.unpack(p, width: wb, into: tfBodies)
+            p += 16 * wb
+            BitPacking.unpack(p, width: wt, into: tfTitles)
+            var d = previous
+            for i in 0..<PostingsCursor.blockSize {
+                d += Int64(docs[i]) + 1
+                docs[i] = UInt32(truncatingIfNeeded: d)
+            }
+            guard d < Int64(Int32.max), Int32(truncatingIfNeeded: d) == blockLastDoc(b) else {
+                throw fail("block \(b) does not end at the document its skip entry names", start)
+            }
+            blockLength = PostingsCursor.blockSize
+        } else {
+            let start = isLong ? blocksStart + skipU32(b, 1) : 0
+            let count = isLong ? df - fullBlocks * PostingsCursor.blockSize : df
+            guard start <= region.count else { throw fail("tail block starts outside the postings region", 0) }
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[start...]), fileOffset: regionOffset + start, context: name)
+            var d = previous
+            for i in 0..<count {
+                let code = try r.varint()
+                d += Int64(code >> 1) + 1
+                tfTitles[i] = code & 1 == 1 ? UInt32(truncatingIfNeeded: try r.varint()) : 0
+                tfBodies[i] = UInt32(truncatingIfNeeded: try r.varint())
+                docs[i] = UInt32(truncatingIfNeeded: d)
+            }
+            guard d < Int64(Int32.max) else { throw fail("document id out of range", start) }
+            if isLong && Int32(truncatingIfNeeded: d) != blockLastDoc(b) {
+                throw fail("last block does not end at the document its skip entry names", start)
+            }
+            blockLength = count
+        }
+    }
+
+    /// Moves to the next document; returns it (or `end`).
+    @inline(__always)
+    public func next() throws(FormatError) -> Int32 {
+        index += 1
+        if block >= 0 && index < blockLength {
+            doc = Int32(bitPattern: docs[index])
+            return doc
+        }
+        let nextBlock = block + 1
+        if nextBlock >= blockCount {
+            doc = PostingsCursor.end
+            return doc
+        }
+        try loadBlock(nextBlock)
+        doc = Int32(bitPattern: docs[0])
+        return doc
+    }
+
+    /// Moves to the first document ≥ `target`; returns it (or `end`).
+    @inline(__always)
+    public func advance(to target: Int32) throws(FormatError) -> Int32 {
+        if doc >= target { return doc }
+        if target == PostingsCursor.end {
+            doc = PostingsCursor.end
+            return doc
+        }
+        // Skip whole blocks using the skip table.
+        if isLong {
+            var b = max(block, 0)
+            if block < 0 || blockLastDoc(b) < target {
+                while b < blockCount && blockLastDoc(b) < target { b += 1 }
+                if b >= blockCount {
+                    doc = PostingsCursor.end
+                    return doc
+                }
+                if b != block { try loadBlock(b) }
+            }
+        } else if block < 0 {
+            try loadBlock(0)
+        }
+        while index < blockLength && Int32(bitPattern: docs[index]) < target { index += 1 }
+        if index >= blockLength {
+            doc = PostingsCursor.end
+            return doc
+        }
+        doc = Int32(bitPattern: docs[index])
+        return doc
+    }
+
+    /// The block holding the first document ≥ `target` (without decoding), or `blockCount`.
+    @inline(__always)
+    public func blockFor(_ target: Int32) -> Int {
+        guard isLong else { return 0 }
+        var b = max(block, 0)
+        while b < blockCount && blockLastDoc(b) < target { b += 1 }
+        return b
+    }
+
+    /// Title term frequency of the current document.
+    @inline(__always) public var tfTitle: UInt32 { tfTitles[index] }
+    /// Body term frequency of the current document.
+    @inline(__always) public var tfBody: UInt32 { tfBodies[index] }
+
+    /// Positions of the current document: title positions, then body positions.
+    public func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
+        title.removeAll(keepingCapacity: true)
+        body.removeAll(keepingCapacity: true)
+        if positionsBlock != block || index < positionsDoc {
+            positionsBlock = block
+            positionsDoc = 0
+            positionsOffset = isLong ? skipU32(block, 2) : 0
+        }
+        guard positionsOffset <= positionsRegion.count else { throw fail("positions offset out of range", 0) }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: positionsRegion[positionsOffset...]), context: name + " (positions)")
+        // Skip the positions of earlier documents of the block.
+        while positionsDoc < index {
+            let n = Int(tfTitles[positionsDoc]) + Int(tfBodies[positionsDoc])
+            for _ in 0..<n { _ = try r.varint() }
+            positionsDoc += 1
+        }
+        var p: UInt32 = 0
+        for _ in 0..<tfTitles[index] {
+            p &+= UInt32(truncatingIfNeeded: try r.varint())
+            title.append(p)
+        }
+        p = 0
+        for _ in 0..<tfBodies[index] {
+            p &+= UInt32(truncatingIfNeeded: try r.varint())
+            body.append(p)
+        }
+        positionsDoc = index + 1
+        positionsOffset += r.position
+    }
+}

@@ -1,0 +1,166 @@
+import QuarryCore
+
+/// One segment of an open snapshot: its memory-mapped files and their readers.
+public final class SegmentReader: @unchecked Sendable {
+    // @unchecked: every stored property is immutable after init; mapped files are read-only.
+    public let entry: SegmentEntry
+    public let directory: String
+    let info: SegmentFiles.Info
+    let dictionary: TermDictionaryReader
+    let lengths: LengthsReader
+    let passages: PassagesReader
+    let ids: IDsReader
+    let store: StoreReader
+    let deletions: DeletionsReader?
+    private let postingsBody: UnsafeRawBufferPointer
+    private let positionsBody: UnsafeRawBufferPointer
+    private let files: [MappedFile]
+    private let postingsName: String
+
+    /// Opens the segment's files. With `verify`, every file's checksum is checked.
+    init(directory: String, entry: SegmentEntry, verify: Bool) throws {
+        self.entry = entry
+        self.directory = directory
+        var mapped: [IndexFileKind: (MappedFile, UnsafeRawBufferPointer)] = [:]
+        var all: [MappedFile] = []
+        for kind in SegmentFiles.kinds {
+            let path = directory + "/" + entry.name + "." + kind.fileExtension
+            let file = try MappedFile(path: path)
+            let body = try FileEnvelope.open(file.bytes, kind: kind, name: path, verifyChecksum: verify)
+            guard FileEnvelope.nonce(file.bytes) == entry.nonce else {
+                throw FormatError(file: path, offset: 8, message: "file belongs to another segment (nonce mismatch)")
+            }
+            mapped[kind] = (file, body)
+            all.append(file)
+        }
+        func body(_ k: IndexFileKind) -> UnsafeRawBufferPointer { mapped[k]?.1 ?? UnsafeRawBufferPointer(start: nil, count: 0) }
+        func name(_ k: IndexFileKind) -> String { directory + "/" + entry.name + "." + k.fileExtension }
+        info = try SegmentFiles.decodeInfo(body(.segmentInfo), name: name(.segmentInfo))
+        guard info.docCount == entry.documents else {
+            throw FormatError(file: name(.segmentInfo), offset: FileEnvelope.headerSize, message: "holds \(info.docCount) documents, the manifest says \(entry.documents)")
+        }
+        postingsBody = body(.postings)
+        positionsBody = body(.positions)
+        postingsName = name(.postings)
+        dictionary = try TermDictionaryReader(body: body(.terms), name: name(.terms), docLimit: postingsBody.count, posLimit: positionsBody.count)
+        lengths = try LengthsReader(body(.lengths), name: name(.lengths), docCount: info.docCount)
+        passages = try PassagesReader(body(.passages), name: name(.passages), docCount: info.docCount)
+        ids = try IDsReader(body(.ids), name: name(.ids), docCount: info.docCount)
+        if let (file, _) = mapped[.store] {
+            store = try StoreReader(file: file, name: name(.store), verify: false)
+        } else {
+            throw FormatError(file: name(.store), offset: 0, message: "missing")
+        }
+        guard store.docCount == info.docCount else {
+            throw FormatError(file: name(.store), offset: 0, message: "holds \(store.docCount) documents, the segment \(info.docCount)")
+        }
+        if let d = entry.deletionsFile {
+            let path = directory + "/" + d
+            let file = try MappedFile(path: path)
+            let b = try FileEnvelope.open(file.bytes, kind: .deletions, name: path, verifyChecksum: verify)
+            guard FileEnvelope.nonce(file.bytes) == entry.nonce else {
+                throw FormatError(file: path, offset: 8, message: "file belongs to another segment (nonce mismatch)")
+            }
+            let reader = try DeletionsReader(b, name: path, docCount: info.docCount)
+            guard reader.deletedCount == entry.deleted else {
+                throw FormatError(file: path, offset: FileEnvelope.headerSize, message: "holds \(reader.deletedCount) deletions, the manifest says \(entry.deleted)")
+            }
+            deletions = reader
+            all.append(file)
+        } else {
+            guard entry.deleted == 0 else { throw IndexError.internalError("segment \(entry.name) has deletions but no deletions file") }
+            deletions = nil
+        }
+        files = all
+    }
+
+    public var documentCount: Int { info.docCount }
+    public var liveDocumentCount: Int { info.docCount - (deletions?.deletedCount ?? 0) }
+
+    /// Statistics of the live documents.
+    public var liveStats: CollectionStats {
+        if let d = deletions { return info.stats - d.stats }
+        return info.stats
+    }
+
+    @inline(__always) public func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
+    public var hasDeletions: Bool { deletions != nil }
+
+    /// Dictionary entry of a term.
+    public func termInfo(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermInfo? {
+        try dictionary.lookup(term)
+    }
+
+    /// Live statistics of a term (what deletions removed is subtracted).
+    public func termStats(_ term: UnsafeRawBufferPointer, info: TermInfo) throws(FormatError) -> TermStats {
+        let all = TermStats(df: info.df, dfTitle: info.dfTitle, dfBody: info.dfBody, passageDf: info.passageDf)
+        guard let d = deletions else { return all }
+        return all - (try d.termStats(term))
+    }
+
+    /// A cursor over a term's postings.
+    public func postings(_ info: TermInfo) throws(FormatError) -> PostingsCursor {
+        guard info.docOffset + info.docLength <= postingsBody.count, info.posOffset + info.posLength <= positionsBody.count else {
+            throw FormatError(file: postingsName, offset: info.docOffset, message: "term postings lie outside the file")
+        }
+        return try PostingsCursor(
+            region: UnsafeRawBufferPointer(rebasing: postingsBody[info.docOffset..<(info.docOffset + info.docLength)]),
+            positions: UnsafeRawBufferPointer(rebasing: positionsBody[info.posOffset..<(info.posOffset + info.posLength)]),
+            df: info.df, name: postingsName, regionOffset: FileEnvelope.headerSize + info.docOffset)
+    }
+
+    @inline(__always) public func titleLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) }
+    @inline(__always) public func bodyLength(_ doc: Int) -> UInt32 { lengths.bodyLength(doc) }
+
+    /// The passages of a document (body positions and lengths). `bodyPositions` is the
+    /// number of words in its body (used for the implicit single passage).
+    public func passageBounds(_ doc: Int, bodyPositions: Int = Int(Int32.max), into out: inout [PassageBounds]) throws(FormatError) {
+        try passages.passages(doc, bodyPositions: bodyPositions, bodyLength: Int(lengths.bodyLength(doc)), into: &out)
+    }
+
+    /// External id of a document.
+    public func externalID(_ doc: Int) -> String { ids.id(doc) }
+    public func externalIDBytes(_ doc: Int) -> UnsafeRawBufferPointer { ids.idBytes(doc) }
+
+    /// Documents (live or not) with an external id.
+    public func documents(withID id: String) -> [Int] {
+        var id = id
+        return id.withUTF8 { ids.documents(withID: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The stored document.
+    public func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
+
+    /// Reads the source metadata file (writers and checks only).
+    func meta() throws -> MetaReader {
+        let path = directory + "/" + entry.name + "." + IndexFileKind.meta.fileExtension
+        let file = try MappedFile(path: path)
+        let body = try FileEnvelope.open(file.bytes, kind: .meta, name: path, verifyChecksum: false)
+        return try MetaReader(body, name: path, docCount: info.docCount)
+    }
+
+    /// Number of distinct terms.
+    public var termCount: Int { info.termCount }
+
+    /// Bytes of the segment's files.
+    public var fileBytes: Int { files.reduce(0) { $0 + $1.count } }
+
+    /// Bytes per component kind.
+    public func fileBytes(_ kind: IndexFileKind) -> Int {
+        (try? FileSystem.status(directory + "/" + entry.name + "." + kind.fileExtension).size).map { Int($0) } ?? 0
+    }
+
+    /// Visits terms from the first one ≥ `from` (all when nil), in order, until `body` returns false.
+    public func forEachTerm(from: [UInt8]? = nil, _ body: ([UInt8], TermInfo) throws -> Bool) throws {
+        guard dictionary.blockCount > 0 else { return }
+        var start = 0
+        if let from {
+            start = try from.withUnsafeBytes { try dictionary.findBlock($0) } ?? 0
+        }
+        var cursor = try TermDictionaryReader.TermCursor(dictionary, block: start)
+        while let info = try cursor.next() {
+            if let from, cursor.key.lexicographicallyPrecedes(from) { continue }
+            if try !body(cursor.key, info) { return }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+/// How bodies are cut into passages. Recorded in the index.
+public struct PassageSettings: Sendable, Equatable, Codable {
+    /// Target passage length in words: sentences are packed into a passage until the next
+    /// one would pass this.
+    public var targetWords: Int
+    /// Words of the previous passage (whole sentences) repeated at the start of the next one
+    /// within the same block; 0 for none.
+    public var overlapWords: Int
+
+    public init(targetWords: Int = 60, overlapWords: Int = 0) {
+        self.targetWords = targetWords
+        self.overlapWords = overlapWords
+    }
+
+    public static let `default` = PassageSettings()
+
+    /// A sentence longer than this is cut at word boundaries.
+    public var maxWords: Int { max(targetWords * 2, 8) }
+
+    public func validate() throws(PassageSettingsError) {
+        guard targetWords >= 5 && targetWords <= 10_000 else {
+            throw PassageSettingsError(message: "passage length must be between 5 and 10000 words, not \(targetWords)")
+        }
+        guard overlapWords >= 0 && overlapWords < targetWords else {
+            throw PassageSettingsError(message: "passage overlap must be at least 0 and less than the passage length (\(targetWords)), not \(overlapWords)")
+        }
+    }
+}
+
+public struct PassageSettingsError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// A passage: a byte range of the body. A passage never crosses a block boundary, except
+/// that a heading is kept with the start of the passage it introduces.
+public struct PassageSpan: Sendable, Equatable, Codable {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// Cuts an article body into sentence-aware passages (see `PassageSettings`).
+public struct PassageSplitter: Sendable {
+    public var settings: PassageSettings
+
+    public init(settings: PassageSettings) {
+        self.settings = settings
+    }
+
+    /// A sentence or a cut piece of one: byte range and word count.
+    struct Piece {
+        var start: Int
+        var end: Int
+        var words: Int
+    }
+
+    public func split(_ body: UnsafeRawBufferPointer, blocks: [TextBlock]) -> [PassageSpan] {
+        var passages: [PassageSpan] = []
+        var pendingHeading: (start: Int, words: Int)? = nil
+        for block in blocks {
+            if block.kind == .heading {
+                if let h = pendingHeading {
+                    // Consecutive headings stay together.
+                    pendingHeading = (h.start, h.words + countWords(body, block.start, block.end))
+                } else {
+                    pendingHeading = (block.start, countWords(body, block.start, block.end))
+                }
+                continue
+            }
+            let pieces = sentences(body, block)
+            if pieces.isEmpty { continue }
+            var first = true
+            var i = 0
+            while i < pieces.count {
+                var start = pieces[i].start
+                var words = 0
+                if first, let h = pendingHeading {
+                    start = h.start
+                    words = h.words
+                    pendingHeading = nil
+                }
+                first = false
+                var j = i
+                while j < pieces.count && (j == i || words + pieces[j].words <= settings.targetWords) {
+                    words += pieces[j].words
+                    j += 1
+                }
+                passages.append(PassageSpan(start: start, end: pieces[j - 1].end))
+                if j >= pieces.count { break }
+                // Overlap: start the next passage with trailing whole sentences of this one.
+                var next = j
+                if settings.overlapWords > 0 {
+                    var carried = 0
+                    while next - 1 > i && carried + pieces[next - 1].words <= settings.overlapWords {
+                        carried += pieces[next - 1].words
+                        next -= 1
+                    }
+                }
+                i = next
+            }
+        }
+        if let h = pendingHeading, let lastHeadingEnd = blocks.last(where: { $0.kind == .heading })?.end {
+            passages.append(PassageSpan(start: h.start, end: lastHeadingEnd))
+        }
+        return passages
+    }
+
+    /// Sentences of a block, long ones cut into pieces of at most `maxWords` words.
+    func sentences(_ body: UnsafeRawBufferPointer, _ block: TextBlock) -> [Piece] {
+        var pieces: [Piece] = []
+        var sentenceStart = block.start
+        var words = 0
+        var inWord = false
+        var lastWordEnd = block.start
+        var i = block.start
+        let end = block.end
+        let maxWords = settings.maxWords
+        func emit(_ upTo: Int) {
+            if words > 0 { pieces.append(Piece(start: sentenceStart, end: upTo, words: words)) }
+            words = 0
+        }
+        while i < end {
+            let b = body[i]
+            let wordByte = isWordByte(b)
+            if wordByte && !inWord {
+                if words == maxWords {
+                    emit(lastWordEnd)
+                    sentenceStart = i
+                }
+                words += 1
+            }
+            inWord = wordByte
+            if wordByte { lastWordEnd = i + 1 }
+            // Sentence end: . ! ? (or a newline in preformatted text) followed by space.
+            if b == 0x0A || ((b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?"))
+                && endsSentence(body, i + 1, end))
+            {
+                var close = i + 1
+                // Keep closing quotes and brackets with the sentence.
+                while close < end, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]")].contains(body[close]) {
+                    close += 1
+                }
+                if b == 0x0A { close = i }
+                emit(close)
+                i = close
+                while i < end && (body[i] == 0x20 || body[i] == 0x0A) { i += 1 }
+                sentenceStart = i
+                inWord = false
+                continue
+            }
+            i += 1
+        }
+        // Trim trailing spaces of the last sentence.
+        var tail = end
+        while tail > sentenceStart && body[tail - 1] == 0x20 { tail -= 1 }
+        emit(tail)
+        return pieces
+    }
+
+    /// After ".", "!" or "?": the sentence ends if a space follows (after closing quotes or
+    /// brackets) and then something that is not a lowercase ASCII letter, or the block ends.
+    private func endsSentence(_ body: UnsafeRawBufferPointer, _ from: Int, _ end: Int) -> Bool {
+        var i = from
+        while i < end, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]")].contains(body[i]) { i += 1 }
+        if i >= end { return true }
+        guard body[i] == 0x20 || body[i] == 0x0A else { return false }
+        while i < end && body[i] == 0x20 { i += 1 }
+        if i >= end { return true }
+        let c = body[i]
+        return !(c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z"))
+    }
+
+    @inline(__always) private func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+    }
+
+    private func countWords(_ body: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
+        var words = 0
+        var inWord = false
+        for i in start..<end {
+            let w = isWordByte(body[i])
+            if w && !inWord { words += 1 }
+            inWord = w
+        }
+        return words
+    }
+}

@@ -1,0 +1,35 @@
+/// The kind of an input file.
+public enum SourceFormat: String, Sendable, CaseIterable, Codable {
+    /// Decide by file extension.
+    case auto
+    case html
+    case text
+    /// BEIR-style JSON Lines: one `{"_id", "title", "text"}` object per line.
+    case beir
+
+    /// Extensions that `auto` recognises (lowercase, without the dot).
+    public static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
+    public static let textExtensions: Set<String> = ["txt", "text", "md"]
+    public static let beirExtensions: Set<String> = ["jsonl"]
+
+    /// The format of a file under `auto` (nil when the extension is not recognised).
+    public static func detect(path: String) -> SourceFormat? {
+        guard let dot = path.lastIndex(of: "."), path[dot...].contains("/") == false else { return nil }
+        let ext = path[path.index(after: dot)...].lowercased()
+        if htmlExtensions.contains(ext) { return .html }
+        if textExtensions.contains(ext) { return .text }
+        if beirExtensions.contains(ext) { return .beir }
+        return nil
+    }
+
+    /// Whether a file found while walking a directory is taken, for a requested format.
+    public func accepts(path: String) -> SourceFormat? {
+        guard let detected = SourceFormat.detect(path: path) else { return nil }
+        switch self {
+        case .auto: return detected
+        case .html: return detected == .html ? .html : nil
+        case .text: return detected == .text ? .text : nil
+        case .beir: return detected == .beir || path.lowercased().hasSuffix(".json") ? .beir : nil
+        }
+    }
+}

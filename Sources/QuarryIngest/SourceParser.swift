@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QuarryCore
+
+/// A document parsed from a source, with the fingerprint of the bytes it came from.
+public struct ParsedDocument: Sendable {
+    public var article: Article
+    /// XXH64 of the document's source bytes (the whole file, or its JSON line).
+    public var contentHash: UInt64
+    /// 1-based line number for JSON Lines documents.
+    public var line: Int?
+
+    public init(article: Article, contentHash: UInt64, line: Int? = nil) {
+        self.article = article
+        self.contentHash = contentHash
+        self.line = line
+    }
+}
+
+/// Parses sources into articles: HTML and plain-text files (one document each) and chunks
+/// of BEIR JSON Lines files. Problems are returned as issues; a broken document is skipped,
+/// the rest goes on.
+public struct SourceParser: Sendable {
+    private let html = HTMLExtractor()
+    private let beir = BEIRReader()
+
+    public init() {}
+
+    /// Reads and parses a one-document file. Returns nil and an error issue when the file
+    /// cannot be read or parsed.
+    public func parseFile(path: String, displayPath: String, id: String, format: SourceFormat)
+        -> (document: ParsedDocument?, issues: [IngestIssue], contentHash: UInt64?)
+    {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(path)
+        } catch let e as SystemError {
+            return (nil, [IngestIssue(path: displayPath, message: "cannot \(e.operation): \(e.reason)")], nil)
+        } catch {
+            return (nil, [IngestIssue(path: displayPath, message: "\(error)")], nil)
+        }
+        let hash = XXH64.hash(bytes)
+        let result = parseDocument(bytes, displayPath: displayPath, id: id, format: format)
+        return (result.article.map { ParsedDocument(article: $0, contentHash: hash, line: nil) }, result.issues, hash)
+    }
+
+    /// Parses the bytes of a one-document file.
+    public func parseDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat) -> (article: Article?, issues: [IngestIssue]) {
+        switch format {
+        case .html:
+            do {
+                let (article, issues) = try html.extract(bytes, id: id, path: displayPath)
+                return (article, issues)
+            } catch let issue as IngestIssue {
+                return (nil, [issue])
+            } catch {
+                return (nil, [IngestIssue(path: displayPath, message: "cannot parse HTML: \(error)")])
+            }
+        case .text, .auto:
+            let decoded = Charset.decodeText(bytes)
+            let markdown = displayPath.lowercased().hasSuffix(".md")
+            let article = decoded.utf8.withUnsafeBytes {
+                PlainTextExtractor(markdown: markdown).extract($0, id: id, path: displayPath)
+            }
+            return (article, decoded.warnings.map { IngestIssue(path: displayPath, message: $0, severity: .warning) })
+        case .beir:
+            return (nil, [IngestIssue(path: displayPath, message: "a JSON Lines file holds many documents; parse it with parseLines")])
+        }
+    }
+
+    /// Parses the lines of `file[range]` (whole lines) of a BEIR JSON Lines file.
+    /// `firstLine` gives the 1-based number of the chunk's first line (computed only when
+    /// an error needs it).
+    public func parseLines(
+        _ file: UnsafeRawBufferPointer, range: Range<Int>, displayPath: String, firstLine: () -> Int,
+        _ body: (ParsedDocument) throws -> Void
+    ) throws -> [IngestIssue] {
+        var issues: [IngestIssue] = []
+        var start = range.lowerBound
+        var lineIndex = 0
+        var chunkFirstLine: Int? = nil
+        while start < range.upperBound {
+            var end = start
+            if let base = file.baseAddress, let nl = memchr(base + start, 0x0A, range.upperBound - start) {
+                end = base.distance(to: UnsafeRawPointer(nl))
+            } else {
+                end = range.upperBound
+            }
+            var lineEnd = end
+            if lineEnd > start && file[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: file[start..<lineEnd])
+            do {
+                if let article = try beir.parse(line: line, path: displayPath) {
+                    try body(ParsedDocument(article: article, contentHash: XXH64.hash(line), line: nil))
+                }
+            } catch let e as JSONLineError {
+                if chunkFirstLine == nil { chunkFirstLine = firstLine() }
+                let n = (chunkFirstLine ?? 1) + lineIndex
+                issues.append(IngestIssue(path: displayPath, line: n, byteOffset: start + e.column,
+                                          message: "invalid JSON (\(e.message)); line skipped"))
+            }
+            lineIndex += 1
+            start = end + 1
+        }
+        return issues
+    }
+}
+
+/// Counts the newlines in `bytes[0..<end]` (fast, with memchr).
+public func countNewlines(_ bytes: UnsafeRawBufferPointer, upTo end: Int) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    var count = 0
+    var p = 0
+    while p < end, let nl = memchr(base + p, 0x0A, end - p) {
+        count += 1
+        p = base.distance(to: UnsafeRawPointer(nl)) + 1
+    }
+    return count
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Quarry
+
+/// The `quarry` command: a thin shell over the Quarry library.
+@main
+struct QuarryMain {
+    static func main() {
+        do {
+            var command = try QuarryCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            exitWith(error)
+        }
+    }
+}
+
+struct QuarryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarry",
+        abstract: "Index articles and search them: ranked documents and passages with BM25.",
+        discussion: """
+            Quarry keeps an index in a directory (default: Index/). Build or update it from \
+            HTML, plain-text and BEIR JSON Lines files, then search it:
+
+              quarry index Corpus/                       # index (again: only what changed)
+              quarry search norepinephrine deficiency    # ranked documents with snippets
+              quarry search --passages --json "what causes low norepinephrine"
+              quarry show norepinephrine-deficiency.txt  # a stored document
+              quarry stats                               # what the index holds
+
+            Exit codes: 0 success, 1 failure, 2 usage or query error, 3 no index at the \
+            given path, 4 index locked by another writer, 5 index damaged.
+            """,
+        version: quarryVersion,
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, DeleteCommand.self]
+    )
+}
+
+let quarryVersion = "0.1.0"

@@ -1,0 +1,105 @@
+import Quarry
+
+/// Human-readable renderings of results: plain text (styled on a terminal) and Markdown.
+enum Render {
+    static func text(documents: [DocumentResult], query: String, qid: String?, out: inout Output) {
+        let color = Terminal.stdoutColor
+        if let qid { out.line(Terminal.styled("query \(qid): \(query)", .bold, enabled: color)) }
+        if documents.isEmpty {
+            out.line("no documents match \"\(query)\"")
+            return
+        }
+        for r in documents {
+            let title = r.title.isEmpty ? r.id : marked(r.title, base: 0, r.titleHighlights, color: color, markdown: false)
+            out.line("\(r.rank). " + Terminal.styled(title, .bold, enabled: color) + "  "
+                     + Terminal.styled("\(r.id)  score \(String(format1: r.score, digits: 3))", .dim, enabled: color))
+            for p in r.passages {
+                var prefix = "   "
+                if let h = p.heading, !p.text.hasPrefix(h) { prefix += Terminal.styled("[\(h)] ", .cyan, enabled: color) }
+                out.line(prefix + indented(marked(p.text, base: p.start, p.highlights, color: color, markdown: false)))
+            }
+            out.line("")
+        }
+    }
+
+    static func text(passages: [PassageHit], query: String, qid: String?, out: inout Output) {
+        let color = Terminal.stdoutColor
+        if let qid { out.line(Terminal.styled("query \(qid): \(query)", .bold, enabled: color)) }
+        if passages.isEmpty {
+            out.line("no passages match \"\(query)\"")
+            return
+        }
+        for h in passages {
+            let p = h.passage
+            out.line("\(h.rank). " + Terminal.styled(h.title.isEmpty ? h.id : h.title, .bold, enabled: color) + "  "
+                     + Terminal.styled("\(h.id) #\(p.index)  bytes \(p.start)–\(p.end)  score \(String(format1: p.score, digits: 3))", .dim, enabled: color))
+            if let heading = p.heading, !p.text.hasPrefix(heading) {
+                out.line("   " + Terminal.styled("[\(heading)]", .cyan, enabled: color))
+            }
+            out.line("   " + indented(marked(p.text, base: p.start, p.highlights, color: color, markdown: false)))
+            out.line("")
+        }
+    }
+
+    static func markdown(documents: [DocumentResult], query: String, out: inout Output) {
+        out.line("Results for **\(escape(query))**\n")
+        for r in documents {
+            out.line("\(r.rank). **\(escape(r.title.isEmpty ? r.id : r.title))** (`\(r.id)`, score \(String(format1: r.score, digits: 3)))")
+            for p in r.passages {
+                out.line("   > " + marked(p.text, base: p.start, p.highlights, color: false, markdown: true).replacingNewlines(with: "\n   > "))
+            }
+        }
+    }
+
+    static func markdown(passages: [PassageHit], query: String, out: inout Output) {
+        out.line("Passages for **\(escape(query))**\n")
+        for h in passages {
+            let p = h.passage
+            var source = "`\(h.id)` #\(p.index)"
+            if let heading = p.heading { source += ", under “\(escape(heading))”" }
+            out.line("\(h.rank). **\(escape(h.title.isEmpty ? h.id : h.title))** (\(source), score \(String(format1: p.score, digits: 3)))")
+            out.line("   > " + marked(p.text, base: p.start, p.highlights, color: false, markdown: true).replacingNewlines(with: "\n   > "))
+        }
+    }
+
+    /// The text with highlighted ranges (byte offsets relative to `base`) styled.
+    static func marked(_ text: String, base: Int, _ highlights: [TextHighlight], color: Bool, markdown: Bool) -> String {
+        guard (color || markdown), !highlights.isEmpty else { return markdown ? escape(text) : text }
+        let bytes = Array(text.utf8)
+        var result = ""
+        var at = 0
+        for h in highlights.sorted(by: { $0.start < $1.start }) {
+            let s = h.start - base, e = h.end - base
+            guard s >= at, e <= bytes.count, s < e else { continue }
+            let before = String(decoding: bytes[at..<s], as: UTF8.self)
+            let word = String(decoding: bytes[s..<e], as: UTF8.self)
+            result += markdown ? escape(before) + "**" + escape(word) + "**" : before + Terminal.styled(word, .highlight, enabled: true)
+            at = e
+        }
+        let rest = String(decoding: bytes[at...], as: UTF8.self)
+        result += markdown ? escape(rest) : rest
+        return result
+    }
+
+    /// Continuation lines of a multi-line passage (headings, preformatted text) indented
+    /// like its first line.
+    static func indented(_ text: String) -> String {
+        text.replacingNewlines(with: "\n   ")
+    }
+
+    /// Escapes Markdown emphasis and code characters.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if "*_`[]\\".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
+
+extension String {
+    func replacingNewlines(with replacement: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

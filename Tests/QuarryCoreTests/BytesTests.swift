@@ -1,0 +1,107 @@
+import Testing
+@testable import QuarryCore
+
+@Suite("Byte encoding")
+struct BytesTests {
+    @Test("varints round-trip and use the documented sizes")
+    func varints() throws {
+        let values: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max]
+        var w = ByteWriter()
+        for v in values { w.varint(v) }
+        #expect(w.count == values.reduce(0) { $0 + varintSize($1) })
+        #expect(varintSize(127) == 1 && varintSize(128) == 2 && varintSize(UInt64.max) == 10)
+        try w.bytes.withUnsafeBytes { (raw) throws in
+            var r = ByteReader(raw, context: "test")
+            for v in values { #expect(try r.varint() == v) }
+            #expect(r.isAtEnd)
+        }
+    }
+
+    @Test("truncated and overlong input is an error with the byte offset, not a crash")
+    func damaged() {
+        let truncated: [UInt8] = [0x80, 0x80]
+        truncated.withUnsafeBytes { raw in
+            var r = ByteReader(raw, fileOffset: 100, context: "f")
+            #expect(throws: FormatError.self) { try r.varint() }
+        }
+        let overlong = [UInt8](repeating: 0xFF, count: 11)
+        overlong.withUnsafeBytes { raw in
+            var r = ByteReader(raw, context: "f")
+            do {
+                _ = try r.varint()
+                Issue.record("an 11-byte varint was accepted")
+            } catch let error as FormatError {
+                #expect(error.file == "f")
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+        let short: [UInt8] = [1, 2, 3]
+        short.withUnsafeBytes { raw in
+            var r = ByteReader(raw, fileOffset: 40, context: "f")
+            do {
+                _ = try r.u32()
+                Issue.record("read past the end")
+            } catch let error as FormatError {
+                #expect(error.offset == 40)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+    }
+
+    @Test("fixed-width little-endian values round-trip")
+    func fixed() throws {
+        var w = ByteWriter()
+        w.u8(7)
+        w.u16(0xBEEF)
+        w.u32(0xDEAD_BEEF)
+        w.u64(0x0123_4567_89AB_CDEF)
+        w.f64(-2.5)
+        w.string("Содержание")
+        #expect(Array(w.bytes[1...2]) == [0xEF, 0xBE])
+        try w.bytes.withUnsafeBytes { (raw) throws in
+            var r = ByteReader(raw, context: "t")
+            #expect(try r.u8() == 7)
+            #expect(try r.u16() == 0xBEEF)
+            #expect(try r.u32() == 0xDEAD_BEEF)
+            #expect(try r.u64() == 0x0123_4567_89AB_CDEF)
+            #expect(try r.f64() == -2.5)
+            #expect(try r.string() == "Содержание")
+        }
+    }
+
+    @Test("byte-string table maps keys to dense ids and finds them again")
+    func table() {
+        var t = ByteStringTable(capacity: 4)
+        var ids: [String: Int] = [:]
+        for i in 0..<5000 {
+            let key = "k\(i % 3000)-\(String(repeating: "x", count: i % 17))"
+            let (id, inserted) = t.insert(Array(key.utf8))
+            if let existing = ids[key] {
+                #expect(!inserted && id == existing)
+            } else {
+                #expect(inserted && id == ids.count)
+                ids[key] = id
+            }
+        }
+        for (key, id) in ids {
+            let found = Array(key.utf8).withUnsafeBytes { t.find($0) }
+            #expect(found == id)
+            #expect(t.key(id) == Array(key.utf8))
+        }
+        #expect(Array("absent".utf8).withUnsafeBytes { t.find($0) } == nil)
+    }
+
+    @Test("byte comparison is unsigned lexicographic order")
+    func comparison() {
+        let words = ["", "a", "ab", "abc", "abd", "b", "z", "\u{00E9}", "\u{0436}", "aaaaaaaaaaaaaaaaaab", "aaaaaaaaaaaaaaaaaac"]
+        for x in words {
+            for y in words {
+                let c = Array(x.utf8).withUnsafeBytes { a in Array(y.utf8).withUnsafeBytes { b in compareBytes(a, b) } }
+                let expected = x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : (x == y ? 0 : 1)
+                #expect((c < 0 ? -1 : (c == 0 ? 0 : 1)) == expected, "\(x) vs \(y)")
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+import QuarryCore
+@testable import QuarryIngest
+
+/// The package's Corpus/ directory.
+func corpusDirectory() -> String {
+    var parts = #filePath.split(separator: "/").map(String.init)
+    parts.removeLast(3)  // Tests/QuarryIngestTests/File.swift
+    return "/" + parts.joined(separator: "/") + "/Corpus"
+}
+
+func readFile(_ path: String) throws -> [UInt8] { try FileSystem.read(path) }
+
+func temporaryDirectory(_ name: String) throws -> String {
+    let dir = "/tmp/quarry-tests-\(FileSystem.processID)-\(name)-\(UInt32.random(in: 0...UInt32.max))"
+    try FileSystem.makeDirectories(dir)
+    return dir
+}
+
+func writeFile(_ path: String, _ text: String) throws {
+    try FileSystem.makeDirectories(FileSystem.directoryName(path))
+    let f = try OutputFile(path: path)
+    try f.write(Array(text.utf8))
+    try f.close(sync: false)
+}
+
+@Suite("Source walking")
+struct SourceWalkerTests {
+    @Test("walks directories in name order with ids relative to the root; skips hidden and unknown files")
+    func walk() throws {
+        let dir = try temporaryDirectory("walk")
+        defer { try? FileSystem.removeTree(dir) }
+        try writeFile(dir + "/b.html", "<p>b</p>")
+        try writeFile(dir + "/a/z.txt", "z")
+        try writeFile(dir + "/a/y.MD", "y")
+        try writeFile(dir + "/.hidden/x.html", "x")
+        try writeFile(dir + "/image.png", "png")
+        try writeFile(dir + "/c.jsonl", "{}")
+        let w = SourceWalker(format: .auto).walk([dir])
+        #expect(w.sources.map(\.relativeID) == ["a/y.MD", "a/z.txt", "b.html", "c.jsonl"])
+        #expect(w.sources.map(\.format) == [.text, .text, .html, .beir])
+        #expect(w.roots == [absolutePath(dir)])
+        let html = SourceWalker(format: .html).walk([dir])
+        #expect(html.sources.map(\.relativeID) == ["b.html"])
+    }
+
+    @Test("a file named directly is taken whatever its extension; a missing path is an issue")
+    func files() throws {
+        let dir = try temporaryDirectory("files")
+        defer { try? FileSystem.removeTree(dir) }
+        try writeFile(dir + "/notes.log", "text")
+        let w = SourceWalker(format: .auto).walk([dir + "/notes.log", dir + "/missing.html"])
+        #expect(w.sources.map(\.relativeID) == ["notes.log"])
+        #expect(w.sources.first?.format == .text)
+        #expect(w.issues.count == 1)
+        #expect(w.issues.first?.path.hasSuffix("missing.html") == true)
+    }
+
+    @Test("absolute paths are normalised")
+    func normalise() {
+        #expect(absolutePath("/a/./b/../c/") == "/a/c")
+        #expect(absolutePath("x").hasPrefix("/"))
+    }
+}
