@@ -26,6 +26,8 @@ public struct Token: Sendable, Equatable, CustomStringConvertible {
 /// create one per thread from the shared `AnalyzerSettings`.
 public final class Analyzer {
     public let settings: AnalyzerSettings
+    /// Elided articles of the language, for `Tokenizer(_:elisions:)`.
+    public let elisions: Elisions?
     private let stemmer: Stemmer?
     private var stopwords = ByteStringTable(capacity: 64)
     /// Cache of surface word → term for `normalize`: value is an index into `cachedTerms`
@@ -41,6 +43,7 @@ public final class Analyzer {
         try settings.validate()
         self.settings = settings
         stemmer = settings.language == "none" ? nil : try Stemmer(language: settings.language)
+        elisions = Elisions.forLanguage(settings.language)
         for word in settings.stopwords {
             var w = word
             w.withUTF8 { _ = stopwords.insert(UnsafeRawBufferPointer($0)) }
@@ -130,7 +133,7 @@ public final class Analyzer {
     /// Analyses UTF-8 text: every term with its position and byte range.
     public func tokens(_ text: UnsafeRawBufferPointer) -> [Token] {
         var result: [Token] = []
-        var tokenizer = Tokenizer(text)
+        var tokenizer = Tokenizer(text, elisions: elisions)
         var position = 0
         while let raw = tokenizer.next() {
             let word = UnsafeRawBufferPointer(rebasing: text[raw.start..<raw.end])

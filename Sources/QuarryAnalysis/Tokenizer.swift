@@ -14,10 +14,13 @@ public struct RawToken: Sendable, Equatable {
 public struct Tokenizer {
     public let text: UnsafeRawBufferPointer
     public private(set) var offset: Int
+    /// Elided articles to drop from the front of words ("l’", "dell’"), per language.
+    private let elisions: Elisions?
 
-    public init(_ text: UnsafeRawBufferPointer) {
+    public init(_ text: UnsafeRawBufferPointer, elisions: Elisions? = nil) {
         self.text = text
         self.offset = 0
+        self.elisions = elisions
     }
 
     /// Decodes the scalar at `i`; returns its value and length (an invalid byte decodes as
@@ -73,7 +76,11 @@ public struct Tokenizer {
             let (cls, len) = Tokenizer.classify(t, i)
             switch cls {
             case .letter, .digit:
-                return scanWord(from: i, firstClass: cls, firstLength: len)
+                var word = scanWord(from: i, firstClass: cls, firstLength: len)
+                if let elisions, cls == .letter, let rest = elisions.strip(t, word.start, word.end) {
+                    word.start = rest
+                }
+                return word
             case .ideograph:
                 var end = i + len
                 // Marks that follow belong to the ideograph.

@@ -109,7 +109,7 @@ final class DocumentInverter {
         var text = text
         text.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
-            var tokenizer = Tokenizer(bytes)
+            var tokenizer = Tokenizer(bytes, elisions: cache.analyzer.elisions)
             var position: UInt64 = 0
             while let t = tokenizer.next(), position <= DocumentInverter.maxPosition {
                 let id = cache.termID(UnsafeRawBufferPointer(rebasing: bytes[t.start..<t.end]), isASCII: t.isASCII)

@@ -76,3 +76,20 @@ struct AnalyzerTests {
         }
     }
 }
+
+@Suite("Elision")
+struct ElisionTests {
+    @Test("French and Italian elided articles are dropped; the word keeps its place and range")
+    func elision() throws {
+        let fr = try Analyzer(settings: AnalyzerSettings(language: "french"))
+        #expect(fr.terms("L’adrénaline d'abord jusqu'ici") == fr.terms("adrénaline abord ici"))
+        let tokens = fr.tokens("L’adrénaline")
+        #expect(tokens.count == 1)
+        #expect(tokens.first.map { String(decoding: Array("L’adrénaline".utf8)[$0.start..<$0.end], as: UTF8.self) } == "adrénaline")
+        let it = try Analyzer(settings: AnalyzerSettings(language: "italian"))
+        #expect(it.terms("dell'acqua") == it.terms("acqua"))
+        // English keeps its contractions whole.
+        let en = try Analyzer(settings: .default)
+        #expect(en.terms("l'adrenaline") == ["l'adrenalin"])
+    }
+}
