@@ -32,6 +32,12 @@ public final class IndexSnapshot: Sendable {
             let manifest = try Manifest.read(directory: directory)
             do {
                 let readers = try manifest.segments.map { try SegmentReader(directory: directory, entry: $0, verify: verifyChecksums) }
+                if verifyChecksums && !manifest.sourcesFile.isEmpty {
+                    // Searches do not need it, but it belongs to the commit: a damaged one is reported.
+                    let path = directory + "/" + manifest.sourcesFile
+                    let file = try MappedFile(path: path)
+                    _ = try FileEnvelope.open(file.bytes, kind: .sources, name: path, verifyChecksum: true)
+                }
                 return IndexSnapshot(directory: directory, manifest: manifest, segments: readers)
             } catch let e as SystemError where e.errno == ENOENT {
                 // A writer removed files of the commit we read: a newer commit exists.

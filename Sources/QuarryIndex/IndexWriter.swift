@@ -19,6 +19,10 @@ public struct WriterOptions: Sendable {
     /// Start from an empty index (also allows new settings); the old commit stays readable
     /// until the new one is published.
     public var rebuild: Bool
+    /// When segments are merged after a commit.
+    public var mergePolicy: MergePolicy
+    /// Merge after each commit (`false` leaves merging to `forceMerge`).
+    public var mergeAutomatically: Bool
 
     public static let defaultRAMBudgetBytes = 512 << 20
 
@@ -27,8 +31,11 @@ public struct WriterOptions: Sendable {
     var deterministicSeed: UInt64? = nil
 
     public init(threads: Int = WriterOptions.availableCores, ramBudgetBytes: Int = WriterOptions.defaultRAMBudgetBytes,
-                storeCompressionLevel: Int32 = 3, deleteMissing: Bool = true, rebuild: Bool = false)
+                storeCompressionLevel: Int32 = 3, deleteMissing: Bool = true, rebuild: Bool = false,
+                mergePolicy: MergePolicy = .default, mergeAutomatically: Bool = true)
     {
+        self.mergePolicy = mergePolicy
+        self.mergeAutomatically = mergeAutomatically
         self.threads = max(1, threads)
         self.ramBudgetBytes = max(8 << 20, ramBudgetBytes)
         self.storeCompressionLevel = storeCompressionLevel
@@ -81,7 +88,7 @@ public final class IndexWriter {
     private var newSegments: [FlushedSegment] = []
     /// Documents to delete, per segment name.
     private var pendingDeletes: [String: Set<Int>] = [:]
-    private var nextSegmentNumber: UInt64
+    var nextSegmentNumber: UInt64
     private var runCount = 0
     private var runOfSegment: [String: Int] = [:]
     private var dirty = false
@@ -143,7 +150,7 @@ public final class IndexWriter {
 
     deinit { lock.release() }
 
-    private func readers() throws -> [SegmentReader] {
+    func readers() throws -> [SegmentReader] {
         if let r = baseReaders { return r }
         let r = try (base?.segments ?? []).map { try SegmentReader(directory: directory, entry: $0, verify: false) }
         baseReaders = r
@@ -410,6 +417,45 @@ public final class IndexWriter {
     /// True when there is something to commit.
     public var hasChanges: Bool { dirty }
 
+    /// The last published commit (nil for a new index before its first commit).
+    public var committedManifest: Manifest? { base }
+
+    var mergePolicy: MergePolicy { options.mergePolicy }
+
+    /// Replaces each group of segments of the current commit by one merged segment and
+    /// publishes the result.
+    func merge(_ groups: [[String]]) throws -> Manifest {
+        guard let current = base else { throw IndexError.notFound(path: directory) }
+        do {
+            let readers = try self.readers()
+            var entries = current.segments
+            for group in groups {
+                let members = readers.filter { group.contains($0.entry.name) }
+                guard members.count == group.count, members.contains(where: { $0.liveDocumentCount > 0 }) else { continue }
+                let name = segmentName(nextSegmentNumber)
+                nextSegmentNumber += 1
+                let nonce = options.deterministicSeed.map { XXH64.hash(Array(name.utf8), seed: $0) | 1 } ?? randomNonce()
+                let merger = SegmentMerger(directory: directory, storeLevel: options.storeCompressionLevel)
+                let flushed = try merger.merge(members, into: name, nonce: nonce)
+                let entry = SegmentEntry(name: name, nonce: nonce, documents: flushed.docCount, deleted: 0, deletionGeneration: 0)
+                guard let at = entries.firstIndex(where: { group.contains($0.name) }) else { continue }
+                entries.removeAll { group.contains($0.name) }
+                entries.insert(entry, at: min(at, entries.count))
+            }
+            let manifest = Manifest(
+                generation: current.generation + 1,
+                commitTimeNanos: options.deterministicSeed.map { Int64($0 & 0xFFFF_FFFF) } ?? nowNanos(),
+                settings: settings, nextSegmentNumber: nextSegmentNumber, segments: entries, sourcesFile: current.sourcesFile)
+            try FileSystem.syncDirectory(directory)
+            try CrashPoint.reached("merge-before-manifest")
+            try manifest.write(directory: directory)
+            removeUnreferencedFiles(keeping: manifest.files)
+            return try reopen(after: manifest)
+        } catch {
+            throw indexError(error)
+        }
+    }
+
     /// Publishes everything done so far as a new commit, atomically: a crash at any point
     /// leaves the previous commit intact. Returns the new manifest.
     @discardableResult
@@ -446,6 +492,7 @@ public final class IndexWriter {
                 }
                 if entry.deleted < entry.documents { entries.append(entry) }
             }
+            try CrashPoint.reached("commit-deletions-written")
             var sourcesFile = ""
             if !sourceRecords.isEmpty {
                 sourcesFile = "sources_\(generation).\(IndexFileKind.sources.fileExtension)"
@@ -453,6 +500,7 @@ public final class IndexWriter {
                 try out.write(SourcesTable.encode(sourceRecords))
                 try out.close(sync: true)
             }
+            try CrashPoint.reached("commit-sources-written")
             let manifest = Manifest(
                 generation: generation, commitTimeNanos: options.deterministicSeed.map { Int64($0 & 0xFFFF_FFFF) } ?? nowNanos(), settings: settings,
                 nextSegmentNumber: nextSegmentNumber, segments: entries, sourcesFile: sourcesFile)
@@ -461,14 +509,16 @@ public final class IndexWriter {
             // Published. Files of older commits are no longer needed by this writer (readers
             // that have them open keep their mappings).
             removeUnreferencedFiles(keeping: manifest.files)
-            return try reopen(after: manifest)
+            let published = try reopen(after: manifest)
+            if options.mergeAutomatically, let merged = try mergeIfNeeded() { return merged }
+            return published
         } catch {
             throw indexError(error)
         }
     }
 
     /// Continues from a just-published manifest (the writer can go on and commit again).
-    private func reopen(after manifest: Manifest) throws -> Manifest {
+    func reopen(after manifest: Manifest) throws -> Manifest {
         newSegments.removeAll()
         pendingDeletes.removeAll()
         baseReaders = nil
@@ -479,7 +529,7 @@ public final class IndexWriter {
 
     /// Removes files of this index that `keeping` does not name: leftovers of killed
     /// writers and of older commits. Only names Quarry writes are touched.
-    private func removeUnreferencedFiles(keeping: Set<String>) {
+    func removeUnreferencedFiles(keeping: Set<String>) {
         guard let names = try? FileSystem.list(directory) else { return }
         let pending = Set(newSegments.flatMap { s in SegmentFiles.kinds.map { s.name + "." + $0.fileExtension } })
         for name in names where !keeping.contains(name) && !pending.contains(name) && isQuarryFile(name) {

@@ -218,6 +218,7 @@ final class IngestJob: @unchecked Sendable {
             }
             if let b = builder, b.memoryBytes + cache.memoryBytes / 4 >= ramBudgetPerThread {
                 let flushed = try b.flush()
+                try CrashPoint.reached("segment-flushed")
                 results.withLock { $0.segments.append(flushed) }
                 builder = nil
                 _ = cache.trimIfLarge()
@@ -228,6 +229,7 @@ final class IngestJob: @unchecked Sendable {
                 b.discard()
             } else {
                 let flushed = try b.flush()
+                try CrashPoint.reached("segment-flushed")
                 results.withLock { $0.segments.append(flushed) }
             }
             builder = nil

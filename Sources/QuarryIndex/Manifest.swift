@@ -126,9 +126,18 @@ public struct Manifest: Sendable, Equatable {
         }
     }
 
-    /// Publishes this manifest atomically.
+    /// Publishes this manifest atomically: MANIFEST.tmp is written and synced, then renamed
+    /// over MANIFEST, then the directory is synced.
     func write(directory: String) throws {
-        try FileSystem.writeAtomically(directory + "/" + Manifest.fileName, encode())
+        let path = directory + "/" + Manifest.fileName
+        let tmp = path + ".tmp"
+        let file = try OutputFile(path: tmp)
+        try file.write(encode())
+        try file.close(sync: true)
+        try CrashPoint.reached("manifest-tmp-written")
+        try FileSystem.rename(tmp, path)
+        try FileSystem.syncDirectory(directory)
+        try CrashPoint.reached("manifest-renamed")
     }
 
     /// Every file this commit needs.

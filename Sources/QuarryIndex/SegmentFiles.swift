@@ -204,6 +204,14 @@ struct PassagesReader: Sendable {
         table = try OffsetTable(bytes, name: name, expected: expected)
     }
 
+    /// The encoded record of `doc` (empty for the implicit single passage).
+    func rawRecord(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws(FormatError) {
+        guard let range = table.record(doc) else {
+            throw FormatError(file: table.name, offset: FileEnvelope.headerSize + 4 + doc * 4, message: "passage offsets of document \(doc) are out of order")
+        }
+        body(UnsafeRawBufferPointer(rebasing: table.bytes[range]))
+    }
+
     /// The passages of `doc`; a document whose record is empty has one passage over its
     /// whole body (`positions` body positions, `bodyLength` terms).
     func passages(_ doc: Int, bodyPositions: Int, bodyLength: Int, into out: inout [PassageBounds]) throws(FormatError) {

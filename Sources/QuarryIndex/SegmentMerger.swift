@@ -1,0 +1,170 @@
+import QuarryCore
+import QuarryIngest
+
+/// Merges segments into one new segment, leaving out deleted documents. Postings are
+/// re-encoded with new document numbers; statistics come from the segments' own minus
+/// their deletions' (which are exact), so the merged segment scores like a fresh build.
+struct SegmentMerger {
+    let directory: String
+    let storeLevel: Int32
+
+    /// Writes segment `name` from `sources` (in that order: documents keep their relative
+    /// order). Returns what a flushed segment returns (sequence numbers are not kept).
+    func merge(_ sources: [SegmentReader], into name: String, nonce: UInt64) throws -> FlushedSegment {
+        func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
+        do {
+            return try write(sources, name: name, nonce: nonce, path: path)
+        } catch {
+            for kind in SegmentFiles.kinds { try? FileSystem.remove(path(kind)) }
+            throw error
+        }
+    }
+
+    private func write(_ sources: [SegmentReader], name: String, nonce: UInt64, path: (IndexFileKind) -> String) throws -> FlushedSegment {
+        // New document numbers: live documents, segment after segment.
+        var docMap: [[Int32]] = []
+        var docCount = 0
+        for s in sources {
+            var map = [Int32](repeating: -1, count: s.documentCount)
+            for d in 0..<s.documentCount where !s.isDeleted(d) {
+                map[d] = Int32(docCount)
+                docCount += 1
+            }
+            docMap.append(map)
+        }
+        guard docCount > 0 else { throw IndexError.internalError("merge of segments without live documents") }
+
+        // Per-document files, in new document order.
+        var titleLengths: [UInt32] = [], bodyLengths: [UInt32] = []
+        titleLengths.reserveCapacity(docCount)
+        bodyLengths.reserveCapacity(docCount)
+        var passageData = ByteWriter(), passageOffsets: [UInt32] = [0]
+        var idBytes: [UInt8] = [], idOffsets: [UInt32] = [0]
+        var sources_: [String] = [], sourceIndex: [String: UInt32] = [:]
+        var docSource: [UInt32] = [], docHash: [UInt64] = []
+        var bounds: [PassageBounds] = []
+        let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
+        var record = ByteWriter(capacity: 1 << 14)
+        var stats = CollectionStats()
+        for s in sources {
+            let meta = try s.meta()
+            try s.store.forEach { d, doc in
+                guard !s.isDeleted(d) else { return }
+                titleLengths.append(s.titleLength(d))
+                bodyLengths.append(s.bodyLength(d))
+                try s.passages.rawRecord(d) { raw in passageData.append(raw) }
+                passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
+                idBytes.append(contentsOf: s.externalIDBytes(d))
+                idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
+                let source = meta.sources[Int(meta.docSource[d])]
+                if let i = sourceIndex[source] {
+                    docSource.append(i)
+                } else {
+                    sourceIndex[source] = UInt32(sources_.count)
+                    docSource.append(UInt32(sources_.count))
+                    sources_.append(source)
+                }
+                docHash.append(meta.docHash[d])
+                record.removeAll()
+                StoredDocument.encode(id: doc.id, path: doc.path, title: doc.title, body: doc.body, blocks: doc.blocks,
+                                      passages: doc.passages, into: &record)
+                try store.add(record)
+                try s.passageBounds(d, into: &bounds)
+                stats.add(titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)),
+                          passages: bounds.count, passageLength: bounds.reduce(0) { $0 + $1.length })
+            }
+        }
+        try store.finish()
+        let expected = sources.reduce(CollectionStats()) { $0 + $1.liveStats }
+        guard stats == expected else {
+            throw IndexError.internalError("merged statistics \(stats) differ from the segments' live statistics \(expected)")
+        }
+
+        // Postings: terms of all segments in byte order.
+        let docFile = try OutputFile(path: path(.postings))
+        let posFile = try OutputFile(path: path(.positions))
+        try FileEnvelope.writeHeader(.postings, nonce: nonce, to: docFile)
+        try FileEnvelope.writeHeader(.positions, nonce: nonce, to: posFile)
+        var dictionary = TermDictionaryWriter()
+        var encoder = PostingsEncoder()
+        var cursors: [TermDictionaryReader.TermCursor?] = []
+        var heads: [TermInfo?] = []
+        for s in sources {
+            if s.dictionary.blockCount > 0 {
+                var c = try TermDictionaryReader.TermCursor(s.dictionary, block: 0)
+                heads.append(try c.next())
+                cursors.append(c)
+            } else {
+                heads.append(nil)
+                cursors.append(nil)
+            }
+        }
+        var title: [UInt32] = [], body: [UInt32] = []
+        var pending: [(doc: UInt32, title: [UInt32], body: [UInt32])] = []
+        var termCount = 0
+        while true {
+            // The smallest current term.
+            var smallest: [UInt8]? = nil
+            for i in sources.indices where heads[i] != nil {
+                guard let key = cursors[i]?.key else { continue }
+                if smallest == nil || key.lexicographicallyPrecedes(smallest ?? []) { smallest = key }
+            }
+            guard let term = smallest else { break }
+            pending.removeAll(keepingCapacity: true)
+            var passageDf = 0, dfTitle = 0, dfBody = 0
+            for i in sources.indices {
+                guard let info = heads[i], let key = cursors[i]?.key, key == term else { continue }
+                let s = sources[i]
+                let stats = try term.withUnsafeBytes { try s.termStats($0, info: info) }
+                passageDf += stats.passageDf
+                let c = try s.postings(info)
+                while try c.next() != PostingsCursor.end {
+                    let d = Int(c.doc)
+                    let nd = docMap[i][d]
+                    if nd < 0 { continue }
+                    try c.positions(title: &title, body: &body)
+                    if !title.isEmpty { dfTitle += 1 }
+                    if !body.isEmpty { dfBody += 1 }
+                    pending.append((UInt32(nd), title, body))
+                }
+                heads[i] = try cursors[i]?.next()
+            }
+            if pending.isEmpty { continue }  // every document with the term was deleted
+            encoder.begin(df: pending.count)
+            for p in pending {
+                p.title.withUnsafeBufferPointer { t in
+                    p.body.withUnsafeBufferPointer { b in
+                        encoder.add(doc: p.doc, titlePositions: t, bodyPositions: b,
+                                    lengthTitle: titleLengths[Int(p.doc)], lengthBody: bodyLengths[Int(p.doc)])
+                    }
+                }
+            }
+            encoder.finish()
+            let info = TermInfo(df: pending.count, dfTitle: dfTitle, dfBody: dfBody, passageDf: passageDf,
+                                docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
+                                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.posBytes.count)
+            try docFile.write(encoder.docBytes)
+            try posFile.write(encoder.posBytes)
+            term.withUnsafeBytes { dictionary.add($0, info) }
+            termCount += 1
+        }
+        try FileEnvelope.finish(docFile)
+        try FileEnvelope.finish(posFile)
+        var bytes = store.bytesWritten + docFile.offset + posFile.offset
+        func writeFile(_ kind: IndexFileKind, _ body: [UInt8]) throws {
+            let file = try OutputFile(path: path(kind))
+            try FileEnvelope.writeHeader(kind, nonce: nonce, to: file)
+            try file.write(body)
+            try FileEnvelope.finish(file)
+            bytes += body.count + FileEnvelope.headerSize + FileEnvelope.footerSize
+        }
+        try writeFile(.terms, dictionary.finish())
+        try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
+        try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
+        try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
+        try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources_, docSource: docSource, docHash: docHash))
+        try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
+        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, idBytes: idBytes,
+                              idOffsets: idOffsets, sequence: [UInt64](repeating: 0, count: docCount), bytes: bytes)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// A flipped byte in any index file is caught by `quarry check` and by search, with an
+/// error naming the file: never a crash, never a wrong answer.
+@Suite("damaged index files")
+struct DamageTests {
+    @Test("every file of the index, with one random byte flipped, is reported by check and by search")
+    func bitFlips() throws {
+        let dir = try CLI.temporaryDirectory("flip")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var corpus = CrashCorpus(dir: dir)
+        try corpus.mutate(files: 3, linesPerFile: 300)
+        let pristine = dir + "/pristine"
+        #expect(try CLI.run(["index", "--index", pristine, dir + "/src"]).status == 0)
+        // Deletions and a sources table too, so that every kind of file is there.
+        #expect(try CLI.run(["delete", "--index", pristine, "f0-1", "f1-7"]).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: pristine).filter { $0 != "LOCK" }.sorted()
+        let kinds = Set(files.map { ($0 as NSString).pathExtension.isEmpty ? $0 : ($0 as NSString).pathExtension })
+        #expect(kinds.isSuperset(of: ["MANIFEST", "seg", "tdx", "doc", "pos", "len", "psg", "ids", "met", "sto", "del", "src"]), "\(kinds)")
+        var rng = SystemRandomNumberGenerator()
+        for file in files {
+            let copy = dir + "/copy-\(file)"
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: pristine, toPath: copy)
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: copy + "/" + file)))
+            let at = Int.random(in: 0..<bytes.count, using: &rng)
+            bytes[at] ^= UInt8.random(in: 1...255, using: &rng)
+            try Data(bytes).write(to: URL(fileURLWithPath: copy + "/" + file))
+            let check = try CLI.run(["check", "--index", copy])
+            #expect(check.status == 5, "\(file) byte \(at): check exit \(check.status)")
+            #expect(check.stdout.contains(file) || check.stderr.contains(file), "\(file) byte \(at): check does not name the file: \(check.stdout)")
+            let search = try CLI.run(["search", "--index", copy, "quarrymarker"])
+            #expect(search.status == 5, "\(file) byte \(at): search exit \(search.status)")
+            #expect(search.stderr.contains(file), "\(file) byte \(at): search error does not name the file: \(search.stderr)")
+            #expect(search.stdout.isEmpty)
+            try? FileManager.default.removeItem(atPath: copy)
+        }
+    }
+}
