@@ -43,6 +43,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Release-mode micro-benchmarks of the hot paths: swift run -c release quarry-bench --help
+        .executableTarget(
+            name: "quarry-bench",
+            dependencies: ["Quarry", "QuarryCore", "QuarryIndex", "QuarryAnalysis"],
+            path: "Benchmarks/QuarryBench"),
+
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryCore"]),
         .testTarget(name: "QuarryAnalysisTests", dependencies: ["QuarryAnalysis"]),

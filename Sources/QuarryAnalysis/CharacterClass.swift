@@ -1,5 +1,5 @@
 /// How the tokenizer treats a Unicode scalar.
-enum CharacterClass: UInt8 {
+@usableFromInline enum CharacterClass: UInt8 {
     /// Not part of a word (spaces, punctuation, symbols, underscore).
     case separator = 0
     /// A letter of any script (word character).
@@ -16,42 +16,26 @@ enum CharacterClass: UInt8 {
     case numberJoiner = 6
 }
 
-/// Character classes: a 128-entry table for ASCII, a table for the Basic Multilingual Plane
+/// Character classes: arithmetic for ASCII (`Tokenizer.asciiClass`), a table for the Basic Multilingual Plane
 /// computed once on first use from the Unicode properties of the Swift runtime, and
 /// direct property lookups above it.
-enum CharacterClasses {
-    static let ascii: [UInt8] = (0..<128).map { i -> UInt8 in
-        let c = UInt8(i)
-        switch c {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return CharacterClass.letter.rawValue
-        case UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return CharacterClass.digit.rawValue
-        case UInt8(ascii: "'"):
-            return CharacterClass.apostrophe.rawValue
-        case UInt8(ascii: "."), UInt8(ascii: ","):
-            return CharacterClass.numberJoiner.rawValue
-        default:
-            return CharacterClass.separator.rawValue
-        }
-    }
-
+@usableFromInline enum CharacterClasses {
     /// Classes of U+0000…U+FFFF, built on first use (about 64 KB).
-    static let basicPlane: [UInt8] = (0..<0x10000).map { i -> UInt8 in
+    @usableFromInline static let basicPlane: [UInt8] = (0..<0x10000).map { i -> UInt8 in
         guard let s = Unicode.Scalar(UInt32(i)) else { return CharacterClass.separator.rawValue }
         return compute(s).rawValue
     }
 
-    static func of(_ value: UInt32) -> CharacterClass {
-        if value < 0x80 { return CharacterClass(rawValue: ascii[Int(value)]) ?? .separator }
+    @inlinable static func of(_ value: UInt32) -> CharacterClass {
+        if value < 0x80 { return Tokenizer.asciiClass(UInt8(value)) }
         if value < 0x10000 { return CharacterClass(rawValue: basicPlane[Int(value)]) ?? .separator }
         guard let s = Unicode.Scalar(value) else { return .separator }
         return compute(s)
     }
 
-    static func compute(_ s: Unicode.Scalar) -> CharacterClass {
+    @usableFromInline static func compute(_ s: Unicode.Scalar) -> CharacterClass {
         let v = s.value
-        if v < 0x80 { return CharacterClass(rawValue: ascii[Int(v)]) ?? .separator }
+        if v < 0x80 { return Tokenizer.asciiClass(UInt8(v)) }
         if v == 0x2019 || v == 0x02BC { return .apostrophe }  // ’ and modifier letter apostrophe
         if v == 0x30FC { return .mark }  // katakana prolonged sound mark: lengthens the kana before it
         if (0x3040...0x30FF).contains(v) { return .ideograph }  // hiragana, katakana

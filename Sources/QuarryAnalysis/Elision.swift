@@ -3,8 +3,8 @@
 /// the apostrophe is the word indexed, searched and highlighted.
 public struct Elisions: Sendable, Equatable {
     /// Lowercase ASCII prefixes (without the apostrophe).
-    let prefixes: Set<[UInt8]>
-    let longest: Int
+    @usableFromInline let prefixes: Set<[UInt8]>
+    @usableFromInline let longest: Int
 
     init(_ words: [String]) {
         prefixes = Set(words.map { Array($0.utf8) })
@@ -30,7 +30,7 @@ public struct Elisions: Sendable, Equatable {
 
     /// If the word starts with an elided article and an apostrophe (' or ’), the offset of
     /// the rest of the word.
-    @inline(__always)
+    @inlinable
     func strip(_ text: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
         var i = start
         var prefix: [UInt8] = []

@@ -4,6 +4,13 @@ public struct RawToken: Sendable, Equatable {
     public var end: Int
     /// True when every byte is ASCII (lets the analyzer skip Unicode case mapping).
     public var isASCII: Bool
+
+    @inlinable
+    public init(start: Int, end: Int, isASCII: Bool) {
+        self.start = start
+        self.end = end
+        self.isASCII = isASCII
+    }
 }
 
 /// Splits UTF-8 text into words on Unicode word boundaries, simplified from UAX #29:
@@ -13,19 +20,21 @@ public struct RawToken: Sendable, Equatable {
 /// symbols, "_", "-") separates words. Invalid UTF-8 bytes separate words.
 public struct Tokenizer {
     public let text: UnsafeRawBufferPointer
-    public private(set) var offset: Int
+    /// Where scanning goes on.
+    @usableFromInline var position: Int
+    public var offset: Int { position }
     /// Elided articles to drop from the front of words ("l’", "dell’"), per language.
-    private let elisions: Elisions?
+    @usableFromInline let elisions: Elisions?
 
     public init(_ text: UnsafeRawBufferPointer, elisions: Elisions? = nil) {
         self.text = text
-        self.offset = 0
+        self.position = 0
         self.elisions = elisions
     }
 
     /// Decodes the scalar at `i`; returns its value and length (an invalid byte decodes as
     /// U+FFFD with length 1).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func decode(_ t: UnsafeRawBufferPointer, _ i: Int) -> (UInt32, Int) {
         let b0 = UInt32(t[i])
         if b0 < 0x80 { return (b0, 1) }
@@ -55,22 +64,31 @@ public struct Tokenizer {
         return (0xFFFD, 1)
     }
 
-    @inline(__always)
+    /// Class of an ASCII byte, by arithmetic (no table: a static table costs a lazy-init
+    /// check on every access).
+    @inlinable @inline(__always)
+    static func asciiClass(_ b: UInt8) -> CharacterClass {
+        if (b | 0x20) &- 0x61 < 26 { return .letter }
+        if b &- 0x30 < 10 { return .digit }
+        if b == 0x27 { return .apostrophe }
+        if b == 0x2E || b == 0x2C { return .numberJoiner }
+        return .separator
+    }
+
+    @inlinable @inline(__always)
     static func classify(_ t: UnsafeRawBufferPointer, _ i: Int) -> (CharacterClass, Int) {
         let b = t[i]
-        if b < 0x80 {
-            return (CharacterClass(rawValue: CharacterClasses.ascii[Int(b)]) ?? .separator, 1)
-        }
+        if b < 0x80 { return (asciiClass(b), 1) }
         let (v, len) = decode(t, i)
         return (CharacterClasses.of(v), len)
     }
 
     /// The next word, or nil at the end of the text.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> RawToken? {
         let t = text
         let n = t.count
-        var i = offset
+        var i = position
         // Find the start of a word.
         while i < n {
             let (cls, len) = Tokenizer.classify(t, i)
@@ -89,18 +107,18 @@ public struct Tokenizer {
                     if c2 != .mark { break }
                     end += l2
                 }
-                offset = end
+                position = end
                 return RawToken(start: i, end: end, isASCII: false)
             default:
                 i += len
             }
         }
-        offset = n
+        position = n
         return nil
     }
 
-    @inline(__always)
-    private mutating func scanWord(from start: Int, firstClass: CharacterClass, firstLength: Int) -> RawToken {
+    @inlinable @inline(__always)
+    mutating func scanWord(from start: Int, firstClass: CharacterClass, firstLength: Int) -> RawToken {
         let t = text
         let n = t.count
         var i = start + firstLength
@@ -110,7 +128,7 @@ public struct Tokenizer {
             let b = t[i]
             // ASCII letters and digits: the common case, no decoding.
             if b < 0x80 {
-                let cls = CharacterClass(rawValue: CharacterClasses.ascii[Int(b)]) ?? .separator
+                let cls = Tokenizer.asciiClass(b)
                 if cls == .letter || cls == .digit {
                     previous = cls
                     i += 1
@@ -132,24 +150,24 @@ public struct Tokenizer {
                 break
             case .apostrophe, .numberJoiner:
                 if !joins(cls, previous: previous, at: i + len) {
-                    offset = i
+                    position = i
                     return RawToken(start: start, end: i, isASCII: ascii)
                 }
             default:
-                offset = i
+                position = i
                 return RawToken(start: start, end: i, isASCII: ascii)
             }
             ascii = false
             i += len
         }
-        offset = i
+        position = i
         return RawToken(start: start, end: i, isASCII: ascii)
     }
 
     /// Whether a joiner at the current position continues the word: an apostrophe between
     /// letters, a "." or "," between digits.
-    @inline(__always)
-    private func joins(_ cls: CharacterClass, previous: CharacterClass, at next: Int) -> Bool {
+    @inlinable @inline(__always)
+    func joins(_ cls: CharacterClass, previous: CharacterClass, at next: Int) -> Bool {
         guard next < text.count else { return false }
         let (after, _) = Tokenizer.classify(text, next)
         if cls == .apostrophe { return previous == .letter && after == .letter }

@@ -65,6 +65,19 @@ public struct ByteWriter: Sendable {
         while bytes.count % alignment != 0 { bytes.append(0) }
     }
 
+    /// Replaces `reserved` placeholder bytes at `offset` by the varint of `value` (moving
+    /// the bytes after them when the varint is shorter or longer).
+    public mutating func replaceVarintPrefix(at offset: Int, reserved: Int, value: Int) {
+        var v = ByteWriter(capacity: 10)
+        v.varint(value)
+        bytes.replaceSubrange(offset..<(offset + reserved), with: v.bytes)
+    }
+
+    /// Overwrites bytes at `offset`.
+    public mutating func patchBytes(at offset: Int, _ values: [UInt8]) {
+        for (i, v) in values.enumerated() { bytes[offset + i] = v }
+    }
+
     /// Overwrites 4 bytes at `offset` (used to patch offsets written before their value was known).
     public mutating func patchU32(at offset: Int, _ v: UInt32) {
         var le = v.littleEndian

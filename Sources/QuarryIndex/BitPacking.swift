@@ -1,3 +1,5 @@
+import QuarryCore
+
 /// Fixed-width bit packing of blocks of 128 unsigned integers (LSB first), the core of
 /// the postings format. A packed block of width w takes 16·w bytes.
 public enum BitPacking {
@@ -13,25 +15,29 @@ public enum BitPacking {
 
     /// Appends 128 values packed at `width` bits (16·width bytes).
     public static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
-        precondition(values.count == blockSize)
+        var buffer = RawBuffer<UInt8>(capacity: 16 * width + 8)
+        defer { buffer.free() }
+        pack(values, width: width, into: &buffer)
+        out.append(contentsOf: UnsafeBufferPointer(buffer.elements))
+    }
+
+    /// Appends 128 values packed at `width` bits (16·width bytes).
+    static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout RawBuffer<UInt8>) {
         if width == 0 { return }
         let start = out.count
-        out.append(contentsOf: repeatElement(0, count: 16 * width))
-        out.withUnsafeMutableBytes { raw in
-            guard let address = raw.baseAddress else { return }
-            let base = address + start
-            var acc: UInt64 = 0
-            var bits = 0
-            var o = 0
-            for v in values {
-                acc |= UInt64(v) << UInt64(bits)
-                bits += width
-                while bits >= 8 {
-                    base.storeBytes(of: UInt8(truncatingIfNeeded: acc), toByteOffset: o, as: UInt8.self)
-                    o += 1
-                    acc >>= 8
-                    bits -= 8
-                }
+        out.append(repeating: 0, count: 16 * width)
+        let base = out.base + start
+        var acc: UInt64 = 0
+        var bits = 0
+        var o = 0
+        for v in values {
+            acc |= UInt64(v) << UInt64(bits)
+            bits += width
+            while bits >= 8 {
+                base[o] = UInt8(truncatingIfNeeded: acc)
+                o += 1
+                acc >>= 8
+                bits -= 8
             }
         }
     }

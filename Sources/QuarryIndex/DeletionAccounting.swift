@@ -5,22 +5,24 @@ import QuarryCore
 /// inverting their stored text again with the index's analyzer (the same code path as
 /// indexing), and writes deletions files.
 final class DeletionAccountant {
-    private let inverter: DocumentInverter
+    private var inverter = DocumentInverter()
     private let cache: TermCache
 
     init(settings: IndexSettings) throws {
         cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer))
-        inverter = DocumentInverter(cache: cache)
     }
+
+    deinit { inverter.free() }
 
     /// Adds the deletion of `doc` of `segment` to `deletions` (no-op when already deleted).
     func delete(_ doc: Int, of segment: SegmentReader, into deletions: inout Deletions) throws {
         guard deletions.mark(doc) else { return }
         let stored = try segment.storedDocument(doc)
-        inverter.invert(title: stored.title, body: stored.body, spans: stored.passages)
+        inverter.invert(title: stored.title, body: stored.body, spans: stored.passages, cache: cache)
         deletions.stats.add(titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
                             passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
-        for g in inverter.groups {
+        for gi in 0..<inverter.groups.count {
+            let g = inverter.groups[gi]
             cache.terms.withKey(Int(g.term)) { term in
                 deletions.terms.add(term, TermStats(df: 1, dfTitle: g.tfTitle > 0 ? 1 : 0, dfBody: g.tfBody > 0 ? 1 : 0,
                                                     passageDf: Int(g.passages)))

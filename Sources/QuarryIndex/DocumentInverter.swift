@@ -5,13 +5,11 @@ import QuarryIngest
 /// Analyses one document into per-term groups: term frequencies in title and body,
 /// positions, and how many of the document's passages contain the term. Shared by the
 /// segment builder and by deletion accounting, so that what a deletion subtracts from the
-/// statistics is exactly what indexing added. Not thread-safe.
-final class DocumentInverter {
-    let cache: TermCache
-
+/// statistics is exactly what indexing added. A struct, mutated in place on the hot path.
+struct DocumentInverter {
     /// One term of the document.
     struct Group {
-        /// Term id in `cache.terms`.
+        /// Term id in the `TermCache`.
         var term: Int32
         var tfTitle: UInt32
         var tfBody: UInt32
@@ -21,56 +19,77 @@ final class DocumentInverter {
         var positionStart: Int
     }
 
-    private(set) var groups: [Group] = []
-    private(set) var positions: [UInt32] = []
+    private(set) var groups = RawBuffer<Group>(capacity: 256)
+    private(set) var positions = RawBuffer<UInt32>(capacity: 1024)
     private(set) var titleLength = 0
     private(set) var bodyLength = 0
     /// Number of body positions (words, including dropped ones).
     private(set) var bodyPositions = 0
     private(set) var passages: [PassageBounds] = []
 
-    private var occurrences: [UInt64] = []
-    private var tokenStarts: [Int32] = []
-    private var termPrefix: [Int32] = []
-    private var firstPassage: [Int32] = []
-    private var lastPassage: [Int32] = []
+    // Per-token scratch (raw buffers: no copy-on-write checks per token).
+    private var occurrences = RawBuffer<UInt64>(capacity: 1024)
+    private var tokenStarts = RawBuffer<Int32>(capacity: 1024)
+    private var termPrefix = RawBuffer<Int32>(capacity: 1024)
+    private var firstPassage = RawBuffer<Int32>(capacity: 1024)
+    private var lastPassage = RawBuffer<Int32>(capacity: 1024)
 
     /// Positions above this are not indexed (a document of more than 2^31 words).
     static let maxPosition: UInt64 = (1 << 31) - 1
 
-    init(cache: TermCache) {
-        self.cache = cache
+    init() {}
+
+    /// Releases the raw buffers (the owner calls it once).
+    func free() {
+        groups.free()
+        positions.free()
+        occurrences.free()
+        tokenStarts.free()
+        termPrefix.free()
+        firstPassage.free()
+        lastPassage.free()
+    }
+
+    var memoryBytes: Int {
+        groups.memoryBytes + positions.memoryBytes + occurrences.memoryBytes + tokenStarts.memoryBytes
+            + termPrefix.memoryBytes + firstPassage.memoryBytes + lastPassage.memoryBytes
     }
 
     /// Inverts a document whose body has been cut into `spans` (byte ranges).
-    func invert(title: String, body: String, spans: [PassageSpan]) {
-        occurrences.removeAll(keepingCapacity: true)
-        tokenStarts.removeAll(keepingCapacity: true)
-        termPrefix.removeAll(keepingCapacity: true)
+    mutating func invert(title: String, body: String, spans: [PassageSpan], cache: TermCache) {
+        occurrences.removeAll()
+        tokenStarts.removeAll()
+        termPrefix.removeAll()
         termPrefix.append(0)
-        titleLength = tokenize(title, field: 0, recordWords: false)
-        bodyLength = tokenize(body, field: 1 << 31, recordWords: true)
+        titleLength = tokenize(title, field: 0, recordWords: false, cache: cache)
+        bodyLength = tokenize(body, field: 1 << 31, recordWords: true, cache: cache)
         bodyPositions = tokenStarts.count
 
         // Passages as position ranges, and which passages each position falls in.
         passages.removeAll(keepingCapacity: true)
-        firstPassage.removeAll(keepingCapacity: true)
-        lastPassage.removeAll(keepingCapacity: true)
-        firstPassage.append(contentsOf: repeatElement(-1, count: bodyPositions))
-        lastPassage.append(contentsOf: repeatElement(-1, count: bodyPositions))
-        for (p, span) in spans.enumerated() {
-            let from = lowerBound(span.start), to = max(from, lowerBound(span.end))
-            passages.append(PassageBounds(start: from, end: to, length: Int(termPrefix[to] - termPrefix[from])))
-            for pos in from..<to {
-                if firstPassage[pos] < 0 { firstPassage[pos] = Int32(p) }
-                lastPassage[pos] = Int32(p)
+        let implicitSingle = spans.count == 1 && lowerBound(spans[0].start) == 0 && lowerBound(spans[0].end) == bodyPositions
+        if implicitSingle {
+            passages.append(PassageBounds(start: 0, end: bodyPositions, length: bodyLength))
+        } else {
+            firstPassage.removeAll()
+            lastPassage.removeAll()
+            firstPassage.append(repeating: -1, count: bodyPositions)
+            lastPassage.append(repeating: -1, count: bodyPositions)
+            for (p, span) in spans.enumerated() {
+                let from = lowerBound(span.start), to = max(from, lowerBound(span.end))
+                passages.append(PassageBounds(start: from, end: to, length: Int(termPrefix[to] - termPrefix[from])))
+                for pos in from..<to {
+                    if firstPassage[pos] < 0 { firstPassage[pos] = Int32(p) }
+                    lastPassage[pos] = Int32(p)
+                }
             }
         }
 
         // Group by term; title positions sort before body positions.
-        occurrences.sort()
-        groups.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
+        var sortable = occurrences.elements
+        sortable.sort()
+        groups.removeAll()
+        positions.removeAll()
         var i = 0
         let n = occurrences.count
         while i < n {
@@ -82,16 +101,22 @@ final class DocumentInverter {
                 positions.append(UInt32(truncatingIfNeeded: occurrences[j] & 0x7FFF_FFFF))
                 j += 1
             }
-            var counted = -1
             var inPassages = 0
-            for o in k..<j {
-                let p = Int(occurrences[o] & 0x7FFF_FFFF)
-                let f = Int(firstPassage[p]), l = Int(lastPassage[p])
-                if f >= 0 {
-                    let from = max(f, counted + 1)
-                    if l >= from {
-                        inPassages += l - from + 1
-                        counted = l
+            if j > k {
+                if implicitSingle {
+                    inPassages = 1
+                } else {
+                    var counted = -1
+                    for o in k..<j {
+                        let p = Int(occurrences[o] & 0x7FFF_FFFF)
+                        let f = Int(firstPassage[p]), l = Int(lastPassage[p])
+                        if f >= 0 {
+                            let from = max(f, counted + 1)
+                            if l >= from {
+                                inPassages += l - from + 1
+                                counted = l
+                            }
+                        }
                     }
                 }
             }
@@ -104,12 +129,13 @@ final class DocumentInverter {
     /// Adds the field's terms to `occurrences` (term << 32 | field | position); with
     /// `recordWords`, also where each word starts and the running count of terms. Returns
     /// the field's length in terms.
-    private func tokenize(_ text: String, field: UInt64, recordWords: Bool) -> Int {
+    private mutating func tokenize(_ text: String, field: UInt64, recordWords: Bool, cache: TermCache) -> Int {
         var length = 0
         var text = text
+        let elisions = cache.analyzer.elisions
         text.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
-            var tokenizer = Tokenizer(bytes, elisions: cache.analyzer.elisions)
+            var tokenizer = Tokenizer(bytes, elisions: elisions)
             var position: UInt64 = 0
             while let t = tokenizer.next(), position <= DocumentInverter.maxPosition {
                 let id = cache.termID(UnsafeRawBufferPointer(rebasing: bytes[t.start..<t.end]), isASCII: t.isASCII)

@@ -37,6 +37,23 @@ final class StoreWriter {
         if block.count >= blockBytes { try flushBlock() }
     }
 
+    /// Appends a stored document, encoded straight into the current block.
+    func add(_ document: (inout ByteWriter) -> Void) throws {
+        // Reserve a 3-byte length, encode, then fill it in as a padded varint (continuation
+        // bits on the first two bytes), or re-encode it for a record of 2 MiB or more.
+        let lengthAt = block.count
+        block.append([0, 0, 0])
+        document(&block)
+        let length = block.count - lengthAt - 3
+        if length < 1 << 21 {
+            block.patchBytes(at: lengthAt, [UInt8(length & 0x7F) | 0x80, UInt8((length >> 7) & 0x7F) | 0x80, UInt8(length >> 14)])
+        } else {
+            block.replaceVarintPrefix(at: lengthAt, reserved: 3, value: length)
+        }
+        docs += 1
+        if block.count >= blockBytes { try flushBlock() }
+    }
+
     private func flushBlock() throws {
         guard block.count > 0 else { return }
         let raw = block.bytes

@@ -41,7 +41,7 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
 }
 
 /// The on-disk format version. Bumped whenever a byte's meaning changes.
-public let indexFormatVersion: UInt16 = 1
+public let indexFormatVersion: UInt16 = 2
 
 public enum FileEnvelope {
     public static let headerSize = 16

@@ -62,31 +62,39 @@ public struct Impacts: Sendable, Equatable {
     }
 }
 
-/// Collects the impacts of a group of postings.
+/// A (term frequency, length) pair.
+struct ImpactPair {
+    var tf: UInt32
+    var length: UInt32
+}
+
+/// Collects the impacts of a group of postings (scratch memory freed with `free()`).
 struct ImpactsBuilder {
-    private var pairs: [(tf: UInt32, length: UInt32)] = []
+    private var pairs = RawBuffer<ImpactPair>(capacity: 256)
     private var impacts = Impacts()
 
+    func free() { pairs.free() }
+
     mutating func reset() {
-        pairs.removeAll(keepingCapacity: true)
+        pairs.removeAll()
         impacts = Impacts()
     }
 
     @inline(__always)
     mutating func add(tfTitle: UInt32, tfBody: UInt32, lengthTitle: UInt32, lengthBody: UInt32) {
-        pairs.append((tfTitle + tfBody, lengthTitle + lengthBody))
+        pairs.append(ImpactPair(tf: tfTitle + tfBody, length: lengthTitle + lengthBody))
         if tfTitle > 0 {
-            impacts.titleMaxTF = max(impacts.titleMaxTF, tfTitle)
-            impacts.titleMinLength = min(impacts.titleMinLength, lengthTitle)
+            if tfTitle > impacts.titleMaxTF { impacts.titleMaxTF = tfTitle }
+            if lengthTitle < impacts.titleMinLength { impacts.titleMinLength = lengthTitle }
         }
         if tfBody > 0 {
-            impacts.bodyMaxTF = max(impacts.bodyMaxTF, tfBody)
-            impacts.bodyMinLength = min(impacts.bodyMinLength, lengthBody)
+            if tfBody > impacts.bodyMaxTF { impacts.bodyMaxTF = tfBody }
+            if lengthBody < impacts.bodyMinLength { impacts.bodyMinLength = lengthBody }
         }
     }
 
     mutating func merge(_ other: Impacts) {
-        pairs.append(contentsOf: other.flat)
+        for p in other.flat { pairs.append(ImpactPair(tf: p.tf, length: p.length)) }
         impacts.titleMaxTF = max(impacts.titleMaxTF, other.titleMaxTF)
         impacts.titleMinLength = min(impacts.titleMinLength, other.titleMinLength)
         impacts.bodyMaxTF = max(impacts.bodyMaxTF, other.bodyMaxTF)
@@ -98,11 +106,12 @@ struct ImpactsBuilder {
     mutating func build() -> Impacts {
         // Sort by tf descending, then length ascending; keep pairs whose length is below every
         // length seen at a higher tf.
-        pairs.sort { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }
+        var sortable = pairs.elements
+        sortable.sort { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }
         var frontier: [(tf: UInt32, length: UInt32)] = []
         var best = UInt32.max
-        for p in pairs where p.length < best {
-            frontier.append(p)
+        for p in sortable where p.length < best {
+            frontier.append((p.tf, p.length))
             best = p.length
         }
         frontier.reverse()  // tf ascending, length ascending

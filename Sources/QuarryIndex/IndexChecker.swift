@@ -88,6 +88,13 @@ public struct IndexChecker {
                 record(error, base + ".*")
                 continue
             }
+            // Every checksum, including the files a search verifies only when it reads them.
+            do {
+                for kind in SegmentFiles.kinds { try segment.ensureVerified(kind) }
+            } catch {
+                record(error, base)
+                continue
+            }
             report.segments += 1
             report.files += SegmentFiles.kinds.count + (entry.deletionsFile == nil ? 0 : 1)
             report.bytes += segment.fileBytes
@@ -190,11 +197,15 @@ public struct IndexChecker {
 
         // Ids, stored documents and metadata agree.
         let meta = try s.meta()
+        var byRank = [String?](repeating: nil, count: n)
         var ids = Set<String>()
         var live = 0
         try s.store.forEach { d, doc in
-            if doc.id != s.externalID(d) { fail("sto", "document \(d): stored id '\(doc.id)' differs from the id file's '\(s.externalID(d))'") }
-            if s.documents(withID: doc.id).first(where: { $0 == d }) == nil { fail("ids", "document \(d) cannot be found by its id") }
+            let indexed = try s.externalID(d)
+            if doc.id != indexed { fail("sto", "document \(d): stored id '\(doc.id)' differs from the id file's '\(indexed)'") }
+            if try s.documents(withID: doc.id).first(where: { $0 == d }) == nil { fail("ids", "document \(d) cannot be found by its id") }
+            let r = Int(s.idRank(d))
+            if r < byRank.count { byRank[r] = doc.id } else { fail("ids", "document \(d): rank \(r) out of range") }
             _ = meta.docSource[d]
             if !s.isDeleted(d) {
                 live += 1
@@ -202,6 +213,12 @@ public struct IndexChecker {
             }
         }
         if live != s.liveDocumentCount { fail("del", "live document count does not match") }
+        // Ranks are a permutation that orders the ids.
+        if byRank.contains(where: { $0 == nil }) { fail("ids", "ranks are not a permutation of the documents") }
+        let ranked = byRank.compactMap { $0 }
+        if zip(ranked, ranked.dropFirst()).contains(where: { $1.utf8.lexicographicallyPrecedes($0.utf8) }) {
+            fail("ids", "ranks do not follow the order of the ids")
+        }
 
         // Deletions subtract exactly what the deleted documents contributed.
         if let d = s.deletions {

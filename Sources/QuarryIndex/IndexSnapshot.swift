@@ -66,9 +66,9 @@ public final class IndexSnapshot: Sendable {
     }
 
     /// The live document with an external id: (segment index, document).
-    public func locate(id: String) -> (segment: Int, doc: Int)? {
+    public func locate(id: String) throws -> (segment: Int, doc: Int)? {
         for (i, s) in segments.enumerated().reversed() {
-            for d in s.documents(withID: id) where !s.isDeleted(d) { return (i, d) }
+            for d in try s.documents(withID: id) where !s.isDeleted(d) { return (i, d) }
         }
         return nil
     }

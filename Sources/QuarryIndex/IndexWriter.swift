@@ -183,16 +183,17 @@ public final class IndexWriter {
             }
             let index = inputs.count
             if source.format == .beir {
-                let file: MappedFile
+                let buffer: ByteBuffer
+                let hash: UInt64
+                let chunks: [Range<Int>]
                 do {
-                    file = try MappedFile(path: source.absolutePath)
+                    buffer = try ByteBuffer(path: source.absolutePath)
+                    (hash, chunks) = try ByteBuffer.scan(path: source.absolutePath, chunkBytes: 1 << 20)
                 } catch let e as SystemError {
                     report.issues.append(IngestIssue(path: source.path, message: "cannot \(e.operation): \(e.reason); skipped"))
                     report.failed += 1
                     continue
                 }
-                file.adviseWillNeed()
-                let hash = XXH64.hash(file.bytes)
                 if let old, old.contentHash == hash, old.format == .beir {
                     sourceRecords[source.absolutePath]?.size = source.size
                     sourceRecords[source.absolutePath]?.mtimeNanos = source.mtimeNanos
@@ -201,8 +202,8 @@ public final class IndexWriter {
                     continue
                 }
                 lineFileHashes[index] = hash
-                buffers[index] = ByteBuffer(file: file)
-                for (c, range) in lineChunks(file.bytes, chunkBytes: 1 << 20).enumerated() {
+                buffers[index] = buffer
+                for (c, range) in chunks.enumerated() {
                     items.append(.lines(source: index, range: range, chunk: c))
                 }
             } else {
@@ -262,7 +263,7 @@ public final class IndexWriter {
     public func index(jsonLines bytes: [UInt8], displayPath: String = "<stdin>", progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
         var report = IndexingReport()
         let buffer = ByteBuffer(bytes: bytes)
-        let items = buffer.withBytes { b in
+        let items = bytes.withUnsafeBytes { b in
             lineChunks(b, chunkBytes: 1 << 20).enumerated().map { WorkItem.lines(source: 0, range: $0.element, chunk: $0.offset) }
         }
         let input = IngestJob.Input(path: "-", displayPath: displayPath, id: "", format: .beir, size: bytes.count, previousHash: nil)
@@ -326,7 +327,7 @@ public final class IndexWriter {
         // input order.
         runCount += 1
         for seg in segments { runOfSegment[seg.name] = runCount }
-        var table = ByteStringTable(capacity: 1024)
+        let table = ByteStringTable(capacity: 1024)
         var winners: [Winner] = []
         let allNew = newSegments + segments
         for (si, seg) in allNew.enumerated() {
@@ -368,7 +369,7 @@ public final class IndexWriter {
                     let id = seg.id(d)
                     var replaced = false
                     for reader in old {
-                        for od in reader.documents(withID: id) where !reader.isDeleted(od) {
+                        for od in try reader.documents(withID: id) where !reader.isDeleted(od) {
                             replaced = true
                             if !pendingDeletes[reader.entry.name, default: []].insert(od).inserted {
                                 // Already deleted as part of a replaced source: an update, not a deletion.
@@ -396,7 +397,7 @@ public final class IndexWriter {
         for id in ids {
             var found = false
             for reader in old {
-                for d in reader.documents(withID: id) where !reader.isDeleted(d) {
+                for d in try reader.documents(withID: id) where !reader.isDeleted(d) {
                     pendingDeletes[reader.entry.name, default: []].insert(d)
                     found = true
                 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import QuarryAnalysis
 import QuarryCore
@@ -134,11 +137,11 @@ final class IngestJob: @unchecked Sendable {
             if builder == nil {
                 let name = newSegmentName()
                 let nonce = nonceSeed.map { XXH64.hash(Array(name.utf8), seed: $0) | 1 } ?? randomNonce()
-                builder = SegmentBuilder(directory: directory, name: name, nonce: nonce, cache: cache,
+                builder = SegmentBuilder(directory: directory, name: name, nonce: nonce,
                                          passages: settings.passages, storeLevel: storeLevel)
             }
             try builder?.add(doc.article, source: source >= 0 ? inputs[source].path : doc.article.path,
-                             contentHash: doc.contentHash, sequence: sequence)
+                             contentHash: doc.contentHash, sequence: sequence, cache: cache)
             documents.add(1, ordering: .relaxed)
         }
 
@@ -182,9 +185,9 @@ final class IngestJob: @unchecked Sendable {
                 guard let buffer = buffers[s] else { break }
                 let input = inputs[s]
                 var index: UInt64 = 0
-                let issues = try buffer.withBytes { bytes in
-                    try parser.parseLines(bytes, range: range, displayPath: input.displayPath,
-                                          firstLine: { countNewlines(bytes, upTo: range.lowerBound) + 1 }) { doc in
+                let issues = try buffer.withBytes(range) { bytes in
+                    try parser.parseLines(bytes, range: 0..<bytes.count, displayPath: input.displayPath, baseOffset: range.lowerBound,
+                                          firstLine: { buffer.newlines(before: range.lowerBound) + 1 }) { doc in
                         try add(doc, source: s, sequence: UInt64(i) << 32 | index)
                         index += 1
                     }
@@ -216,19 +219,20 @@ final class IngestJob: @unchecked Sendable {
                 r.outcomes[sourceIndex] = o
                 for issue in issues { r.issues.append((i, issue)) }
             }
-            if let b = builder, b.memoryBytes + cache.memoryBytes / 4 >= ramBudgetPerThread {
-                let flushed = try b.flush()
+            // The budget covers the segment being built and the word cache.
+            if let b = builder, b.memoryBytes + cache.memoryBytes >= ramBudgetPerThread {
+                let flushed = try b.flush(cache: cache)
                 try CrashPoint.reached("segment-flushed")
                 results.withLock { $0.segments.append(flushed) }
                 builder = nil
-                _ = cache.trimIfLarge()
+                if cache.memoryBytes > ramBudgetPerThread / 2 { cache.clear() }
             }
         }
         if let b = builder, !failed.load(ordering: .relaxed) {
             if b.isEmpty {
                 b.discard()
             } else {
-                let flushed = try b.flush()
+                let flushed = try b.flush(cache: cache)
                 try CrashPoint.reached("segment-flushed")
                 results.withLock { $0.segments.append(flushed) }
             }
@@ -237,28 +241,101 @@ final class IngestJob: @unchecked Sendable {
     }
 }
 
-/// Bytes of a JSON Lines source: a memory-mapped file or a buffer read from standard input.
+/// Bytes of a JSON Lines source: a file read chunk by chunk (so that its pages do not add
+/// to the process's resident memory), or a buffer read from standard input.
 final class ByteBuffer: @unchecked Sendable {
-    // @unchecked: immutable after init.
-    private let mapped: MappedFile?
+    // @unchecked: immutable after init; pread on a shared descriptor is thread-safe.
+    private let fd: Int32
+    private let path: String
     private let owned: [UInt8]
 
-    init(file: MappedFile) {
-        mapped = file
+    /// Opens a file.
+    init(path: String) throws {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
+        self.path = path
         owned = []
     }
 
     init(bytes: [UInt8]) {
-        mapped = nil
+        fd = -1
+        path = "<stdin>"
         owned = bytes
     }
 
-    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        if let mapped { return try body(mapped.bytes) }
-        return try owned.withUnsafeBytes { try body($0) }
+    deinit {
+        if fd >= 0 { close(fd) }
     }
 
-    var count: Int { mapped?.count ?? owned.count }
+    /// Calls `body` with the bytes of `range`.
+    func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if fd < 0 { return try owned.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) } }
+        var chunk = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        while done < range.count {
+            let n = chunk.withUnsafeMutableBytes { b -> Int in
+                guard let base = b.baseAddress else { return 0 }
+                return pread(fd, base + done, range.count - done, off_t(range.lowerBound + done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { throw SystemError(path: path, operation: "read (the file shrank while being indexed)", errno: EIO) }
+            done += n
+        }
+        return try chunk.withUnsafeBytes { try body($0) }
+    }
+
+    /// One sequential pass over a file: its XXH64, and chunks of whole lines of about
+    /// `chunkBytes` each.
+    static func scan(path: String, chunkBytes: Int) throws -> (hash: UInt64, chunks: [Range<Int>]) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        var hasher = XXH64()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var chunks: [Range<Int>] = []
+        var offset = 0, chunkStart = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { b in
+                let data = UnsafeRawBufferPointer(rebasing: b[0..<n])
+                hasher.update(data)
+                guard let base = data.baseAddress else { return }
+                // A chunk ends at the first newline at or after its target size.
+                var at = max(0, chunkStart + chunkBytes - 1 - offset)
+                while at < n {
+                    guard let nl = memchr(base + at, 0x0A, n - at) else { break }
+                    let end = offset + base.distance(to: UnsafeRawPointer(nl)) + 1
+                    chunks.append(chunkStart..<end)
+                    chunkStart = end
+                    at = max(end - offset, chunkStart + chunkBytes - 1 - offset)
+                }
+            }
+            offset += n
+        }
+        if chunkStart < offset { chunks.append(chunkStart..<offset) }
+        return (hasher.finalize(), chunks)
+    }
+
+    /// Newlines before `offset` (for line numbers in error messages).
+    func newlines(before offset: Int) -> Int {
+        var count = 0
+        var at = 0
+        while at < offset {
+            let end = min(offset, at + (1 << 20))
+            count += (try? withBytes(at..<end) { countNewlines($0, upTo: $0.count) }) ?? 0
+            at = end
+        }
+        return count
+    }
 }
 
 /// Segment file-name stem for a segment number: "s" and 6+ base-36 digits.

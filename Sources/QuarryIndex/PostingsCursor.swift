@@ -20,25 +20,31 @@ public final class PostingsCursor {
     private let isLong: Bool
     private let fullBlocks: Int
     private let skipStart = 4
-    private var impactsStart = 0
-    private var blocksStart = 0
+    @exclusivity(unchecked) private var impactsStart = 0
+    @exclusivity(unchecked) private var blocksStart = 0
 
     // Decoded current block.
     private let docs: UnsafeMutablePointer<UInt32>
     private let tfBodies: UnsafeMutablePointer<UInt32>
     private let tfTitles: UnsafeMutablePointer<UInt32>
-    private var block = -1
-    private var inBlock = 0
-    private var blockLength = 0
-    private var index = 0
-    /// Current document, or `PostingsCursor.end`.
-    public private(set) var doc: Int32 = -1
+    @exclusivity(unchecked) private var block = -1
+    @exclusivity(unchecked) private var blockLength = 0
+    @exclusivity(unchecked) private var index = 0
+    /// Current document, or `PostingsCursor.end` (a getter, so that other modules read it
+    /// through this module's unchecked access).
+    @exclusivity(unchecked) private var current: Int32 = -1
+    public var doc: Int32 { current }
     // Positions of the current block: next unread doc index and its byte offset.
-    private var positionsDoc = 0
-    private var positionsOffset = 0
-    private var positionsBlock = -1
+    @exclusivity(unchecked) private var positionsDoc = 0
+    @exclusivity(unchecked) private var positionsOffset = 0
+    @exclusivity(unchecked) private var positionsBlock = -1
 
-    public init(region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int) throws(FormatError) {
+    /// Verified before positions are first read.
+    private let positionsCheck: LazyVerification?
+
+    init(region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int,
+         positionsCheck: LazyVerification? = nil) throws(FormatError) {
+        self.positionsCheck = positionsCheck
         self.region = region
         self.positionsRegion = positions
         self.df = df
@@ -162,26 +168,26 @@ public final class PostingsCursor {
     public func next() throws(FormatError) -> Int32 {
         index += 1
         if block >= 0 && index < blockLength {
-            doc = Int32(bitPattern: docs[index])
-            return doc
+            current = Int32(bitPattern: docs[index])
+            return current
         }
         let nextBlock = block + 1
         if nextBlock >= blockCount {
-            doc = PostingsCursor.end
-            return doc
+            current = PostingsCursor.end
+            return current
         }
         try loadBlock(nextBlock)
-        doc = Int32(bitPattern: docs[0])
-        return doc
+        current = Int32(bitPattern: docs[0])
+        return current
     }
 
     /// Moves to the first document ≥ `target`; returns it (or `end`).
     @inline(__always)
     public func advance(to target: Int32) throws(FormatError) -> Int32 {
-        if doc >= target { return doc }
+        if current >= target { return current }
         if target == PostingsCursor.end {
-            doc = PostingsCursor.end
-            return doc
+            current = PostingsCursor.end
+            return current
         }
         // Skip whole blocks using the skip table.
         if isLong {
@@ -189,8 +195,8 @@ public final class PostingsCursor {
             if block < 0 || blockLastDoc(b) < target {
                 while b < blockCount && blockLastDoc(b) < target { b += 1 }
                 if b >= blockCount {
-                    doc = PostingsCursor.end
-                    return doc
+                    current = PostingsCursor.end
+                    return current
                 }
                 if b != block { try loadBlock(b) }
             }
@@ -199,11 +205,11 @@ public final class PostingsCursor {
         }
         while index < blockLength && Int32(bitPattern: docs[index]) < target { index += 1 }
         if index >= blockLength {
-            doc = PostingsCursor.end
-            return doc
+            current = PostingsCursor.end
+            return current
         }
-        doc = Int32(bitPattern: docs[index])
-        return doc
+        current = Int32(bitPattern: docs[index])
+        return current
     }
 
     /// The block holding the first document ≥ `target` (without decoding), or `blockCount`.
@@ -215,6 +221,23 @@ public final class PostingsCursor {
         return b
     }
 
+    /// Moves the shallow block pointer (never backwards) to the block that would hold the
+    /// first document ≥ `target`, without decoding anything; returns that block's last
+    /// document (`end` when there is none; a short list is one block ending at `end`).
+    @exclusivity(unchecked) private var shallow = 0
+
+    @inline(__always)
+    public func shallowAdvance(to target: Int32) -> (block: Int, lastDoc: Int32) {
+        guard isLong else { return (0, PostingsCursor.end) }
+        var b = max(shallow, block, 0)
+        while b < blockCount && blockLastDoc(b) < target { b += 1 }
+        shallow = b
+        return b < blockCount ? (b, blockLastDoc(b)) : (b, PostingsCursor.end)
+    }
+
+    /// True for a list of more than one block (only those have per-block impacts).
+    public var hasBlocks: Bool { isLong }
+
     /// Title term frequency of the current document.
     @inline(__always) public var tfTitle: UInt32 { tfTitles[index] }
     /// Body term frequency of the current document.
@@ -222,6 +245,7 @@ public final class PostingsCursor {
 
     /// Positions of the current document: title positions, then body positions.
     public func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
+        try positionsCheck?.ensure()
         title.removeAll(keepingCapacity: true)
         body.removeAll(keepingCapacity: true)
         if positionsBlock != block || index < positionsDoc {

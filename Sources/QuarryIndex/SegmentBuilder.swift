@@ -19,158 +19,56 @@ struct FlushedSegment {
 
 /// Inverts documents into an in-memory segment and writes it out (`flush`). One builder
 /// per indexing thread; not thread-safe.
+///
+/// The hot state lives in `Buffers`, a struct that `add` takes out of the object, mutates
+/// as a local and puts back: mutating arrays held directly by a class costs a dynamic
+/// exclusivity check per access, which dominated indexing time.
 final class SegmentBuilder {
     let directory: String
     let name: String
     let nonce: UInt64
-    private let cache: TermCache
     private let splitter: PassageSplitter
     private let storeLevel: Int32
-
-    private var pool = SlicePool()
-    private var streams = SliceStreams()
-    /// Term cache id → segment term id (-1 when the term is not in this segment yet).
-    private var termOfCacheID: [Int32] = []
-    private var cacheIDOfTerm: [Int32] = []
-    private var lastDoc: [Int32] = []
-    private var df: [UInt32] = []
-    private var dfTitle: [UInt32] = []
-    private var dfBody: [UInt32] = []
-    private var passageDf: [UInt32] = []
-
-    private(set) var docCount = 0
-    private var titleLengths: [UInt32] = []
-    private var bodyLengths: [UInt32] = []
-    private var passageData = ByteWriter()
-    private var passageOffsets: [UInt32] = [0]
-    private var idBytes: [UInt8] = []
-    private var idOffsets: [UInt32] = [0]
-    private var sequence: [UInt64] = []
-    private var docSource: [UInt32] = []
-    private var docHash: [UInt64] = []
-    private var sources: [String] = []
-    private var sourceIndex: [String: UInt32] = [:]
-    private(set) var stats = CollectionStats()
+    private var buffers: Buffers?
     private var store: StoreWriter?
 
-    private let inverter: DocumentInverter
-    private var record = ByteWriter(capacity: 1 << 14)
-
-    init(directory: String, name: String, nonce: UInt64, cache: TermCache, passages: PassageSettings, storeLevel: Int32 = 3) {
+    init(directory: String, name: String, nonce: UInt64, passages: PassageSettings, storeLevel: Int32 = 3) {
         self.directory = directory
         self.name = name
         self.nonce = nonce
-        self.cache = cache
-        self.inverter = DocumentInverter(cache: cache)
         self.splitter = PassageSplitter(settings: passages)
         self.storeLevel = storeLevel
+        buffers = Buffers()
     }
 
-    /// Approximate memory held (for the RAM budget).
-    var memoryBytes: Int {
-        pool.used + streams.count * 13 + termOfCacheID.capacity * 4 + lastDoc.count * 24
-            + docCount * 40 + idBytes.count + passageData.count
-    }
+    deinit { buffers?.free() }
 
+    var docCount: Int { buffers?.docCount ?? 0 }
     var isEmpty: Bool { docCount == 0 }
+
+    /// Memory held (for the RAM budget): allocated capacities, not just what is used.
+    var memoryBytes: Int { buffers?.memoryBytes ?? 0 }
 
     private func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
 
-    /// The segment term id of a cache term id, adding the term to the segment when new.
-    @inline(__always)
-    private func segmentTerm(_ cacheID: Int32) -> Int {
-        let c = Int(cacheID)
-        if c >= termOfCacheID.count {
-            termOfCacheID.append(contentsOf: repeatElement(-1, count: max(c + 1 - termOfCacheID.count, termOfCacheID.count / 2 + 1024)))
-        }
-        let t = termOfCacheID[c]
-        if t >= 0 { return Int(t) }
-        let id = streams.add(&pool)
-        termOfCacheID[c] = Int32(id)
-        cacheIDOfTerm.append(cacheID)
-        lastDoc.append(-1)
-        df.append(0)
-        dfTitle.append(0)
-        dfBody.append(0)
-        passageDf.append(0)
-        return id
-    }
-
     /// Adds a document. `source` is the file it came from; `contentHash` fingerprints its
     /// content; `sequence` orders documents across threads.
-    func add(_ article: Article, source: String, contentHash: UInt64, sequence seq: UInt64) throws {
+    func add(_ article: Article, source: String, contentHash: UInt64, sequence: UInt64, cache: TermCache) throws {
         if store == nil {
             store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
         }
-        let doc = docCount
+        guard var b = buffers else { throw IndexError.internalError("segment builder used after flush") }
+        buffers = nil  // `b` is now the only reference: no copy on write
+        defer { buffers = b }
         let spans: [PassageSpan] = {
             var body = article.body
             return body.withUTF8 { splitter.split(UnsafeRawBufferPointer($0), blocks: article.blocks) }
         }()
-        inverter.invert(title: article.title, body: article.body, spans: spans)
-
-        // Passage boundaries (nothing for the implicit single passage).
-        if !inverter.passagesAreImplicit {
-            passageData.varint(inverter.passages.count)
-            var previousStart = 0
-            for p in inverter.passages {
-                passageData.varint(p.start - previousStart)
-                passageData.varint(p.end - p.start)
-                passageData.varint(p.length)
-                previousStart = p.start
-            }
+        b.add(article, spans: spans, source: source, contentHash: contentHash, sequence: sequence, cache: cache)
+        try store?.add { block in
+            StoredDocument.encode(id: article.id, path: article.path, title: article.title, body: article.body,
+                                  blocks: article.blocks, passages: spans, into: &block)
         }
-        passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
-
-        // Postings: per term, doc delta and title flag, tfs, positions (delta-coded per field).
-        inverter.positions.withUnsafeBufferPointer { positions in
-            for g in inverter.groups {
-                let term = segmentTerm(g.term)
-                let delta = UInt32(doc - Int(lastDoc[term]))
-                lastDoc[term] = Int32(doc)
-                streams.appendVarint(term, delta << 1 | (g.tfTitle > 0 ? 1 : 0), &pool)
-                if g.tfTitle > 0 { streams.appendVarint(term, g.tfTitle, &pool) }
-                streams.appendVarint(term, g.tfBody, &pool)
-                var previous: UInt32 = 0
-                let titleEnd = g.positionStart + Int(g.tfTitle)
-                for o in g.positionStart..<titleEnd {
-                    streams.appendVarint(term, positions[o] - previous, &pool)
-                    previous = positions[o]
-                }
-                previous = 0
-                for o in titleEnd..<(titleEnd + Int(g.tfBody)) {
-                    streams.appendVarint(term, positions[o] - previous, &pool)
-                    previous = positions[o]
-                }
-                df[term] += 1
-                if g.tfTitle > 0 { dfTitle[term] += 1 }
-                if g.tfBody > 0 { dfBody[term] += 1 }
-                passageDf[term] += g.passages
-            }
-        }
-
-        titleLengths.append(UInt32(inverter.titleLength))
-        bodyLengths.append(UInt32(inverter.bodyLength))
-        stats.add(titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
-                  passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
-        var id = article.id
-        id.withUTF8 { idBytes.append(contentsOf: $0) }
-        idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
-        sequence.append(seq)
-        if let s = sourceIndex[source] {
-            docSource.append(s)
-        } else {
-            let s = UInt32(sources.count)
-            sources.append(source)
-            sourceIndex[source] = s
-            docSource.append(s)
-        }
-        docHash.append(contentHash)
-        record.removeAll()
-        StoredDocument.encode(id: article.id, path: article.path, title: article.title, body: article.body,
-                              blocks: article.blocks, passages: spans, into: &record)
-        try store?.add(record)
-        docCount += 1
     }
 
     /// Removes whatever was written for an unfinished segment.
@@ -180,29 +78,144 @@ final class SegmentBuilder {
     }
 
     /// Writes every file of the segment durably (they are not visible to readers until a
-    /// manifest names the segment).
-    func flush() throws -> FlushedSegment {
-        guard let store else { throw IndexError.internalError("flush of an empty segment") }
+    /// manifest names the segment). The builder is spent afterwards.
+    func flush(cache: TermCache) throws -> FlushedSegment {
+        guard let store, let b = buffers else { throw IndexError.internalError("flush of an empty segment") }
         try store.finish()
-        var bytes = store.bytesWritten
+        let flushed = try b.write(directory: directory, name: name, nonce: nonce, terms: cache.terms, storeBytes: store.bytesWritten)
+        b.free()
+        buffers = nil
+        return flushed
+    }
 
+    /// The in-memory segment.
+    struct Buffers {
+        var pool = SlicePool()
+        /// Per segment term: its stream and statistics.
+        var terms = RawBuffer<TermState>(capacity: 1 << 12)
+        /// Term cache id → segment term id (-1 when the term is not in this segment yet).
+        var termOfCacheID = RawBuffer<Int32>(capacity: 1 << 12)
+
+        var docCount = 0
+        var titleLengths: [UInt32] = []
+        var bodyLengths: [UInt32] = []
+        var passageData = ByteWriter()
+        var passageOffsets: [UInt32] = [0]
+        var idBytes: [UInt8] = []
+        var idOffsets: [UInt32] = [0]
+        var sequence: [UInt64] = []
+        var docSource: [UInt32] = []
+        var sources: [String] = []
+        var sourceIndex: [String: UInt32] = [:]
+        var stats = CollectionStats()
+        var inverter = DocumentInverter()
+
+        /// Releases the raw buffers.
+        func free() {
+            pool.free()
+            terms.free()
+            termOfCacheID.free()
+            inverter.free()
+        }
+
+        var memoryBytes: Int {
+            pool.capacity + terms.memoryBytes + termOfCacheID.memoryBytes + inverter.memoryBytes
+                + titleLengths.capacity * 8 + passageOffsets.capacity * 4 + passageData.bytes.capacity
+                + idBytes.capacity + idOffsets.capacity * 4 + sequence.capacity * 8 + docSource.capacity * 4
+        }
+
+        /// The segment term id of a cache term id, adding the term to the segment when new.
+        @inline(__always)
+        mutating func segmentTerm(_ cacheID: Int32) -> Int {
+            let c = Int(cacheID)
+            if c >= termOfCacheID.count {
+                termOfCacheID.append(repeating: -1, count: max(c + 1 - termOfCacheID.count, termOfCacheID.count / 2 + 1024))
+            }
+            let t = termOfCacheID[c]
+            if t >= 0 { return Int(t) }
+            let id = terms.count
+            terms.append(pool.newTerm(cacheID: cacheID))
+            termOfCacheID[c] = Int32(id)
+            return id
+        }
+
+        mutating func add(_ article: Article, spans: [PassageSpan], source: String, contentHash: UInt64, sequence seq: UInt64,
+                          cache: TermCache)
+        {
+            let doc = docCount
+            inverter.invert(title: article.title, body: article.body, spans: spans, cache: cache)
+
+            // Passage boundaries (nothing for the implicit single passage).
+            SegmentFiles.encodePassageRecord(inverter.passages, implicit: inverter.passagesAreImplicit, into: &passageData)
+            passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
+
+            // Postings: per term, doc delta and title flag, tfs, positions (delta-coded per field).
+            let positions = inverter.positions
+            let groups = inverter.groups
+            for gi in 0..<groups.count {
+                let g = groups[gi]
+                let index = segmentTerm(g.term)  // may grow `terms`: take the pointer after
+                let t = terms.base + index
+                let delta = UInt32(doc - Int(t.pointee.lastDoc))
+                t.pointee.lastDoc = Int32(doc)
+                pool.appendVarint(t, delta << 1 | (g.tfTitle > 0 ? 1 : 0))
+                if g.tfTitle > 0 { pool.appendVarint(t, g.tfTitle) }
+                pool.appendVarint(t, g.tfBody)
+                var previous: UInt32 = 0
+                let titleEnd = g.positionStart + Int(g.tfTitle)
+                for o in g.positionStart..<titleEnd {
+                    pool.appendVarint(t, positions[o] - previous)
+                    previous = positions[o]
+                }
+                previous = 0
+                for o in titleEnd..<(titleEnd + Int(g.tfBody)) {
+                    pool.appendVarint(t, positions[o] - previous)
+                    previous = positions[o]
+                }
+                t.pointee.df += 1
+                if g.tfTitle > 0 { t.pointee.dfTitle += 1 }
+                if g.tfBody > 0 { t.pointee.dfBody += 1 }
+                t.pointee.passageDf += g.passages
+            }
+
+            titleLengths.append(UInt32(inverter.titleLength))
+            bodyLengths.append(UInt32(inverter.bodyLength))
+            stats.add(titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
+                      passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
+            var id = article.id
+            id.withUTF8 { idBytes.append(contentsOf: $0) }
+            idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
+            sequence.append(seq)
+            if let s = sourceIndex[source] {
+                docSource.append(s)
+            } else {
+                let s = UInt32(sources.count)
+                sources.append(source)
+                sourceIndex[source] = s
+                docSource.append(s)
+            }
+            docCount += 1
+        }
+        /// Writes every file of the segment.
+        func write(directory: String, name: String, nonce: UInt64, terms: ByteStringTable, storeBytes: Int) throws -> FlushedSegment {
+            func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
+            var bytes = storeBytes
         // Terms in byte order.
-        let termCount = streams.count
+        let termCount = self.terms.count
         var order = [(UInt64, Int32)]()
         order.reserveCapacity(termCount)
         for t in 0..<termCount {
-            let prefix = cache.terms.withKey(Int(cacheIDOfTerm[t])) { k -> UInt64 in
+            let prefix = terms.withKey(Int(self.terms[t].cacheID)) { k -> UInt64 in
                 var v: UInt64 = 0
                 for i in 0..<8 { v = v << 8 | UInt64(i < k.count ? k[i] : 0) }
                 return v
             }
             order.append((prefix, Int32(t)))
         }
-        let terms = cache.terms
         order.sort { a, b in
             if a.0 != b.0 { return a.0 < b.0 }
-            return terms.withKey(Int(cacheIDOfTerm[Int(a.1)])) { ka in
-                terms.withKey(Int(cacheIDOfTerm[Int(b.1)])) { kb in compareBytes(ka, kb) < 0 }
+            return terms.withKey(Int(self.terms[Int(a.1)].cacheID)) { ka in
+                terms.withKey(Int(self.terms[Int(b.1)].cacheID)) { kb in compareBytes(ka, kb) < 0 }
             }
         }
 
@@ -212,65 +225,51 @@ final class SegmentBuilder {
         try FileEnvelope.writeHeader(.positions, nonce: nonce, to: posFile)
         var dictionary = TermDictionaryWriter()
         var encoder = PostingsEncoder()
-        var titlePositions: [UInt32] = []
-        var bodyPositions: [UInt32] = []
+        defer { encoder.free() }
         for (_, t32) in order {
             let t = Int(t32)
-            let count = Int(df[t])
+            let state = self.terms[t]
+            let count = Int(state.df)
             encoder.begin(df: count)
-            var reader = SliceReader(pool: pool, streams: streams, stream: t)
+            var reader = SliceReader(pool: pool, term: state)
             var doc: Int64 = -1
             for _ in 0..<count {
                 let code = reader.varint()
                 doc += Int64(code >> 1)
                 let tfT = code & 1 == 1 ? reader.varint() : 0
                 let tfB = reader.varint()
-                titlePositions.removeAll(keepingCapacity: true)
-                bodyPositions.removeAll(keepingCapacity: true)
-                var p: UInt32 = 0
-                for _ in 0..<tfT {
-                    p += reader.varint()
-                    titlePositions.append(p)
-                }
-                p = 0
-                for _ in 0..<tfB {
-                    p += reader.varint()
-                    bodyPositions.append(p)
-                }
-                titlePositions.withUnsafeBufferPointer { tp in
-                    bodyPositions.withUnsafeBufferPointer { bp in
-                        encoder.add(doc: UInt32(doc), titlePositions: tp, bodyPositions: bp,
-                                    lengthTitle: titleLengths[Int(doc)], lengthBody: bodyLengths[Int(doc)])
-                    }
-                }
+                encoder.add(doc: UInt32(doc), tfTitle: tfT, tfBody: tfB,
+                            lengthTitle: titleLengths[Int(doc)], lengthBody: bodyLengths[Int(doc)])
+                // The in-memory positions are already in the file's encoding.
+                reader.copyVarints(Int(tfT + tfB), into: &encoder.positions)
             }
             encoder.finish()
             let info = TermInfo(
-                df: count, dfTitle: Int(dfTitle[t]), dfBody: Int(dfBody[t]), passageDf: Int(passageDf[t]),
+                df: count, dfTitle: Int(state.dfTitle), dfBody: Int(state.dfBody), passageDf: Int(state.passageDf),
                 docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
-                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.posBytes.count)
-            try docFile.write(encoder.docBytes)
-            try posFile.write(encoder.posBytes)
-            terms.withKey(Int(cacheIDOfTerm[t])) { dictionary.add($0, info) }
+                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
+            try docFile.write(encoder.docBytes.bytes)
+            try posFile.write(encoder.positions.bytes)
+            terms.withKey(Int(state.cacheID)) { dictionary.add($0, info) }
         }
         try FileEnvelope.finish(docFile)
         try FileEnvelope.finish(posFile)
         bytes += docFile.offset + posFile.offset
+        func writeFile(_ kind: IndexFileKind, _ body: [UInt8]) throws -> Int {
+            let file = try OutputFile(path: path(kind))
+            try FileEnvelope.writeHeader(kind, nonce: nonce, to: file)
+            try file.write(body)
+            try FileEnvelope.finish(file)
+            return body.count + FileEnvelope.headerSize + FileEnvelope.footerSize
+        }
         bytes += try writeFile(.terms, dictionary.finish())
         bytes += try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
         bytes += try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
         bytes += try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        bytes += try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources, docSource: docSource, docHash: docHash))
+        bytes += try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources, docSource: docSource))
         bytes += try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
         return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats,
                               idBytes: idBytes, idOffsets: idOffsets, sequence: sequence, bytes: bytes)
     }
-
-    private func writeFile(_ kind: IndexFileKind, _ body: [UInt8]) throws -> Int {
-        let file = try OutputFile(path: path(kind))
-        try FileEnvelope.writeHeader(kind, nonce: nonce, to: file)
-        try file.write(body)
-        try FileEnvelope.finish(file)
-        return body.count + FileEnvelope.headerSize + FileEnvelope.footerSize
     }
 }

@@ -41,20 +41,21 @@ struct SegmentMerger {
         var passageData = ByteWriter(), passageOffsets: [UInt32] = [0]
         var idBytes: [UInt8] = [], idOffsets: [UInt32] = [0]
         var sources_: [String] = [], sourceIndex: [String: UInt32] = [:]
-        var docSource: [UInt32] = [], docHash: [UInt64] = []
+        var docSource: [UInt32] = []
         var bounds: [PassageBounds] = []
         let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
         var record = ByteWriter(capacity: 1 << 14)
         var stats = CollectionStats()
         for s in sources {
             let meta = try s.meta()
+            try s.ensureVerified(.store)
             try s.store.forEach { d, doc in
                 guard !s.isDeleted(d) else { return }
                 titleLengths.append(s.titleLength(d))
                 bodyLengths.append(s.bodyLength(d))
                 try s.passages.rawRecord(d) { raw in passageData.append(raw) }
                 passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
-                idBytes.append(contentsOf: s.externalIDBytes(d))
+                idBytes.append(contentsOf: doc.id.utf8)
                 idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
                 let source = meta.sources[Int(meta.docSource[d])]
                 if let i = sourceIndex[source] {
@@ -64,7 +65,6 @@ struct SegmentMerger {
                     docSource.append(UInt32(sources_.count))
                     sources_.append(source)
                 }
-                docHash.append(meta.docHash[d])
                 record.removeAll()
                 StoredDocument.encode(id: doc.id, path: doc.path, title: doc.title, body: doc.body, blocks: doc.blocks,
                                       passages: doc.passages, into: &record)
@@ -87,6 +87,7 @@ struct SegmentMerger {
         try FileEnvelope.writeHeader(.positions, nonce: nonce, to: posFile)
         var dictionary = TermDictionaryWriter()
         var encoder = PostingsEncoder()
+        defer { encoder.free() }
         var cursors: [TermDictionaryReader.TermCursor?] = []
         var heads: [TermInfo?] = []
         for s in sources {
@@ -132,19 +133,18 @@ struct SegmentMerger {
             if pending.isEmpty { continue }  // every document with the term was deleted
             encoder.begin(df: pending.count)
             for p in pending {
+                encoder.add(doc: p.doc, tfTitle: UInt32(p.title.count), tfBody: UInt32(p.body.count),
+                            lengthTitle: titleLengths[Int(p.doc)], lengthBody: bodyLengths[Int(p.doc)])
                 p.title.withUnsafeBufferPointer { t in
-                    p.body.withUnsafeBufferPointer { b in
-                        encoder.add(doc: p.doc, titlePositions: t, bodyPositions: b,
-                                    lengthTitle: titleLengths[Int(p.doc)], lengthBody: bodyLengths[Int(p.doc)])
-                    }
+                    p.body.withUnsafeBufferPointer { b in encoder.appendPositions(title: t, body: b) }
                 }
             }
             encoder.finish()
             let info = TermInfo(df: pending.count, dfTitle: dfTitle, dfBody: dfBody, passageDf: passageDf,
                                 docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
-                                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.posBytes.count)
-            try docFile.write(encoder.docBytes)
-            try posFile.write(encoder.posBytes)
+                                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
+            try docFile.write(encoder.docBytes.bytes)
+            try posFile.write(encoder.positions.bytes)
             term.withUnsafeBytes { dictionary.add($0, info) }
             termCount += 1
         }
@@ -162,7 +162,7 @@ struct SegmentMerger {
         try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
         try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
         try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources_, docSource: docSource, docHash: docHash))
+        try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources_, docSource: docSource))
         try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
         return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, idBytes: idBytes,
                               idOffsets: idOffsets, sequence: [UInt64](repeating: 0, count: docCount), bytes: bytes)

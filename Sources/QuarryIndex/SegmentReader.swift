@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import QuarryCore
 
 /// One segment of an open snapshot: its memory-mapped files and their readers.
@@ -7,7 +10,7 @@ public final class SegmentReader: @unchecked Sendable {
     public let directory: String
     let info: SegmentFiles.Info
     let dictionary: TermDictionaryReader
-    let lengths: LengthsReader
+    @usableFromInline let lengths: LengthsReader
     let passages: PassagesReader
     let ids: IDsReader
     let store: StoreReader
@@ -16,17 +19,32 @@ public final class SegmentReader: @unchecked Sendable {
     private let positionsBody: UnsafeRawBufferPointer
     private let files: [MappedFile]
     private let postingsName: String
+    /// Checksum verification of the large files, done on first use.
+    private let checks: [IndexFileKind: LazyVerification]
 
-    /// Opens the segment's files. With `verify`, every file's checksum is checked.
+    /// Files up to this size are verified when the segment is opened; larger ones the first
+    /// time a search reads them. Segment info, lengths (every search scores with them) and
+    /// source metadata (searches never read it) are always verified at open. Tests lower the
+    /// size with QUARRY_EAGER_VERIFY_BYTES to exercise the lazy path.
+    static let eagerVerificationBytes: Int = {
+        if let v = getenv("QUARRY_EAGER_VERIFY_BYTES"), let n = Int(String(cString: v)) { return n }
+        return 1 << 20
+    }()
+
+    /// Opens the segment's files. With `verify`, every file's checksum is checked: small
+    /// files now, large files on first use.
     init(directory: String, entry: SegmentEntry, verify: Bool) throws {
         self.entry = entry
         self.directory = directory
         var mapped: [IndexFileKind: (MappedFile, UnsafeRawBufferPointer)] = [:]
         var all: [MappedFile] = []
+        var checks: [IndexFileKind: LazyVerification] = [:]
         for kind in SegmentFiles.kinds {
             let path = directory + "/" + entry.name + "." + kind.fileExtension
             let file = try MappedFile(path: path)
-            let body = try FileEnvelope.open(file.bytes, kind: kind, name: path, verifyChecksum: verify)
+            let eager = verify && (file.count <= SegmentReader.eagerVerificationBytes || kind == .lengths || kind == .segmentInfo || kind == .meta)
+            let body = try FileEnvelope.open(file.bytes, kind: kind, name: path, verifyChecksum: eager)
+            checks[kind] = LazyVerification(path: path, alreadyVerified: eager || !verify)
             guard FileEnvelope.nonce(file.bytes) == entry.nonce else {
                 throw FormatError(file: path, offset: 8, message: "file belongs to another segment (nonce mismatch)")
             }
@@ -72,6 +90,19 @@ public final class SegmentReader: @unchecked Sendable {
             deletions = nil
         }
         files = all
+        self.checks = checks
+    }
+
+    /// Verifies files of these kinds (once per process), so that an operation that reads
+    /// them reports any damage in them, whichever documents it ends up reading.
+    public func verify(_ kinds: [IndexFileKind]) throws {
+        for k in kinds { try ensureVerified(k) }
+    }
+
+    /// Verifies a lazily checked file (once).
+    @inline(__always)
+    func ensureVerified(_ kind: IndexFileKind) throws(FormatError) {
+        try checks[kind]?.ensure()
     }
 
     public var documentCount: Int { info.docCount }
@@ -88,7 +119,8 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Dictionary entry of a term.
     public func termInfo(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermInfo? {
-        try dictionary.lookup(term)
+        try ensureVerified(.terms)
+        return try dictionary.lookup(term)
     }
 
     /// Live statistics of a term (what deletions removed is subtracted).
@@ -100,39 +132,60 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// A cursor over a term's postings.
     public func postings(_ info: TermInfo) throws(FormatError) -> PostingsCursor {
+        try ensureVerified(.postings)
         guard info.docOffset + info.docLength <= postingsBody.count, info.posOffset + info.posLength <= positionsBody.count else {
             throw FormatError(file: postingsName, offset: info.docOffset, message: "term postings lie outside the file")
         }
         return try PostingsCursor(
             region: UnsafeRawBufferPointer(rebasing: postingsBody[info.docOffset..<(info.docOffset + info.docLength)]),
             positions: UnsafeRawBufferPointer(rebasing: positionsBody[info.posOffset..<(info.posOffset + info.posLength)]),
-            df: info.df, name: postingsName, regionOffset: FileEnvelope.headerSize + info.docOffset)
+            df: info.df, name: postingsName, regionOffset: FileEnvelope.headerSize + info.docOffset,
+            positionsCheck: checks[.positions])
     }
 
-    @inline(__always) public func titleLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) }
-    @inline(__always) public func bodyLength(_ doc: Int) -> UInt32 { lengths.bodyLength(doc) }
+    @inlinable @inline(__always) public func titleLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) }
+    @inlinable @inline(__always) public func bodyLength(_ doc: Int) -> UInt32 { lengths.bodyLength(doc) }
+    /// Title + body length (the flat form's document length).
+    @inlinable @inline(__always) public func flatLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) &+ lengths.bodyLength(doc) }
 
     /// The passages of a document (body positions and lengths). `bodyPositions` is the
     /// number of words in its body (used for the implicit single passage).
     public func passageBounds(_ doc: Int, bodyPositions: Int = Int(Int32.max), into out: inout [PassageBounds]) throws(FormatError) {
+        try ensureVerified(.passages)
         try passages.passages(doc, bodyPositions: bodyPositions, bodyLength: Int(lengths.bodyLength(doc)), into: &out)
     }
 
     /// External id of a document.
-    public func externalID(_ doc: Int) -> String { ids.id(doc) }
-    public func externalIDBytes(_ doc: Int) -> UnsafeRawBufferPointer { ids.idBytes(doc) }
+    public func externalID(_ doc: Int) throws -> String {
+        try ensureVerified(.ids)
+        return try ids.id(doc)
+    }
+
+    /// Calls `body` with the id bytes of a document.
+    public func withExternalID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) throws -> R {
+        try ensureVerified(.ids)
+        return try ids.withID(doc, body)
+    }
+
+    /// Position of a document in the segment's id order: comparing ranks compares ids.
+    @inline(__always) public func idRank(_ doc: Int) -> UInt32 { ids.rank(doc) }
 
     /// Documents (live or not) with an external id.
-    public func documents(withID id: String) -> [Int] {
+    public func documents(withID id: String) throws -> [Int] {
+        try ensureVerified(.ids)
         var id = id
-        return id.withUTF8 { ids.documents(withID: UnsafeRawBufferPointer($0)) }
+        return try id.withUTF8 { try ids.documents(withID: UnsafeRawBufferPointer($0)) }
     }
 
     /// The stored document.
-    public func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
+    public func storedDocument(_ doc: Int) throws -> StoredDocument {
+        try ensureVerified(.store)
+        return try store.document(doc)
+    }
 
     /// Reads the source metadata file (writers and checks only).
     func meta() throws -> MetaReader {
+        try ensureVerified(.meta)
         let path = directory + "/" + entry.name + "." + IndexFileKind.meta.fileExtension
         let file = try MappedFile(path: path)
         let body = try FileEnvelope.open(file.bytes, kind: .meta, name: path, verifyChecksum: false)

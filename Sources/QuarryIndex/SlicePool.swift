@@ -1,10 +1,49 @@
+import QuarryCore
+
+/// What the segment builder keeps per term: where its in-memory postings stream is, and the
+/// term's statistics so far.
+struct TermState {
+    /// Start of the stream's first slice, next write position, end of the current slice
+    /// (where its link goes), and the current slice's size level.
+    var head: UInt32
+    var write: UInt32
+    var limit: UInt32
+    var level: UInt32
+    /// Last document added (-1 before the first).
+    var lastDoc: Int32
+    var df: UInt32
+    var dfTitle: UInt32
+    var dfBody: UInt32
+    var passageDf: UInt32
+    /// The term's id in the thread's `TermCache`.
+    var cacheID: Int32
+}
+
 /// Growable byte streams for many terms in one memory pool (the in-memory postings of a
 /// segment being built). Each stream is a chain of slices of growing size; the last four
 /// bytes of a full slice hold the pool offset of the next slice. One allocation for all
 /// streams keeps the per-term overhead to a few integers.
-struct SlicePool: ~Copyable {
+///
+/// The pool owns raw memory that its owner frees with `free()` (copies share it; the
+/// segment builder keeps exactly one).
+struct SlicePool {
     /// Slice sizes by level, including the 4-byte link.
-    static let sizes: [UInt32] = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
+    static let sizes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+    static let levels: UInt32 = 9
+
+    @inline(__always) static func size(_ level: UInt32) -> UInt32 {
+        switch level {
+        case 0: return sizes.0
+        case 1: return sizes.1
+        case 2: return sizes.2
+        case 3: return sizes.3
+        case 4: return sizes.4
+        case 5: return sizes.5
+        case 6: return sizes.6
+        case 7: return sizes.7
+        default: return sizes.8
+        }
+    }
 
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
@@ -15,14 +54,13 @@ struct SlicePool: ~Copyable {
         base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
     }
 
-    deinit { base.deallocate() }
-
-    mutating func reset() { used = 0 }
+    /// Releases the memory (the pool must not be used afterwards).
+    func free() { base.deallocate() }
 
     /// Allocates a slice of `level`; returns its start.
     @inline(__always)
-    mutating func allocate(level: Int) -> UInt32 {
-        let size = Int(SlicePool.sizes[level])
+    private mutating func allocate(level: UInt32) -> UInt32 {
+        let size = Int(SlicePool.size(level))
         if used + size > capacity { grow(minimum: used + size) }
         let start = used
         used += size
@@ -38,85 +76,54 @@ struct SlicePool: ~Copyable {
         base = newBase
         capacity = newCapacity
     }
-}
 
-/// Write cursors of the streams in a `SlicePool`, one per term id.
-struct SliceStreams {
-    /// Start of each stream's first slice.
-    var head: [UInt32] = []
-    /// Next write position.
-    var write: [UInt32] = []
-    /// Position of the current slice's link (its end).
-    var limit: [UInt32] = []
-    var level: [UInt8] = []
-
-    var count: Int { head.count }
-
-    mutating func reserve(_ n: Int) {
-        head.reserveCapacity(n)
-        write.reserveCapacity(n)
-        limit.reserveCapacity(n)
-        level.reserveCapacity(n)
-    }
-
-    /// Starts a new stream; returns its id.
-    @inline(__always)
-    mutating func add(_ pool: inout SlicePool) -> Int {
-        let start = pool.allocate(level: 0)
-        head.append(start)
-        write.append(start)
-        limit.append(start + SlicePool.sizes[0] - 4)
-        level.append(0)
-        return head.count - 1
+    /// A new, empty stream for a term.
+    mutating func newTerm(cacheID: Int32) -> TermState {
+        let start = allocate(level: 0)
+        return TermState(head: start, write: start, limit: start + SlicePool.size(0) - 4, level: 0,
+                         lastDoc: -1, df: 0, dfTitle: 0, dfBody: 0, passageDf: 0, cacheID: cacheID)
     }
 
     @inline(__always)
-    mutating func append(_ stream: Int, _ byte: UInt8, _ pool: inout SlicePool) {
-        var w = write[stream]
-        if w == limit[stream] {
-            let next = Int(min(Int(level[stream]) + 1, SlicePool.sizes.count - 1))
-            let start = pool.allocate(level: next)
-            pool.base.storeBytes(of: start.littleEndian, toByteOffset: Int(w), as: UInt32.self)
-            level[stream] = UInt8(next)
-            limit[stream] = start + SlicePool.sizes[next] - 4
+    mutating func append(_ t: UnsafeMutablePointer<TermState>, _ byte: UInt8) {
+        var w = t.pointee.write
+        if w == t.pointee.limit {
+            let next = min(t.pointee.level + 1, SlicePool.levels - 1)
+            let start = allocate(level: next)
+            base.storeBytes(of: start.littleEndian, toByteOffset: Int(w), as: UInt32.self)
+            t.pointee.level = next
+            t.pointee.limit = start + SlicePool.size(next) - 4
             w = start
         }
-        pool.base.storeBytes(of: byte, toByteOffset: Int(w), as: UInt8.self)
-        write[stream] = w + 1
+        base.storeBytes(of: byte, toByteOffset: Int(w), as: UInt8.self)
+        t.pointee.write = w + 1
     }
 
     @inline(__always)
-    mutating func appendVarint(_ stream: Int, _ value: UInt32, _ pool: inout SlicePool) {
+    mutating func appendVarint(_ t: UnsafeMutablePointer<TermState>, _ value: UInt32) {
         var v = value
         while v >= 0x80 {
-            append(stream, UInt8(truncatingIfNeeded: v) | 0x80, &pool)
+            append(t, UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        append(stream, UInt8(v), &pool)
-    }
-
-    mutating func removeAll() {
-        head.removeAll(keepingCapacity: true)
-        write.removeAll(keepingCapacity: true)
-        limit.removeAll(keepingCapacity: true)
-        level.removeAll(keepingCapacity: true)
+        append(t, UInt8(v))
     }
 }
 
-/// Reads one stream of a `SlicePool` from its start to its write position.
+/// Reads one term's stream of a `SlicePool` from its start to its write position.
 struct SliceReader {
     private let base: UnsafeRawPointer
     private var position: Int
     private var sliceEnd: Int
-    private var level: Int
+    private var level: UInt32
     private let end: Int
 
-    init(pool: borrowing SlicePool, streams: SliceStreams, stream: Int) {
+    init(pool: SlicePool, term: TermState) {
         base = UnsafeRawPointer(pool.base)
-        position = Int(streams.head[stream])
-        sliceEnd = position + Int(SlicePool.sizes[0]) - 4
+        position = Int(term.head)
+        sliceEnd = position + Int(SlicePool.size(0)) - 4
         level = 0
-        end = Int(streams.write[stream])
+        end = Int(term.write)
     }
 
     var isAtEnd: Bool { position == end }
@@ -125,13 +132,24 @@ struct SliceReader {
     mutating func byte() -> UInt8 {
         if position == sliceEnd {
             let next = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
-            level = min(level + 1, SlicePool.sizes.count - 1)
+            level = min(level + 1, SlicePool.levels - 1)
             position = next
-            sliceEnd = next + Int(SlicePool.sizes[level]) - 4
+            sliceEnd = next + Int(SlicePool.size(level)) - 4
         }
         let b = base.load(fromByteOffset: position, as: UInt8.self)
         position += 1
         return b
+    }
+
+    /// Copies `count` varints, as they are, to `out`.
+    @inline(__always)
+    mutating func copyVarints(_ count: Int, into out: inout RawBuffer<UInt8>) {
+        var left = count
+        while left > 0 {
+            let b = byte()
+            out.append(b)
+            if b < 0x80 { left -= 1 }
+        }
     }
 
     @inline(__always)

@@ -2,42 +2,43 @@ import QuarryAnalysis
 import QuarryCore
 
 /// Per-thread cache from surface words to normalised terms, kept across the segments a
-/// thread builds so that each distinct word is lowercased and stemmed once.
+/// thread builds so that each distinct word is lowercased and stemmed once. A class over
+/// raw memory with unchecked exclusivity: a lookup costs a hash and (usually) one memory
+/// access. Not thread-safe.
 final class TermCache {
     let analyzer: Analyzer
     /// Surface word → index into `termOfSurface`.
-    private var surfaces = ByteStringTable(capacity: 1 << 16)
+    @exclusivity(unchecked) private var surfaces = ByteStringTable(capacity: 1 << 16)
     /// Per surface word: its term id in `terms`, or -1 when the word is dropped.
-    private var termOfSurface: [Int32] = []
+    @exclusivity(unchecked) private var termOfSurface = RawBuffer<Int32>(capacity: 1 << 16)
     /// Normalised terms (term id = insertion order).
-    private(set) var terms = ByteStringTable(capacity: 1 << 16)
-    /// Entries above which the cache is emptied between segments.
-    static let limit = 4_000_000
+    @exclusivity(unchecked) private(set) var terms = ByteStringTable(capacity: 1 << 16)
 
     init(analyzer: Analyzer) {
         self.analyzer = analyzer
     }
+
+    deinit { termOfSurface.free() }
 
     /// The term id of a surface word, or -1 when the analyzer drops it.
     @inline(__always)
     func termID(_ word: UnsafeRawBufferPointer, isASCII: Bool) -> Int32 {
         let h = hashBytes(word)
         if let s = surfaces.find(word, hash: h) { return termOfSurface[s] }
-        let id = analyzer.normalize(word, isASCII: isASCII) { term in Int32(terms.insert(term).id) } ?? -1
-        _ = surfaces.insert(word, hash: h)
+        let table = terms
+        let id = analyzer.normalize(word, isASCII: isASCII) { term in Int32(table.insert(term).id) } ?? -1
+        surfaces.insert(word, hash: h)
         termOfSurface.append(id)
         return id
     }
 
-    var memoryBytes: Int { surfaces.memoryBytes + terms.memoryBytes + termOfSurface.capacity * 4 }
+    /// Bytes held.
+    var memoryBytes: Int { surfaces.memoryBytes + terms.memoryBytes + termOfSurface.memoryBytes }
 
-    /// Empties the cache when it has grown past its limit (only between segments, since
-    /// segment builders refer to term ids).
-    func trimIfLarge() -> Bool {
-        guard surfaces.count + terms.count > TermCache.limit else { return false }
+    /// Empties the cache (only between segments: segment builders refer to term ids).
+    func clear() {
         surfaces = ByteStringTable(capacity: 1 << 16)
-        termOfSurface = []
+        termOfSurface.removeAll()
         terms = ByteStringTable(capacity: 1 << 16)
-        return true
     }
 }

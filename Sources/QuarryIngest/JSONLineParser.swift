@@ -45,9 +45,13 @@ public struct JSONLineParser {
                 if let slot {
                     let c = peek()
                     if c == UInt8(ascii: "\"") {
-                        scratch.removeAll(keepingCapacity: true)
-                        try readString(into: &scratch)
-                        scratch.withUnsafeBytes { value(slot, $0) }
+                        if let plain = plainString() {
+                            value(slot, plain)  // no escapes: the bytes of the line itself
+                        } else {
+                            scratch.removeAll(keepingCapacity: true)
+                            try readString(into: &scratch)
+                            scratch.withUnsafeBytes { value(slot, $0) }
+                        }
                     } else if c == UInt8(ascii: "-") || (c.map { $0 >= 0x30 && $0 <= 0x39 } ?? false) {
                         let start = i
                         try skipNumber()
@@ -83,6 +87,28 @@ public struct JSONLineParser {
     private mutating func expect(_ c: UInt8, _ message: String) throws(JSONLineError) {
         guard peek() == c else { throw fail(message) }
         i += 1
+    }
+
+    /// A string without escapes or control characters, in valid UTF-8, starting at the
+    /// opening quote: its bytes (a slice of the line), with the position moved past it.
+    /// Nil (position unchanged) for any other string.
+    private mutating func plainString() -> UnsafeRawBufferPointer? {
+        let start = i + 1
+        var j = start
+        let n = bytes.count
+        var ascii = true
+        while j < n {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            if c >= 0x80 { ascii = false }
+            j += 1
+        }
+        guard j < n else { return nil }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<j])
+        if !ascii && String(validating: slice, as: UTF8.self) == nil { return nil }
+        i = j + 1
+        return slice
     }
 
     /// Reads a string starting at the opening quote, appending its unescaped UTF-8.

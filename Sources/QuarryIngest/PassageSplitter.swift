@@ -72,6 +72,20 @@ public struct PassageSplitter: Sendable {
                 }
                 continue
             }
+            // A block no longer than a passage is one passage: no need to find its sentences.
+            let blockWords = countWords(body, block.start, block.end)
+            if blockWords == 0 { continue }
+            if blockWords <= settings.targetWords {
+                var end = block.end
+                while end > block.start && body[end - 1] == 0x20 { end -= 1 }
+                if let h = pendingHeading {
+                    passages.append(PassageSpan(start: h.start, end: end))
+                    pendingHeading = nil
+                } else {
+                    passages.append(PassageSpan(start: block.start, end: end))
+                }
+                continue
+            }
             let pieces = sentences(body, block)
             if pieces.isEmpty { continue }
             var first = true

@@ -72,8 +72,9 @@ public struct SourceParser: Sendable {
     /// Parses the lines of `file[range]` (whole lines) of a BEIR JSON Lines file.
     /// `firstLine` gives the 1-based number of the chunk's first line (computed only when
     /// an error needs it).
+    /// `baseOffset` is the file offset of `file[0]` (for error messages).
     public func parseLines(
-        _ file: UnsafeRawBufferPointer, range: Range<Int>, displayPath: String, firstLine: () -> Int,
+        _ file: UnsafeRawBufferPointer, range: Range<Int>, displayPath: String, baseOffset: Int = 0, firstLine: () -> Int,
         _ body: (ParsedDocument) throws -> Void
     ) throws -> [IngestIssue] {
         var issues: [IngestIssue] = []
@@ -97,7 +98,7 @@ public struct SourceParser: Sendable {
             } catch let e as JSONLineError {
                 if chunkFirstLine == nil { chunkFirstLine = firstLine() }
                 let n = (chunkFirstLine ?? 1) + lineIndex
-                issues.append(IngestIssue(path: displayPath, line: n, byteOffset: start + e.column,
+                issues.append(IngestIssue(path: displayPath, line: n, byteOffset: baseOffset + start + e.column,
                                           message: "invalid JSON (\(e.message)); line skipped"))
             }
             lineIndex += 1

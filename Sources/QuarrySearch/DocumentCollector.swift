@@ -1,27 +1,60 @@
 import QuarryIndex
 
 /// Finds the top documents of a disjunction (OR) of terms in one segment, either
-/// exhaustively or with MaxScore pruning (which skips documents whose score cannot reach
-/// the current k-th best; it returns exactly the exhaustive top k, scores included).
+/// exhaustively or with block-max MaxScore pruning (which skips documents, and whole
+/// blocks, whose score cannot reach the current k-th best; it returns exactly the exhaustive
+/// top k, scores included).
 struct DocumentCollector {
+    /// A term's scorer and cursor, used without reference counting (`scorers` keeps them
+    /// alive): calls go through `Unmanaged._withUnsafeGuaranteedRef`.
+    struct Lane {
+        let scorerRef: Unmanaged<TermScorer>
+        let cursorRef: Unmanaged<PostingsCursor>
+        /// Position of the term in the query (scores are summed in this order).
+        let term: Int
+
+        init(scorer: TermScorer, cursor: PostingsCursor, term: Int) {
+            scorerRef = .passUnretained(scorer)
+            cursorRef = .passUnretained(cursor)
+            self.term = term
+        }
+
+        @inline(__always) var doc: Int32 { cursorRef._withUnsafeGuaranteedRef { $0.doc } }
+        @inline(__always) var hasBlocks: Bool { cursorRef._withUnsafeGuaranteedRef { $0.hasBlocks } }
+        @inline(__always) func next() throws -> Int32 { try cursorRef._withUnsafeGuaranteedRef { try $0.next() } }
+        @inline(__always) func advance(to d: Int32) throws -> Int32 { try cursorRef._withUnsafeGuaranteedRef { try $0.advance(to: d) } }
+        @inline(__always) func shallowAdvance(to d: Int32) -> (block: Int, lastDoc: Int32) {
+            cursorRef._withUnsafeGuaranteedRef { $0.shallowAdvance(to: d) }
+        }
+        @inline(__always) func score() -> Double { scorerRef._withUnsafeGuaranteedRef { $0.score() } }
+        @inline(__always) func blockBound(_ b: Int) throws -> Double { try scorerRef._withUnsafeGuaranteedRef { try $0.blockBound(b) } }
+    }
+
     let segmentIndex: Int32
     let segment: SegmentReader
     /// Scorers in query-term order.
     let scorers: [TermScorer]
     let termCount: Int
-    private var contributions: [Double]
+    private let lanes: [Lane]
+    /// Each term's score for the current candidate (raw memory: written per posting).
+    private let contributions: UnsafeMutablePointer<Double>
 
     init(segmentIndex: Int, segment: SegmentReader, scorers: [TermScorer], termCount: Int) {
         self.segmentIndex = Int32(segmentIndex)
         self.segment = segment
         self.scorers = scorers
         self.termCount = termCount
-        contributions = [Double](repeating: 0, count: termCount)
+        lanes = scorers.map { Lane(scorer: $0, cursor: $0.cursor, term: $0.index) }
+        contributions = .allocate(capacity: max(termCount, 1))
+        contributions.initialize(repeating: 0, count: max(termCount, 1))
     }
+
+    /// Releases the scratch memory (call once, when done).
+    func free() { contributions.deallocate() }
 
     /// The document's score: contributions summed in query-term order.
     @inline(__always)
-    private mutating func total() -> Double {
+    private func total() -> Double {
         var s = 0.0
         for i in 0..<termCount {
             s += contributions[i]
@@ -31,16 +64,16 @@ struct DocumentCollector {
     }
 
     /// Scores every document that matches any term.
-    mutating func collectExhaustive(into top: inout TopDocuments) throws {
-        for s in scorers { _ = try s.cursor.next() }
+    func collectExhaustive(into top: inout TopDocuments) throws {
+        for l in lanes { _ = try l.next() }
         while true {
             var d = PostingsCursor.end
-            for s in scorers where s.doc < d { d = s.doc }
+            for l in lanes where l.doc < d { d = l.doc }
             if d == PostingsCursor.end { return }
             let deleted = segment.isDeleted(Int(d))
-            for s in scorers where s.doc == d {
-                if !deleted { contributions[s.index] = s.score() }
-                _ = try s.cursor.next()
+            for l in lanes where l.doc == d {
+                if !deleted { contributions[l.term] = l.score() }
+                _ = try l.next()
             }
             if deleted {
                 for i in 0..<termCount { contributions[i] = 0 }
@@ -50,58 +83,113 @@ struct DocumentCollector {
         }
     }
 
-    /// MaxScore: terms sorted by their upper bound; the lowest ones whose bounds together
-    /// cannot reach the threshold are "non-essential": they never start a candidate and
-    /// are only consulted, best first, while the candidate can still make it.
-    mutating func collectMaxScore(into top: inout TopDocuments) throws {
-        let ordered = scorers.sorted { $0.maxScore < $1.maxScore }
-        let n = ordered.count
-        var prefix = [Double](repeating: 0, count: n + 1)
-        for i in 0..<n { prefix[i + 1] = prefix[i] + ordered[i].maxScore }
-        for s in ordered { _ = try s.cursor.next() }
-        // First essential scorer: ordered[0..<firstEssential] together stay below the threshold.
-        var firstEssential = 0
-        func updatePartition(_ threshold: Double) {
-            while firstEssential < n && prefix[firstEssential + 1] < threshold { firstEssential += 1 }
+    /// Block-max MaxScore. Documents are visited in windows that end at a block boundary
+    /// of one of the long lists; in each window every term gets the bound of its block
+    /// there (from the block impacts), the terms are sorted by it, and the lowest terms whose
+    /// bounds together cannot reach the k-th best score are "non-essential": they never
+    /// start a candidate and are only consulted, best first, while the candidate can still
+    /// make it. A window whose bounds add up below the threshold is skipped without decoding.
+    /// Returns exactly the exhaustive top k (bounds are rounded up; equal scores are not
+    /// pruned, since ties are decided by id).
+    func collectBlockMaxScore(into top: inout TopDocuments) throws {
+        let n = lanes.count
+        // Per window: lanes sorted by their bound, the bounds, and their running sums.
+        let order = UnsafeMutablePointer<Lane>.allocate(capacity: max(n, 1))
+        order.initialize(from: lanes, count: n)
+        let windowMax = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+        windowMax.initialize(repeating: 0, count: max(n, 1))
+        let prefix = UnsafeMutablePointer<Double>.allocate(capacity: n + 1)
+        prefix.initialize(repeating: 0, count: n + 1)
+        defer {
+            order.deallocate()
+            windowMax.deallocate()
+            prefix.deallocate()
         }
-        updatePartition(top.threshold)
-        while firstEssential < n {
-            var d = PostingsCursor.end
-            for i in firstEssential..<n where ordered[i].doc < d { d = ordered[i].doc }
-            if d == PostingsCursor.end { return }
-            if segment.isDeleted(Int(d)) {
-                for i in firstEssential..<n where ordered[i].doc == d { _ = try ordered[i].cursor.next() }
+        for l in lanes { _ = try l.next() }
+        var windowStart: Int32 = 0
+        while windowStart != PostingsCursor.end {
+            // The window ends at the nearest block end among the long lists.
+            var windowEnd = PostingsCursor.end
+            for l in lanes where l.hasBlocks {
+                let doc = l.doc
+                if doc == PostingsCursor.end { continue }
+                let last = l.shallowAdvance(to: max(windowStart, doc)).lastDoc
+                if last < windowEnd { windowEnd = last }
+            }
+            // Each term's bound in the window; terms sorted by it (insertion sort: few terms).
+            for i in 0..<n {
+                let l = lanes[i]
+                let doc = l.doc
+                var bound = 0.0
+                if doc != PostingsCursor.end && doc <= windowEnd {
+                    bound = try l.blockBound(l.shallowAdvance(to: max(windowStart, doc)).block)
+                }
+                var k = i
+                while k > 0 && windowMax[k - 1] > bound {
+                    windowMax[k] = windowMax[k - 1]
+                    order[k] = order[k - 1]
+                    k -= 1
+                }
+                windowMax[k] = bound
+                order[k] = l
+            }
+            for k in 0..<n { prefix[k + 1] = prefix[k] + windowMax[k] }
+            var threshold = top.threshold
+            if prefix[n] < threshold {
+                // Nothing in this window can make the top k.
+                windowStart = windowEnd == PostingsCursor.end ? windowEnd : windowEnd + 1
                 continue
             }
-            var partial = 0.0
-            for i in firstEssential..<n where ordered[i].doc == d {
-                let c = ordered[i].score()
-                contributions[ordered[i].index] = c
-                partial += c
-                _ = try ordered[i].cursor.next()
+            var firstEssential = 0
+            while firstEssential < n && prefix[firstEssential + 1] < threshold { firstEssential += 1 }
+            // Essential lists start at the window.
+            for k in firstEssential..<n where order[k].doc < windowStart {
+                _ = try order[k].advance(to: windowStart)
             }
-            let threshold = top.threshold
-            var rejected = false
-            var i = firstEssential - 1
-            while i >= 0 {
-                if partial + prefix[i + 1] < threshold {
-                    rejected = true
-                    break
+            while true {
+                var d = PostingsCursor.end
+                for k in firstEssential..<n {
+                    let doc = order[k].doc
+                    if doc < d { d = doc }
                 }
-                let s = ordered[i]
-                if try s.cursor.advance(to: d) == d {
-                    let c = s.score()
-                    contributions[s.index] = c
-                    partial += c
+                if d > windowEnd || d == PostingsCursor.end { break }
+                var partial = 0.0
+                for k in firstEssential..<n {
+                    let l = order[k]
+                    if l.doc == d {
+                        let c = l.score()
+                        contributions[l.term] = c
+                        partial += c
+                        _ = try l.next()
+                    }
                 }
-                i -= 1
+                var rejected = segment.isDeleted(Int(d))
+                var k = firstEssential - 1
+                while k >= 0 && !rejected {
+                    if partial + prefix[k + 1] < threshold {
+                        rejected = true
+                        break
+                    }
+                    let l = order[k]
+                    if try l.advance(to: d) == d {
+                        let c = l.score()
+                        contributions[l.term] = c
+                        partial += c
+                    }
+                    k -= 1
+                }
+                if rejected {
+                    for t in 0..<termCount { contributions[t] = 0 }
+                    continue
+                }
+                top.offer(ScoredDocument(score: total(), segment: segmentIndex, doc: d))
+                let raised = top.threshold
+                if raised > threshold {
+                    threshold = raised
+                    while firstEssential < n && prefix[firstEssential + 1] < threshold { firstEssential += 1 }
+                }
             }
-            if rejected {
-                for k in 0..<termCount { contributions[k] = 0 }
-                continue
-            }
-            top.offer(ScoredDocument(score: total(), segment: segmentIndex, doc: d))
-            updatePartition(top.threshold)
+            windowStart = windowEnd == PostingsCursor.end ? windowEnd : windowEnd + 1
         }
     }
 }

@@ -49,6 +49,15 @@ public final class Searcher {
     /// The query's weighted terms (free text: every analysed word, OR).
     public func terms(_ text: String) -> [WeightedTerm] { bagOfWords(text, analyzer: analyzer) }
 
+    /// File kinds read by ranking only, and by results with text.
+    static let rankingFiles: [IndexFileKind] = [.terms, .postings, .ids]
+    static let textFiles: [IndexFileKind] = [.terms, .postings, .ids, .positions, .passages, .store]
+
+    /// Verifies (once) the files an operation reads, in every segment.
+    private func verify(_ kinds: [IndexFileKind]) throws {
+        for s in snapshot.segments { try s.verify(kinds) }
+    }
+
     private func weights(_ terms: [WeightedTerm], _ p: BM25Parameters) throws -> [TermWeights] {
         try terms.map { try TermWeights($0, snapshot: snapshot, parameters: p) }
     }
@@ -58,8 +67,9 @@ public final class Searcher {
     /// Top documents for weighted terms (OR), ids and scores only.
     public func rank(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
         try options.bm25.validate()
+        try verify(Searcher.rankingFiles)
         let w = try weights(terms, options.bm25)
-        return try topDocuments(w, options).map { ScoredID(id: snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score) }
+        return try topDocuments(w, options).map { ScoredID(id: try snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score) }
     }
 
     /// Top documents for free text (OR of its terms), ids and scores only.
@@ -77,9 +87,10 @@ public final class Searcher {
                 scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, mode: options.bm25.mode))
             }
             if scorers.isEmpty { continue }
-            var collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count)
+            let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count)
+            defer { collector.free() }
             if options.pruning {
-                try collector.collectMaxScore(into: &top)
+                try collector.collectBlockMaxScore(into: &top)
             } else {
                 try collector.collectExhaustive(into: &top)
             }
@@ -95,6 +106,7 @@ public final class Searcher {
     /// Top documents for weighted terms, with titles, highlights and best passages.
     public func search(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
         try options.bm25.validate()
+        try verify(Searcher.textFiles)
         let w = try weights(terms, options.bm25)
         let top = try topDocuments(w, options)
         let highlighter = Highlighter(analyzer: analyzer, terms: Set(terms.map(\.term)))
@@ -160,6 +172,7 @@ public final class Searcher {
     /// reading their positions.
     public func passages(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
         try options.bm25.validate()
+        try verify(Searcher.textFiles)
         let w = try weights(terms, options.bm25)
         var scorer = PassageScorer(weights: w)
         var top = TopPassages(k: max(0, options.limit), segments: snapshot.segments)
@@ -206,7 +219,8 @@ public final class Searcher {
 
     /// The stored document with an external id.
     public func document(id: String) throws -> StoredDocument {
-        guard let (s, d) = snapshot.locate(id: id) else { throw SearchError.unknownDocument(id) }
+        try verify([.ids, .store])
+        guard let (s, d) = try snapshot.locate(id: id) else { throw SearchError.unknownDocument(id) }
         return try snapshot.segments[s].storedDocument(d)
     }
 }

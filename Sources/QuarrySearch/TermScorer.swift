@@ -33,7 +33,7 @@ final class TermScorer {
     let weights: TermWeights
     let mode: ScoringMode
     /// Upper bound of the term's score over the segment.
-    private(set) var maxScore: Double = 0
+    @exclusivity(unchecked) private(set) var maxScore: Double = 0
 
     /// Bounds are raised by this relative margin so that rounding never makes a bound
     /// smaller than a score it bounds.
@@ -62,6 +62,21 @@ final class TermScorer {
             return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
                 + weights.body.score(tf: cursor.tfBody, length: segment.bodyLength(d))
         }
+    }
+
+    // Cache of the last block bound asked for.
+    @exclusivity(unchecked) private var boundBlock = -1
+    @exclusivity(unchecked) private var boundValue = 0.0
+
+    /// Upper bound of the score of any document of block `b` (the term's bound for a
+    /// short list, which is one block).
+    @inline(__always)
+    func blockBound(_ b: Int) throws -> Double {
+        guard cursor.hasBlocks else { return maxScore }
+        if b == boundBlock { return boundValue }
+        boundValue = b < cursor.blockCount ? bound(try cursor.blockImpacts(b)) : 0
+        boundBlock = b
+        return boundValue
     }
 
     /// Upper bound of the score of any document described by `impacts`.

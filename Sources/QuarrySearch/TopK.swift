@@ -1,52 +1,61 @@
 import QuarryCore
 import QuarryIndex
 
-/// Keeps the k best elements under a total order (`ranksBefore(a, b)`: a is better).
-/// The root of the internal min-heap is the worst kept element.
-struct BoundedHeap<Element> {
-    let k: Int
-    private(set) var items: [Element] = []
-    private let ranksBefore: (Element, Element) -> Bool
+/// A total order on heap elements (`ranksBefore(a, b)`: a is better). A type rather than a
+/// closure, so that the heap is specialised and the comparison inlined.
+protocol RankOrder {
+    associatedtype Element
+    func ranksBefore(_ a: Element, _ b: Element) -> Bool
+}
 
-    init(k: Int, ranksBefore: @escaping (Element, Element) -> Bool) {
+/// Keeps the k best elements. The root of the internal min-heap is the worst kept element.
+struct BoundedHeap<Order: RankOrder> {
+    let k: Int
+    let order: Order
+    private(set) var items: [Order.Element] = []
+
+    init(k: Int, order: Order) {
         self.k = max(0, k)
-        self.ranksBefore = ranksBefore
+        self.order = order
         items.reserveCapacity(self.k + 1)
     }
 
     var isFull: Bool { items.count >= k }
     /// The worst kept element once full.
-    var worst: Element? { items.count >= k ? items.first : nil }
+    var worst: Order.Element? { items.count >= k ? items.first : nil }
 
-    mutating func offer(_ e: Element) {
+    @inline(__always)
+    mutating func offer(_ e: Order.Element) {
         guard k > 0 else { return }
         if items.count < k {
             items.append(e)
             var c = items.count - 1
             while c > 0 {
                 let p = (c - 1) / 2
-                guard ranksBefore(items[p], items[c]) else { break }
+                guard order.ranksBefore(items[p], items[c]) else { break }
                 items.swapAt(p, c)
                 c = p
             }
-        } else if ranksBefore(e, items[0]) {
-            items[0] = e
-            var p = 0
-            let n = items.count
-            while true {
-                let l = 2 * p + 1, r = l + 1
-                var w = p
-                if l < n && ranksBefore(items[w], items[l]) { w = l }
-                if r < n && ranksBefore(items[w], items[r]) { w = r }
-                if w == p { return }
-                items.swapAt(p, w)
-                p = w
-            }
+            return
+        }
+        // Full: the candidate must beat the worst kept element (the root).
+        guard order.ranksBefore(e, items[0]) else { return }
+        items[0] = e
+        var p = 0
+        let n = items.count
+        while true {
+            let l = 2 * p + 1, r = l + 1
+            var w = p
+            if l < n && order.ranksBefore(items[w], items[l]) { w = l }
+            if r < n && order.ranksBefore(items[w], items[r]) { w = r }
+            if w == p { return }
+            items.swapAt(p, w)
+            p = w
         }
     }
 
     /// The kept elements, best first.
-    func sorted() -> [Element] { items.sorted(by: ranksBefore) }
+    func sorted() -> [Order.Element] { items.sorted { order.ranksBefore($0, $1) } }
 }
 
 /// A scored document of a snapshot.
@@ -65,41 +74,63 @@ struct ScoredPassage {
 }
 
 /// Orders equal scores by external id (byte order), so that results do not depend on
-/// segment layout, thread count or update history.
+/// segment layout, thread count or update history. Within a segment the id ranks decide
+/// without decoding ids. (A damaged id file that cannot be decoded orders by position; it
+/// is reported when results are read.)
 @inline(__always)
 func idOrder(_ segments: [SegmentReader], _ s1: Int32, _ d1: Int32, _ s2: Int32, _ d2: Int32) -> Bool {
-    let c = compareBytes(segments[Int(s1)].externalIDBytes(Int(d1)), segments[Int(s2)].externalIDBytes(Int(d2)))
+    if s1 == s2 { return segments[Int(s1)].idRank(Int(d1)) < segments[Int(s2)].idRank(Int(d2)) }
+    let c = (try? segments[Int(s1)].withExternalID(Int(d1)) { a in
+        (try? segments[Int(s2)].withExternalID(Int(d2)) { b in compareBytes(a, b) }) ?? 0
+    }) ?? 0
     if c != 0 { return c < 0 }
     return (s1, d1) < (s2, d2)
 }
 
-/// The k best documents: higher score first, then smaller external id.
+/// Higher score first, then smaller external id.
+struct DocumentOrder: RankOrder {
+    let segments: [SegmentReader]
+
+    @inline(__always)
+    func ranksBefore(_ a: ScoredDocument, _ b: ScoredDocument) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        return idOrder(segments, a.segment, a.doc, b.segment, b.doc)
+    }
+}
+
+/// Higher score first, then smaller document id, then passage number.
+struct PassageOrder: RankOrder {
+    let segments: [SegmentReader]
+
+    @inline(__always)
+    func ranksBefore(_ a: ScoredPassage, _ b: ScoredPassage) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        if a.segment != b.segment || a.doc != b.doc { return idOrder(segments, a.segment, a.doc, b.segment, b.doc) }
+        return a.passage < b.passage
+    }
+}
+
+/// The k best documents.
 struct TopDocuments {
-    private var heap: BoundedHeap<ScoredDocument>
+    private var heap: BoundedHeap<DocumentOrder>
 
     init(k: Int, segments: [SegmentReader]) {
-        heap = BoundedHeap(k: k) { a, b in
-            a.score != b.score ? a.score > b.score : idOrder(segments, a.segment, a.doc, b.segment, b.doc)
-        }
+        heap = BoundedHeap(k: k, order: DocumentOrder(segments: segments))
     }
 
     var isFull: Bool { heap.isFull }
     /// Score a document must reach to enter (at equal score it enters only with a smaller id).
     var threshold: Double { heap.worst?.score ?? -Double.infinity }
-    mutating func offer(_ d: ScoredDocument) { heap.offer(d) }
+    @inline(__always) mutating func offer(_ d: ScoredDocument) { heap.offer(d) }
     func sorted() -> [ScoredDocument] { heap.sorted() }
 }
 
-/// The k best passages: higher score first, then smaller document id, then passage number.
+/// The k best passages.
 struct TopPassages {
-    private var heap: BoundedHeap<ScoredPassage>
+    private var heap: BoundedHeap<PassageOrder>
 
     init(k: Int, segments: [SegmentReader]) {
-        heap = BoundedHeap(k: k) { a, b in
-            if a.score != b.score { return a.score > b.score }
-            if a.segment != b.segment || a.doc != b.doc { return idOrder(segments, a.segment, a.doc, b.segment, b.doc) }
-            return a.passage < b.passage
-        }
+        heap = BoundedHeap(k: k, order: PassageOrder(segments: segments))
     }
 
     var isFull: Bool { heap.isFull }

@@ -5,8 +5,11 @@ import Testing
 /// error naming the file: never a crash, never a wrong answer.
 @Suite("damaged index files")
 struct DamageTests {
-    @Test("every file of the index, with one random byte flipped, is reported by check and by search")
-    func bitFlips() throws {
+    @Test("every file of the index, with one random byte flipped, is reported by check and by search",
+          arguments: [nil, "0"])
+    func bitFlips(eagerBytes: String?) throws {
+        // nil: the default (small files verified at open); "0": every large-file check lazy.
+        let env = eagerBytes.map { ["QUARRY_EAGER_VERIFY_BYTES": $0] } ?? [:]
         let dir = try CLI.temporaryDirectory("flip")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var corpus = CrashCorpus(dir: dir)
@@ -30,7 +33,7 @@ struct DamageTests {
             let check = try CLI.run(["check", "--index", copy])
             #expect(check.status == 5, "\(file) byte \(at): check exit \(check.status)")
             #expect(check.stdout.contains(file) || check.stderr.contains(file), "\(file) byte \(at): check does not name the file: \(check.stdout)")
-            let search = try CLI.run(["search", "--index", copy, "quarrymarker"])
+            let search = try CLI.run(["search", "--index", copy, "quarrymarker"], environment: env)
             #expect(search.status == 5, "\(file) byte \(at): search exit \(search.status)")
             #expect(search.stderr.contains(file), "\(file) byte \(at): search error does not name the file: \(search.stderr)")
             #expect(search.stdout.isEmpty)

@@ -73,7 +73,7 @@ struct BytesTests {
 
     @Test("byte-string table maps keys to dense ids and finds them again")
     func table() {
-        var t = ByteStringTable(capacity: 4)
+        let t = ByteStringTable(capacity: 4)
         var ids: [String: Int] = [:]
         for i in 0..<5000 {
             let key = "k\(i % 3000)-\(String(repeating: "x", count: i % 17))"

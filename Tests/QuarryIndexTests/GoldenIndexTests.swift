@@ -84,13 +84,13 @@ struct GoldenIndexTests {
     func readable() throws {
         let snapshot = try IndexSnapshot.open(GoldenIndexTests.goldenDirectory, verifyChecksums: true)
         #expect(snapshot.stats.documents == GoldenIndexTests.corpus().count - 2)
-        #expect(snapshot.locate(id: "b.txt") == nil)
-        #expect(snapshot.locate(id: "a.html") != nil)
+        #expect(try snapshot.locate(id: "b.txt") == nil)
+        #expect(try snapshot.locate(id: "a.html") != nil)
         #expect(try snapshot.termStats("signal").df == 140 - 1 + 1)
         #expect(try snapshot.termStats("норадреналин").df == 1)
         #expect(try snapshot.termStats("eleve").df == 1)
         #expect(try snapshot.termStats("cortisol").df == 0)  // only in the deleted b.txt
-        guard let (s, d) = snapshot.locate(id: "a.html") else { return }
+        guard let (s, d) = try snapshot.locate(id: "a.html") else { return }
         let doc = try snapshot.segments[s].storedDocument(d)
         #expect(doc.title == "Norepinephrine")
         #expect(doc.passages.count == 2)

@@ -14,16 +14,16 @@ struct Posting {
 /// region that index files guarantee through their footer).
 func encode(_ postings: [Posting]) -> (doc: [UInt8], pos: [UInt8]) {
     var e = PostingsEncoder()
+    defer { e.free() }
     e.begin(df: postings.count)
     for p in postings {
+        e.add(doc: p.doc, tfTitle: UInt32(p.title.count), tfBody: UInt32(p.body.count), lengthTitle: p.titleLength, lengthBody: p.bodyLength)
         p.title.withUnsafeBufferPointer { t in
-            p.body.withUnsafeBufferPointer { b in
-                e.add(doc: p.doc, titlePositions: t, bodyPositions: b, lengthTitle: p.titleLength, lengthBody: p.bodyLength)
-            }
+            p.body.withUnsafeBufferPointer { b in e.appendPositions(title: t, body: b) }
         }
     }
     e.finish()
-    return (e.docBytes, e.posBytes)
+    return (Array(e.docBytes.bytes), Array(e.positions.bytes))
 }
 
 func randomPostings(count: Int, _ rng: inout some RandomNumberGenerator) -> [Posting] {
