@@ -28,10 +28,13 @@ let package = Package(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
 
+        // glibc's malloc.h (malloc_trim), which the Swift Glibc module does not export.
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+
         .target(name: "QuarryCore"),
         .target(name: "QuarryIngest", dependencies: ["QuarryCore", "CLibXML2"]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
-        .target(name: "QuarryIndex", dependencies: ["QuarryCore", "QuarryIngest", "QuarryAnalysis", "CZstd"]),
+        .target(name: "QuarryIndex", dependencies: ["QuarryCore", "QuarryIngest", "QuarryAnalysis", "CZstd", "CSystem"]),
         .target(name: "QuarrySearch", dependencies: ["QuarryIndex"]),
         .target(name: "Quarry", dependencies: ["QuarrySearch"]),
         .executableTarget(
@@ -39,6 +42,7 @@ let package = Package(
             dependencies: [
                 "Quarry",
                 "QuarryCore",
+                "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -82,6 +82,24 @@ final class StoreWriter {
         block.removeAll()
     }
 
+    /// Appends every block of another store as it is (compressed bytes copied), its
+    /// documents following the ones added so far.
+    func appendBlocks(of other: StoreReader) throws {
+        try flushBlock()
+        try other.forEachBlock { firstDoc, stored, rawLength, codec in
+            let offset = file.offset - FileEnvelope.headerSize
+            try file.write(stored)
+            index.u32(UInt32(docs + firstDoc))
+            index.u64(UInt64(offset))
+            index.u32(UInt32(stored.count))
+            index.u32(UInt32(rawLength))
+            index.u8(codec)
+            blockCount += 1
+        }
+        docs += other.docCount
+        blockFirstDoc = docs
+    }
+
     /// Writes the block index and the footer.
     func finish() throws {
         try flushBlock()
@@ -177,6 +195,17 @@ final class StoreReader: @unchecked Sendable {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + e.offset, message: "store block does not decompress")
         }
         return out
+    }
+
+    /// Visits every block as stored: first document, stored bytes, uncompressed length, codec.
+    func forEachBlock(_ body: (Int, UnsafeRawBufferPointer, Int, UInt8) throws -> Void) throws {
+        for b in 0..<blockCount {
+            let e = try entry(b)
+            guard e.offset >= 0, e.stored >= 0, e.offset + e.stored <= indexOffset, e.firstDoc <= docCount else {
+                throw FormatError(file: name, offset: FileEnvelope.headerSize + e.offset, message: "store block lies outside the file")
+            }
+            try body(e.firstDoc, UnsafeRawBufferPointer(rebasing: self.body[e.offset..<(e.offset + e.stored)]), e.raw, e.codec)
+        }
     }
 
     /// Visits every stored document in order (for merges and checks).

@@ -117,8 +117,12 @@ public struct IndexChecker {
         // Lengths and passages against the segment statistics.
         var stats = CollectionStats()
         var bounds: [PassageBounds] = []
+        // Every document's passages, decoded once (the postings check needs them per posting).
+        var passagesOf: [[PassageBounds]] = []
+        passagesOf.reserveCapacity(n)
         for d in 0..<n {
             try s.passageBounds(d, into: &bounds)
+            passagesOf.append(bounds)
             var previous = -1
             for b in bounds {
                 if b.start < previous || b.end < b.start { fail("psg", "document \(d): passages out of order") }
@@ -159,13 +163,19 @@ public struct IndexChecker {
                 bodyOccurrences += Int(c.tfBody)
                 // Passages containing the term (as the indexer counts them).
                 if !body.isEmpty {
-                    try s.passageBounds(d, into: &bounds)
-                    var counted = -1
+                    let bounds = passagesOf[d]
+                    // Positions and passages both ascend: one pass with a moving pointer.
+                    var counted = -1, first = 0
                     for p in body {
                         let pos = Int(p)
-                        for (k, b) in bounds.enumerated() where k > counted && b.start <= pos && pos < b.end {
-                            passages += 1
-                            counted = k
+                        while first < bounds.count && bounds[first].end <= pos { first += 1 }
+                        var k = max(first, counted + 1)
+                        while k < bounds.count && bounds[k].start <= pos {
+                            if pos < bounds[k].end {
+                                passages += 1
+                                counted = k
+                            }
+                            k += 1
                         }
                     }
                 }

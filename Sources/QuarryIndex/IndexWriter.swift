@@ -91,6 +91,7 @@ public final class IndexWriter {
     var nextSegmentNumber: UInt64
     private var runCount = 0
     private var runOfSegment: [String: Int] = [:]
+    private var newReaders: [String: SegmentReader] = [:]
     private var dirty = false
     /// The pid whose stale lock this writer took over, if any.
     public var tookOverStaleLockFrom: Int32? { lock.tookOverFrom }
@@ -323,36 +324,11 @@ public final class IndexWriter {
     /// Takes freshly written segments into the pending commit: the last document of each id
     /// wins, documents they replace and documents of replaced sources are deleted.
     private func apply(_ segments: [FlushedSegment], replacingSources: Set<String>, report: inout IndexingReport) throws {
-        // The winner of each id among the new documents: the latest run, then the latest in
-        // input order.
         runCount += 1
         for seg in segments { runOfSegment[seg.name] = runCount }
-        let table = ByteStringTable(capacity: 1024)
-        var winners: [Winner] = []
-        let allNew = newSegments + segments
-        for (si, seg) in allNew.enumerated() {
-            let pending = pendingDeletes[seg.name] ?? []
-            let run = runOfSegment[seg.name] ?? 0
-            for d in 0..<seg.docCount where !pending.contains(d) {
-                let candidate = Winner(segment: si, doc: d, run: run, sequence: seg.sequence[d])
-                let (slot, inserted) = seg.withID(d) { table.insert($0) }
-                if inserted {
-                    winners.append(candidate)
-                    continue
-                }
-                let current = winners[slot]
-                let keep = candidate.isLater(than: current) ? candidate : current
-                let lose = candidate.isLater(than: current) ? current : candidate
-                winners[slot] = keep
-                pendingDeletes[allNew[lose.segment].name, default: []].insert(lose.doc)
-                if run == runCount {
-                    report.issues.append(IngestIssue(
-                        path: seg.id(d), message: "duplicate document id: the later one replaces the earlier one", severity: .warning))
-                }
-            }
-        }
-        // Old documents: those of replaced sources, and those whose id comes again.
+        newSegments.append(contentsOf: segments)
         let old = try readers()
+        // Old documents of replaced sources.
         if !replacingSources.isEmpty {
             for reader in old {
                 let meta = try reader.meta()
@@ -363,29 +339,84 @@ public final class IndexWriter {
                 }
             }
         }
-        for seg in segments {
-            let pending = pendingDeletes[seg.name] ?? []
-            for d in 0..<seg.docCount where !pending.contains(d) {
-                    let id = seg.id(d)
-                    var replaced = false
-                    for reader in old {
-                        for od in try reader.documents(withID: id) where !reader.isDeleted(od) {
-                            replaced = true
-                            if !pendingDeletes[reader.entry.name, default: []].insert(od).inserted {
-                                // Already deleted as part of a replaced source: an update, not a deletion.
-                                report.deleted -= 1
-                            }
-                        }
-                    }
-                    if replaced {
-                        report.updated += 1
-                    } else {
-                        report.added += 1
-                    }
+        // A merge-join of every segment's sorted ids (memory: one id per segment): each id of
+        // this run keeps its latest document (latest run, then latest in input order); the
+        // others, and the old documents with the id, are deleted.
+        var streams: [IDStream] = []
+        for (i, seg) in newSegments.enumerated() {
+            let reader = try newReader(seg)
+            streams.append(IDStream(cursor: try reader.sortedIDs(), source: .new(i)))
+        }
+        for (i, reader) in old.enumerated() {
+            streams.append(IDStream(cursor: try reader.sortedIDs(), source: .old(i)))
+        }
+        var heap = IDStreamHeap()
+        for var s in streams where try s.cursor.next() { heap.push(s) }
+        var group: [IDStream.Source.Entry] = []
+        while let top = heap.peekKey {
+            let key = top
+            group.removeAll(keepingCapacity: true)
+            while let k = heap.peekKey, k == key {
+                var s = heap.pop()
+                group.append(s.source.entry(s.cursor.doc))
+                if try s.cursor.next() { heap.push(s) }
+            }
+            resolve(group, key: key, old: old, report: &report)
+        }
+        if !segments.isEmpty || !pendingDeletes.isEmpty { dirty = true }
+    }
+
+    /// Decides one id: among the uncommitted new documents the latest wins, and the old
+    /// ones are deleted when a new one exists.
+    private func resolve(_ group: [IDStream.Source.Entry], key: [UInt8], old: [SegmentReader], report: inout IndexingReport) {
+        var winner: Winner? = nil
+        var newCount = 0
+        var thisRun = false
+        for e in group {
+            guard case .new(let si, let d) = e else { continue }
+            let seg = newSegments[si]
+            if pendingDeletes[seg.name]?.contains(d) == true { continue }
+            let run = runOfSegment[seg.name] ?? 0
+            if run == runCount { thisRun = true }
+            let candidate = Winner(segment: si, doc: d, run: run, sequence: seg.sequence(of: d))
+            newCount += 1
+            if let w = winner {
+                let (keep, lose) = candidate.isLater(than: w) ? (candidate, w) : (w, candidate)
+                winner = keep
+                pendingDeletes[newSegments[lose.segment].name, default: []].insert(lose.doc)
+            } else {
+                winner = candidate
             }
         }
-        newSegments.append(contentsOf: segments)
-        if !segments.isEmpty || !pendingDeletes.isEmpty { dirty = true }
+        guard thisRun, winner != nil else { return }
+        if newCount > 1 {
+            report.issues.append(IngestIssue(
+                path: String(decoding: key, as: UTF8.self), message: "duplicate document id: the later one replaces the earlier one",
+                severity: .warning))
+        }
+        var replaced = false
+        for e in group {
+            guard case .old(let ri, let d) = e else { continue }
+            let reader = old[ri]
+            if reader.isDeleted(d) { continue }
+            replaced = true
+            if !pendingDeletes[reader.entry.name, default: []].insert(d).inserted {
+                // Already deleted as part of a replaced source: an update, not a deletion.
+                report.deleted -= 1
+            }
+        }
+        if replaced { report.updated += 1 } else { report.added += 1 }
+    }
+
+    /// A reader of a just-written segment (cached).
+    private func newReader(_ seg: FlushedSegment) throws -> SegmentReader {
+        if let r = newReaders[seg.name] { return r }
+        let r = try SegmentReader(
+            directory: directory,
+            entry: SegmentEntry(name: seg.name, nonce: seg.nonce, documents: seg.docCount, deleted: 0, deletionGeneration: 0),
+            verify: false)
+        newReaders[seg.name] = r
+        return r
     }
 
     // MARK: Deleting
@@ -403,7 +434,7 @@ public final class IndexWriter {
                 }
             }
             for seg in newSegments {
-                for d in 0..<seg.docCount where seg.id(d) == id {
+                for d in try newReader(seg).documents(withID: id) {
                     pendingDeletes[seg.name, default: []].insert(d)
                     found = true
                 }
@@ -484,7 +515,7 @@ public final class IndexWriter {
             for s in newSegments {
                 var entry = SegmentEntry(name: s.name, nonce: s.nonce, documents: s.docCount, deleted: 0, deletionGeneration: 0)
                 if let docs = pendingDeletes[s.name], !docs.isEmpty {
-                    let reader = try SegmentReader(directory: directory, entry: entry, verify: false)
+                    let reader = try newReader(s)
                     var deletions = Deletions(docCount: s.docCount)
                     for d in docs.sorted() { try accountant.delete(d, of: reader, into: &deletions) }
                     entry.deleted = deletions.deletedCount
@@ -521,6 +552,7 @@ public final class IndexWriter {
     /// Continues from a just-published manifest (the writer can go on and commit again).
     func reopen(after manifest: Manifest) throws -> Manifest {
         newSegments.removeAll()
+        newReaders.removeAll()
         pendingDeletes.removeAll()
         baseReaders = nil
         dirty = false
@@ -561,13 +593,78 @@ private struct Winner {
 }
 
 extension FlushedSegment {
-    func withID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        idBytes.withUnsafeBytes { bytes in
-            body(UnsafeRawBufferPointer(rebasing: bytes[Int(idOffsets[doc])..<Int(idOffsets[doc + 1])]))
+    /// Input order of a document: its work item, then its place within the item.
+    func sequence(of doc: Int) -> UInt64 {
+        var lo = 0, hi = items.count - 1, found = 0
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if Int(items[mid].firstDoc) <= doc { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        guard found < items.count else { return UInt64(doc) }
+        return UInt64(items[found].item) << 32 | UInt64(doc - Int(items[found].firstDoc))
+    }
+}
+
+/// A segment's ids in sorted order, in a merge-join.
+struct IDStream {
+    enum Source {
+        case new(Int)
+        case old(Int)
+
+        enum Entry {
+            case new(Int, Int)
+            case old(Int, Int)
+        }
+
+        func entry(_ doc: Int) -> Entry {
+            switch self {
+            case .new(let i): return .new(i, doc)
+            case .old(let i): return .old(i, doc)
+            }
         }
     }
 
-    func id(_ doc: Int) -> String { withID(doc) { String(decoding: $0, as: UTF8.self) } }
+    var cursor: IDCursor
+    let source: Source
+}
+
+/// Min-heap of id streams by current id.
+struct IDStreamHeap {
+    private var items: [IDStream] = []
+
+    var peekKey: [UInt8]? { items.first?.cursor.key }
+
+    private func less(_ a: IDStream, _ b: IDStream) -> Bool { a.cursor.key.lexicographicallyPrecedes(b.cursor.key) }
+
+    mutating func push(_ s: IDStream) {
+        items.append(s)
+        var c = items.count - 1
+        while c > 0 {
+            let p = (c - 1) / 2
+            guard less(items[c], items[p]) else { break }
+            items.swapAt(c, p)
+            c = p
+        }
+    }
+
+    mutating func pop() -> IDStream {
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var p = 0
+            while true {
+                let l = 2 * p + 1, r = l + 1
+                var m = p
+                if l < items.count && less(items[l], items[m]) { m = l }
+                if r < items.count && less(items[r], items[m]) { m = r }
+                if m == p { break }
+                items.swapAt(p, m)
+                p = m
+            }
+        }
+        return top
+    }
 }
 
 func nowNanos() -> Int64 {

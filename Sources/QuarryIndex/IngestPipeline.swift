@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 import Dispatch
 import QuarryAnalysis
 import QuarryCore
@@ -58,6 +59,8 @@ final class IngestJob: @unchecked Sendable {
     let ramBudgetPerThread: Int
     let storeLevel: Int32
     let nonceSeed: UInt64?
+    /// A thread's segment is not written out below this size.
+    static let minimumSegmentBytes = 1 << 20
     let nextItem = Atomic<Int>(0)
     let itemsDone = Atomic<Int>(0)
     let bytesDone = Atomic<Int>(0)
@@ -219,13 +222,15 @@ final class IngestJob: @unchecked Sendable {
                 r.outcomes[sourceIndex] = o
                 for issue in issues { r.issues.append((i, issue)) }
             }
-            // The budget covers the segment being built and the word cache.
-            if let b = builder, b.memoryBytes + cache.memoryBytes >= ramBudgetPerThread {
+            // The budget covers the segment being built and the word cache; a segment is not
+            // written before it holds a minimum, however small the budget.
+            if let b = builder, b.memoryBytes + cache.memoryBytes >= ramBudgetPerThread, b.memoryBytes >= IngestJob.minimumSegmentBytes {
                 let flushed = try b.flush(cache: cache)
                 try CrashPoint.reached("segment-flushed")
                 results.withLock { $0.segments.append(flushed) }
                 builder = nil
-                if cache.memoryBytes > ramBudgetPerThread / 2 { cache.clear() }
+                if cache.memoryBytes > ramBudgetPerThread { cache.clear() }
+                _ = malloc_trim(0)  // give the segment's memory back to the system
             }
         }
         if let b = builder, !failed.load(ordering: .relaxed) {

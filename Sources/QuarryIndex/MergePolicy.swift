@@ -1,7 +1,7 @@
 /// Decides which segments to merge after a commit (log-structured, by size tiers):
 ///
 /// - A segment's tier is 0 below `floorDocuments` live documents, then one more for each
-///   factor of `mergeFactor` above it (10,000; 80,000; 640,000; … with the defaults).
+///   factor of `mergeFactor` above it (10,000; 100,000; 1,000,000; … with the defaults).
 /// - When a tier holds `mergeFactor` segments or more, its `mergeFactor` smallest are
 ///   merged into one (of the next tier, usually). Each document is therefore rewritten about
 ///   once per tier, and the number of segments stays below `mergeFactor` per tier.
@@ -12,7 +12,7 @@ public struct MergePolicy: Sendable, Equatable {
     public var floorDocuments: Int
     public var maxDeletedFraction: Double
 
-    public init(mergeFactor: Int = 8, floorDocuments: Int = 10_000, maxDeletedFraction: Double = 0.3) {
+    public init(mergeFactor: Int = 10, floorDocuments: Int = 10_000, maxDeletedFraction: Double = 0.3) {
         self.mergeFactor = max(2, mergeFactor)
         self.floorDocuments = max(1, floorDocuments)
         self.maxDeletedFraction = maxDeletedFraction

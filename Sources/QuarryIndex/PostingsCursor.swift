@@ -243,11 +243,9 @@ public final class PostingsCursor {
     /// Body term frequency of the current document.
     @inline(__always) public var tfBody: UInt32 { tfBodies[index] }
 
-    /// Positions of the current document: title positions, then body positions.
-    public func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
+    /// Moves the positions reader to the current document's positions; returns the reader.
+    private func positionsReader() throws(FormatError) -> ByteReader {
         try positionsCheck?.ensure()
-        title.removeAll(keepingCapacity: true)
-        body.removeAll(keepingCapacity: true)
         if positionsBlock != block || index < positionsDoc {
             positionsBlock = block
             positionsDoc = 0
@@ -255,12 +253,30 @@ public final class PostingsCursor {
         }
         guard positionsOffset <= positionsRegion.count else { throw fail("positions offset out of range", 0) }
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: positionsRegion[positionsOffset...]), context: name + " (positions)")
-        // Skip the positions of earlier documents of the block.
         while positionsDoc < index {
             let n = Int(tfTitles[positionsDoc]) + Int(tfBodies[positionsDoc])
             for _ in 0..<n { _ = try r.varint() }
             positionsDoc += 1
         }
+        return r
+    }
+
+    /// Appends the current document's positions, encoded as they are in the file, to `out`
+    /// (merging copies them without decoding).
+    func copyPositions(into out: inout RawBuffer<UInt8>) throws(FormatError) {
+        var r = try positionsReader()
+        let start = r.position
+        for _ in 0..<(Int(tfTitles[index]) + Int(tfBodies[index])) { _ = try r.varint() }
+        out.append(UnsafeRawBufferPointer(rebasing: r.base[start..<r.position]))
+        positionsDoc = index + 1
+        positionsOffset += r.position
+    }
+
+    /// Positions of the current document: title positions, then body positions.
+    public func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
+        title.removeAll(keepingCapacity: true)
+        body.removeAll(keepingCapacity: true)
+        var r = try positionsReader()
         var p: UInt32 = 0
         for _ in 0..<tfTitles[index] {
             p &+= UInt32(truncatingIfNeeded: try r.varint())

@@ -8,11 +8,10 @@ struct FlushedSegment {
     var nonce: UInt64
     var docCount: Int
     var stats: CollectionStats
-    /// External ids in document order (bytes + offsets), and the input sequence number of
-    /// each document (to let the last of several documents with one id win).
-    var idBytes: [UInt8]
-    var idOffsets: [UInt32]
-    var sequence: [UInt64]
+    /// Where each work item's documents start (work items are claimed in increasing order,
+    /// so a segment's documents come in input order): the input order of every document, to
+    /// let the last of several documents with one id win.
+    var items: [(item: UInt32, firstDoc: Int32)]
     /// Bytes of all files of the segment.
     var bytes: Int
 }
@@ -103,7 +102,7 @@ final class SegmentBuilder {
         var passageOffsets: [UInt32] = [0]
         var idBytes: [UInt8] = []
         var idOffsets: [UInt32] = [0]
-        var sequence: [UInt64] = []
+        var items: [(item: UInt32, firstDoc: Int32)] = []
         var docSource: [UInt32] = []
         var sources: [String] = []
         var sourceIndex: [String: UInt32] = [:]
@@ -119,9 +118,9 @@ final class SegmentBuilder {
         }
 
         var memoryBytes: Int {
-            pool.capacity + terms.memoryBytes + termOfCacheID.memoryBytes + inverter.memoryBytes
+            pool.used + terms.memoryBytes + termOfCacheID.memoryBytes + inverter.memoryBytes
                 + titleLengths.capacity * 8 + passageOffsets.capacity * 4 + passageData.bytes.capacity
-                + idBytes.capacity + idOffsets.capacity * 4 + sequence.capacity * 8 + docSource.capacity * 4
+                + idBytes.capacity + idOffsets.capacity * 4 + docSource.capacity * 4
         }
 
         /// The segment term id of a cache term id, adding the term to the segment when new.
@@ -185,7 +184,8 @@ final class SegmentBuilder {
             var id = article.id
             id.withUTF8 { idBytes.append(contentsOf: $0) }
             idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
-            sequence.append(seq)
+            let item = UInt32(truncatingIfNeeded: seq >> 32)
+            if items.last?.item != item { items.append((item, Int32(doc))) }
             if let s = sourceIndex[source] {
                 docSource.append(s)
             } else {
@@ -269,7 +269,7 @@ final class SegmentBuilder {
         bytes += try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources, docSource: docSource))
         bytes += try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
         return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats,
-                              idBytes: idBytes, idOffsets: idOffsets, sequence: sequence, bytes: bytes)
+                              items: items, bytes: bytes)
     }
     }
 }

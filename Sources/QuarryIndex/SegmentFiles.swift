@@ -358,19 +358,26 @@ struct IDsReader: @unchecked Sendable {
         let start = blockOffset(b)
         guard start <= bytes.count else { throw FormatError(file: name, offset: FileEnvelope.headerSize + blockOffsetsStart + b * 4, message: "id block \(b) points outside the file") }
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[start...]), fileOffset: FileEnvelope.headerSize + start, context: name)
-        var key: [UInt8] = []
+        // The current id is rebuilt in one buffer, grown when an id is longer.
+        var capacity = 256
+        var key = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+        defer { key.deallocate() }
+        var length = 0
         let entries = min(SegmentFiles.idBlock, docCount - b * SegmentFiles.idBlock)
         for e in 0..<entries {
-            if e == 0 {
-                key = Array(try r.lengthPrefixed())
-            } else {
-                let shared = try r.count(limit: key.count, "shared id prefix")
-                key.removeSubrange(shared...)
-                key.append(contentsOf: try r.lengthPrefixed())
+            let shared = e == 0 ? 0 : try r.count(limit: length, "shared id prefix")
+            let suffix = try r.lengthPrefixed()
+            if shared + suffix.count > capacity {
+                while capacity < shared + suffix.count { capacity *= 2 }
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+                bigger.copyMemory(from: key, byteCount: shared)
+                key.deallocate()
+                key = bigger
             }
+            if let s = suffix.baseAddress { (key + shared).copyMemory(from: s, byteCount: suffix.count) }
+            length = shared + suffix.count
             let doc = try r.count(limit: docCount - 1, "document")
-            let goOn = key.withUnsafeBytes { visit($0, doc) }
-            if !goOn { return }
+            if !visit(UnsafeRawBufferPointer(start: key, count: length), doc) { return }
         }
     }
 
@@ -394,6 +401,13 @@ struct IDsReader: @unchecked Sendable {
     }
 
     func id(_ doc: Int) throws(FormatError) -> String { try withID(doc) { String(decoding: $0, as: UTF8.self) } }
+
+    /// A cursor over the ids in sorted order (for merge-joins over segments).
+    func sortedCursor() -> IDCursor { IDCursor(reader: self) }
+
+    /// Entry `e` of block `b`'s byte offset in the file body (the cursor's decoding).
+    fileprivate func blockStartOffset(_ b: Int) -> Int { blockOffset(b) }
+    fileprivate var fileBytes: UnsafeRawBufferPointer { bytes }
 
     /// Documents with this id (usually one).
     func documents(withID id: UnsafeRawBufferPointer) throws(FormatError) -> [Int] {
@@ -419,6 +433,44 @@ struct IDsReader: @unchecked Sendable {
             if past { break }
         }
         return result.sorted()
+    }
+}
+
+/// Walks a segment's ids in sorted order: `key` and `doc` of the current entry.
+struct IDCursor {
+    let reader: IDsReader
+    private var block = -1
+    private var left = 0
+    private var r: ByteReader
+    private(set) var key: [UInt8] = []
+    private(set) var doc = 0
+
+    init(reader: IDsReader) {
+        self.reader = reader
+        r = ByteReader(UnsafeRawBufferPointer(start: nil, count: 0), context: reader.name)
+    }
+
+    /// Moves to the next id; false at the end.
+    mutating func next() throws(FormatError) -> Bool {
+        if left == 0 {
+            block += 1
+            let first = block * SegmentFiles.idBlock
+            guard first < reader.docCount else { return false }
+            left = min(SegmentFiles.idBlock, reader.docCount - first)
+            let start = reader.blockStartOffset(block)
+            let bytes = reader.fileBytes
+            guard start <= bytes.count else { throw FormatError(file: reader.name, offset: start, message: "id block \(block) points outside the file") }
+            r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[start...]), fileOffset: FileEnvelope.headerSize + start, context: reader.name)
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: try r.lengthPrefixed())
+        } else {
+            let shared = try r.count(limit: key.count, "shared id prefix")
+            key.removeSubrange(shared...)
+            key.append(contentsOf: try r.lengthPrefixed())
+        }
+        doc = try r.count(limit: reader.docCount - 1, "document")
+        left -= 1
+        return true
     }
 }
 

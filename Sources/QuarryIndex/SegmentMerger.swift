@@ -44,18 +44,15 @@ struct SegmentMerger {
         var docSource: [UInt32] = []
         var bounds: [PassageBounds] = []
         let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
-        var record = ByteWriter(capacity: 1 << 14)
         var stats = CollectionStats()
         for s in sources {
             let meta = try s.meta()
-            try s.ensureVerified(.store)
-            try s.store.forEach { d, doc in
-                guard !s.isDeleted(d) else { return }
+            for d in 0..<s.documentCount where !s.isDeleted(d) {
                 titleLengths.append(s.titleLength(d))
                 bodyLengths.append(s.bodyLength(d))
                 try s.passages.rawRecord(d) { raw in passageData.append(raw) }
                 passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
-                idBytes.append(contentsOf: doc.id.utf8)
+                try s.withExternalID(d) { idBytes.append(contentsOf: $0) }
                 idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
                 let source = meta.sources[Int(meta.docSource[d])]
                 if let i = sourceIndex[source] {
@@ -65,13 +62,22 @@ struct SegmentMerger {
                     docSource.append(UInt32(sources_.count))
                     sources_.append(source)
                 }
-                record.removeAll()
-                StoredDocument.encode(id: doc.id, path: doc.path, title: doc.title, body: doc.body, blocks: doc.blocks,
-                                      passages: doc.passages, into: &record)
-                try store.add(record)
                 try s.passageBounds(d, into: &bounds)
                 stats.add(titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)),
                           passages: bounds.count, passageLength: bounds.reduce(0) { $0 + $1.length })
+            }
+            // Stored documents: whole compressed blocks when nothing is deleted, else record by record.
+            try s.ensureVerified(.store)
+            if !s.hasDeletions {
+                try store.appendBlocks(of: s.store)
+            } else {
+                try s.store.forEach { d, doc in
+                    guard !s.isDeleted(d) else { return }
+                    try store.add { block in
+                        StoredDocument.encode(id: doc.id, path: doc.path, title: doc.title, body: doc.body, blocks: doc.blocks,
+                                              passages: doc.passages, into: &block)
+                    }
+                }
             }
         }
         try store.finish()
@@ -100,8 +106,6 @@ struct SegmentMerger {
                 cursors.append(nil)
             }
         }
-        var title: [UInt32] = [], body: [UInt32] = []
-        var pending: [(doc: UInt32, title: [UInt32], body: [UInt32])] = []
         var termCount = 0
         while true {
             // The smallest current term.
@@ -111,36 +115,36 @@ struct SegmentMerger {
                 if smallest == nil || key.lexicographicallyPrecedes(smallest ?? []) { smallest = key }
             }
             guard let term = smallest else { break }
-            pending.removeAll(keepingCapacity: true)
-            var passageDf = 0, dfTitle = 0, dfBody = 0
+            // Live statistics from the segments minus their deletions (exact): the document
+            // frequency is known before the postings are streamed.
+            var live = TermStats()
+            var members: [(Int, TermInfo)] = []
             for i in sources.indices {
                 guard let info = heads[i], let key = cursors[i]?.key, key == term else { continue }
-                let s = sources[i]
-                let stats = try term.withUnsafeBytes { try s.termStats($0, info: info) }
-                passageDf += stats.passageDf
-                let c = try s.postings(info)
-                while try c.next() != PostingsCursor.end {
-                    let d = Int(c.doc)
-                    let nd = docMap[i][d]
-                    if nd < 0 { continue }
-                    try c.positions(title: &title, body: &body)
-                    if !title.isEmpty { dfTitle += 1 }
-                    if !body.isEmpty { dfBody += 1 }
-                    pending.append((UInt32(nd), title, body))
-                }
+                live = live + (try term.withUnsafeBytes { try sources[i].termStats($0, info: info) })
+                members.append((i, info))
                 heads[i] = try cursors[i]?.next()
             }
-            if pending.isEmpty { continue }  // every document with the term was deleted
-            encoder.begin(df: pending.count)
-            for p in pending {
-                encoder.add(doc: p.doc, tfTitle: UInt32(p.title.count), tfBody: UInt32(p.body.count),
-                            lengthTitle: titleLengths[Int(p.doc)], lengthBody: bodyLengths[Int(p.doc)])
-                p.title.withUnsafeBufferPointer { t in
-                    p.body.withUnsafeBufferPointer { b in encoder.appendPositions(title: t, body: b) }
+            if live.df == 0 { continue }  // every document with the term was deleted
+            encoder.begin(df: live.df)
+            var written = 0
+            for (i, info) in members {
+                let s = sources[i]
+                let c = try s.postings(info)
+                while try c.next() != PostingsCursor.end {
+                    let nd = docMap[i][Int(c.doc)]
+                    if nd < 0 { continue }
+                    encoder.add(doc: UInt32(nd), tfTitle: c.tfTitle, tfBody: c.tfBody,
+                                lengthTitle: titleLengths[Int(nd)], lengthBody: bodyLengths[Int(nd)])
+                    try c.copyPositions(into: &encoder.positions)
+                    written += 1
                 }
             }
+            guard written == live.df else {
+                throw IndexError.internalError("term '\(String(decoding: term, as: UTF8.self))': \(written) live postings, statistics say \(live.df)")
+            }
             encoder.finish()
-            let info = TermInfo(df: pending.count, dfTitle: dfTitle, dfBody: dfBody, passageDf: passageDf,
+            let info = TermInfo(df: live.df, dfTitle: live.dfTitle, dfBody: live.dfBody, passageDf: live.passageDf,
                                 docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
                                 posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
             try docFile.write(encoder.docBytes.bytes)
@@ -164,7 +168,6 @@ struct SegmentMerger {
         try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
         try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources_, docSource: docSource))
         try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
-        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, idBytes: idBytes,
-                              idOffsets: idOffsets, sequence: [UInt64](repeating: 0, count: docCount), bytes: bytes)
+        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, items: [], bytes: bytes)
     }
 }

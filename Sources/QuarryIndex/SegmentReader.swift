@@ -170,6 +170,12 @@ public final class SegmentReader: @unchecked Sendable {
     /// Position of a document in the segment's id order: comparing ranks compares ids.
     @inline(__always) public func idRank(_ doc: Int) -> UInt32 { ids.rank(doc) }
 
+    /// The ids in sorted order (live or not).
+    func sortedIDs() throws(FormatError) -> IDCursor {
+        try ensureVerified(.ids)
+        return ids.sortedCursor()
+    }
+
     /// Documents (live or not) with an external id.
     public func documents(withID id: String) throws -> [Int] {
         try ensureVerified(.ids)

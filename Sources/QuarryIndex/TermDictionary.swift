@@ -167,14 +167,46 @@ struct TermDictionaryReader: @unchecked Sendable {
         return found
     }
 
-    /// Looks a term up.
+    /// Looks a term up: binary search of the block index, then a scan of one block that
+    /// compares each entry's suffix in place (no allocation).
     func lookup(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermInfo? {
         guard let b = try findBlock(term) else { return nil }
-        var cursor = try TermCursor(self, block: b)
-        while let info = try cursor.next() {
-            let c = cursor.key.withUnsafeBytes { compareBytes($0, term) }
-            if c == 0 { return info }
-            if c > 0 || cursor.blockFinished { return nil }
+        let start = try blockStart(b)
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<keysOffset]), fileOffset: FileEnvelope.headerSize, context: name)
+        try r.seek(start.offset)
+        var docOffset = start.docOffset, posOffset = start.posOffset
+        let entries = min(TermDictionaryWriter.blockTerms, termCount - b * TermDictionaryWriter.blockTerms)
+        // How many leading bytes of `term` the previous entry matched.
+        var matched = 0
+        for _ in 0..<entries {
+            let shared = try r.count(limit: 1 << 24, "shared prefix")
+            let suffix = try r.lengthPrefixed()
+            let df = try r.count(limit: Int(Int32.max), "df")
+            let notBody = try r.count(limit: df, "df outside the body")
+            let dfTitle = try r.count(limit: df, "title df")
+            let passageDf = try r.count(limit: Int(Int32.max), "passage df")
+            let docLength = try r.count(limit: docLimit - docOffset, "postings length")
+            let posLength = try r.count(limit: posLimit - posOffset, "positions length")
+            // This entry = previous entry's first `shared` bytes + suffix. It can equal `term`
+            // only if the previous entry matched at least `shared` bytes of it.
+            if shared <= matched {
+                // Compare the suffix with term[shared...].
+                var i = 0
+                let rest = term.count - shared
+                while i < suffix.count && i < rest && suffix[i] == term[shared + i] { i += 1 }
+                if i == suffix.count && i == rest {
+                    return TermInfo(df: df, dfTitle: dfTitle, dfBody: df - notBody, passageDf: passageDf,
+                                    docOffset: docOffset, docLength: docLength, posOffset: posOffset, posLength: posLength)
+                }
+                // Entries are sorted: once past the term, it is not here.
+                if i < suffix.count && (i == rest || suffix[i] > term[shared + i]) { return nil }
+                matched = shared + i
+            } else if shared > matched {
+                // Shares more with the previous entry than the previous entry shared with
+                // `term`: still below it; `matched` stays.
+            }
+            docOffset += docLength
+            posOffset += posLength
         }
         return nil
     }

@@ -83,7 +83,7 @@ public final class Searcher {
         for (si, segment) in snapshot.segments.enumerated() {
             var scorers: [TermScorer] = []
             for (i, w) in weights.enumerated() {
-                guard let info = try w.bytes.withUnsafeBytes({ try segment.termInfo($0) }) else { continue }
+                guard let info = w.infos[si] else { continue }
                 scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, mode: options.bm25.mode))
             }
             if scorers.isEmpty { continue }

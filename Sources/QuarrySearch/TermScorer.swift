@@ -6,6 +6,8 @@ struct TermWeights {
     let term: String
     let bytes: [UInt8]
     let stats: TermStats
+    /// The term's dictionary entry in each segment (nil where it does not occur).
+    let infos: [TermInfo?]
     let flat: FieldWeight
     let title: FieldWeight
     let body: FieldWeight
@@ -14,7 +16,16 @@ struct TermWeights {
     init(_ wt: WeightedTerm, snapshot: IndexSnapshot, parameters p: BM25Parameters) throws {
         term = wt.term
         bytes = Array(wt.term.utf8)
-        let s = try snapshot.termStats(wt.term)
+        // One dictionary lookup per segment gives both the statistics and the postings.
+        var s = TermStats()
+        var infos: [TermInfo?] = []
+        let b = bytes
+        for segment in snapshot.segments {
+            let info = try b.withUnsafeBytes { try segment.termInfo($0) }
+            infos.append(info)
+            if let info { s = s + (try b.withUnsafeBytes { try segment.termStats($0, info: info) }) }
+        }
+        self.infos = infos
         stats = s
         let c = snapshot.stats
         flat = FieldWeight(boost: wt.boost, documents: c.documentsWithAny, df: s.df, lengthSum: c.titleLengthSum + c.bodyLengthSum, parameters: p)
@@ -45,8 +56,16 @@ final class TermScorer {
         self.segment = segment
         self.weights = weights
         self.mode = mode
-        let impacts = try cursor.termImpacts { [segment] d in (segment.titleLength(d), segment.bodyLength(d)) }
-        maxScore = bound(impacts)
+        if cursor.hasBlocks {
+            maxScore = bound(try cursor.termImpacts { _ in (0, 0) })
+        } else {
+            // A short list has no stored impacts: BM25's tf part is below 1, so boost · idf
+            // bounds it (decoding it just for a tighter bound costs more than it saves).
+            switch mode {
+            case .flat: maxScore = weights.flat.weight * TermScorer.boundMargin
+            case .fields: maxScore = (weights.title.weight + weights.body.weight) * TermScorer.boundMargin
+            }
+        }
     }
 
     @inline(__always) var doc: Int32 { cursor.doc }

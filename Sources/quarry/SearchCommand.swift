@@ -101,15 +101,21 @@ struct SearchCommand: ParsableCommand {
         let started = now()
         if format == .trec {
             options.snippets = 0
-            let tag = "quarry"
+            let head = Array("\(qid ?? "q") Q0 ".utf8)
+            let tail = Array(" quarry\n".utf8)
+            func row(_ id: String, _ rank: Int, _ score: Double) {
+                out.bytes(head)
+                out.bytes(id.utf8)
+                out.bytes([0x20])
+                out.decimal(rank)
+                out.bytes([0x20])
+                out.fixed6(score)
+                out.bytes(tail)
+            }
             if passages {
-                for h in try searcher.passages(text, options: options) {
-                    out.line("\(qid ?? "q") Q0 \(h.id)#\(h.passage.index) \(h.rank) \(trecScore(h.passage.score)) \(tag)")
-                }
+                for h in try searcher.passages(text, options: options) { row("\(h.id)#\(h.passage.index)", h.rank, h.passage.score) }
             } else {
-                for (i, r) in try searcher.rank(text, options: options).enumerated() {
-                    out.line("\(qid ?? "q") Q0 \(r.id) \(i + 1) \(trecScore(r.score)) \(tag)")
-                }
+                for (i, r) in try searcher.rank(text, options: options).enumerated() { row(r.id, i + 1, r.score) }
             }
             return
         }
@@ -131,8 +137,6 @@ struct SearchCommand: ParsableCommand {
             }
         }
     }
-
-    private func trecScore(_ s: Double) -> String { String(format1: s, digits: 6) }
 
     /// qid<TAB>text lines; blank lines and lines starting with '#' are skipped.
     private func readQueries(_ path: String) throws -> [(String, String)] {

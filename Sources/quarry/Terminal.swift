@@ -72,6 +72,50 @@ struct Output {
         buffer.append(0x0A)
     }
 
+    /// Appends raw bytes.
+    mutating func bytes(_ b: some Sequence<UInt8>) {
+        buffer.append(contentsOf: b)
+    }
+
+    /// Appends a non-negative integer in decimal.
+    mutating func decimal(_ value: Int) {
+        if value < 10 {
+            buffer.append(0x30 &+ UInt8(value))
+            return
+        }
+        var digits: [UInt8] = []
+        var v = value
+        while v > 0 {
+            digits.append(0x30 &+ UInt8(v % 10))
+            v /= 10
+        }
+        buffer.append(contentsOf: digits.reversed())
+    }
+
+    /// Appends a number with six decimals (fixed point, as TREC runs write scores).
+    mutating func fixed6(_ value: Double) {
+        guard value.isFinite else {
+            write("0.000000")
+            return
+        }
+        var v = value
+        if v < 0 {
+            buffer.append(0x2D)
+            v = -v
+        }
+        let scaled = Int((v * 1_000_000).rounded())
+        decimal(scaled / 1_000_000)
+        buffer.append(0x2E)
+        var frac = scaled % 1_000_000
+        var digits = [UInt8](repeating: 0x30, count: 6)
+        for i in stride(from: 5, through: 0, by: -1) {
+            digits[i] = 0x30 &+ UInt8(frac % 10)
+            frac /= 10
+        }
+        buffer.append(contentsOf: digits)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         var done = 0
         buffer.withUnsafeBytes { p in
