@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "QuarryAnalysisTests", dependencies: ["QuarryAnalysis"]),
         .testTarget(name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryCore"], exclude: ["Golden"]),
         .testTarget(name: "QuarrySearchTests", dependencies: ["QuarrySearch", "QuarryCore"]),
-        .testTarget(name: "QuarryCLITests", dependencies: ["quarry"]),
+        .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
     ]
 )

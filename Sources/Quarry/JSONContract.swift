@@ -8,8 +8,8 @@ public enum JSONContract {
     public static let statsSchema = "quarry.stats/1"
 
     /// A document search response.
-    public static func documents(query: String, qid: String? = nil, results: [DocumentResult], tookMilliseconds: Double) -> String {
-        var w = searchHeader(query: query, qid: qid, mode: "documents", tookMilliseconds: tookMilliseconds)
+    public static func documents(query: String, qid: String? = nil, results: [DocumentResult], notices: [QueryNotice] = [], tookMilliseconds: Double) -> String {
+        var w = searchHeader(query: query, qid: qid, mode: "documents", notices: notices, tookMilliseconds: tookMilliseconds)
         for r in results {
             w.beginObject()
             w.field("rank", r.rank)
@@ -21,6 +21,7 @@ public enum JSONContract {
             w.beginArray("passages")
             for p in r.passages { passage(p, into: &w) }
             w.endArray()
+            if let e = r.explanation { explanation(e, into: &w) }
             w.endObject()
         }
         w.endArray()
@@ -29,8 +30,8 @@ public enum JSONContract {
     }
 
     /// A passage search response.
-    public static func passages(query: String, qid: String? = nil, hits: [PassageHit], tookMilliseconds: Double) -> String {
-        var w = searchHeader(query: query, qid: qid, mode: "passages", tookMilliseconds: tookMilliseconds)
+    public static func passages(query: String, qid: String? = nil, hits: [PassageHit], notices: [QueryNotice] = [], tookMilliseconds: Double) -> String {
+        var w = searchHeader(query: query, qid: qid, mode: "passages", notices: notices, tookMilliseconds: tookMilliseconds)
         for h in hits {
             w.beginObject()
             w.field("rank", h.rank)
@@ -41,6 +42,7 @@ public enum JSONContract {
             w.beginObject("passage")
             passageFields(h.passage, into: &w)
             w.endObject()
+            if let e = h.explanation { explanation(e, into: &w) }
             w.endObject()
         }
         w.endArray()
@@ -49,7 +51,7 @@ public enum JSONContract {
     }
 
     /// The fields every search response starts with, up to the opened `results` array.
-    private static func searchHeader(query: String, qid: String?, mode: String, tookMilliseconds: Double) -> JSONWriter {
+    private static func searchHeader(query: String, qid: String?, mode: String, notices: [QueryNotice], tookMilliseconds: Double) -> JSONWriter {
         var w = JSONWriter()
         w.beginObject()
         w.field("schema", searchSchema)
@@ -57,6 +59,14 @@ public enum JSONContract {
         w.field("query", query)
         w.field("mode", mode)
         w.field("took_ms", (tookMilliseconds * 1000).rounded() / 1000)
+        w.beginArray("notices")
+        for n in notices {
+            w.beginObject()
+            w.field("code", n.code)
+            w.field("message", n.message)
+            w.endObject()
+        }
+        w.endArray()
         w.beginArray("results")
         return w
     }
@@ -116,6 +126,40 @@ public enum JSONContract {
         w.field("heading", p.heading)
         w.field("text", p.text)
         highlights(p.highlights, key: "highlights", into: &w)
+    }
+
+    /// `explanation`: the score and its parts (BM25 per term or phrase and field).
+    static func explanation(_ e: ScoreExplanation, into w: inout JSONWriter) {
+        w.beginObject("explanation")
+        w.field("score", e.score)
+        w.beginArray("parts")
+        for p in e.parts {
+            w.beginObject()
+            w.field("clause", p.clause)
+            w.field("field", p.field)
+            w.beginArray("terms")
+            for t in p.terms {
+                w.beginObject()
+                w.field("term", t.term)
+                w.field("df", t.df)
+                w.field("idf", t.idf)
+                w.endObject()
+            }
+            w.endArray()
+            w.field("boost", p.boost)
+            w.field("idf", p.idf)
+            w.field("documents", p.documents)
+            w.field("tf", p.tf)
+            w.field("length", p.length)
+            w.field("average_length", p.averageLength)
+            w.field("k1", p.k1)
+            w.field("b", p.b)
+            w.field("length_norm", p.lengthNorm)
+            w.field("score", p.score)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 
     static func highlights(_ hs: [TextHighlight], key: String, into w: inout JSONWriter) {

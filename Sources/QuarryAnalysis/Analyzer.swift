@@ -151,6 +151,20 @@ public final class Analyzer {
         return t.withUTF8 { tokens(UnsafeRawBufferPointer($0)) }
     }
 
+    /// A prefix as prefix queries match it against indexed terms: lowercased and, when the
+    /// index folds them, without diacritics; not stemmed (a stem is not a prefix of a stem).
+    public func foldedPrefix(_ text: String) -> String {
+        var s = text.lowercased()
+        if s.unicodeScalars.contains(where: { $0.value == 0x2019 || $0.value == 0x02BC }) {
+            s = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value == 0x2019 || $0.value == 0x02BC ? "'" : $0 }))
+        }
+        if settings.foldDiacritics && s.utf8.contains(where: { $0 >= 0x80 }) {
+            s = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            s.removeAll { $0 == " " }
+        }
+        return s
+    }
+
     /// Just the terms of a text, in order.
     public func terms(_ text: String) -> [String] { tokens(text).map(\.term) }
 }

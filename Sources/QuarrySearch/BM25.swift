@@ -58,7 +58,8 @@ extension Double {
     @inline(__always) func log() -> Double { Glibc.log(self) }
 }
 
-/// The per-query weight of one term in one field: everything of BM25 but tf and dl.
+/// The per-query weight of one term (or phrase) in one field: everything of BM25 but tf
+/// and dl, plus what `--explain` shows.
 struct FieldWeight: Sendable {
     /// boost · idf (0 when the field cannot match).
     var weight: Double
@@ -66,6 +67,11 @@ struct FieldWeight: Sendable {
     var k1MinusB: Double
     /// k1 · b / avgdl
     var k1BOverAvg: Double
+    // For explanations only.
+    var boost: Double = 0
+    var idf: Double = 0
+    var averageLength: Double = 0
+    var documents: Int = 0
 
     static let zero = FieldWeight(weight: 0, k1MinusB: 0, k1BOverAvg: 0)
 
@@ -80,10 +86,29 @@ struct FieldWeight: Sendable {
             self = .zero
             return
         }
+        self.init(boost: boost, idf: BM25Parameters.idf(documents: documents, df: df), documents: documents, lengthSum: lengthSum, parameters: p)
+    }
+
+    /// A weight with a given idf (a phrase's is the sum of its terms' idf, as in Lucene).
+    init(boost: Double, idf: Double, documents: Int, lengthSum: Int, parameters p: BM25Parameters) {
+        guard documents > 0 else {
+            self = .zero
+            return
+        }
         let avgdl = Double(lengthSum) / Double(documents)
-        weight = boost * BM25Parameters.idf(documents: documents, df: df)
+        weight = boost * idf
         k1MinusB = p.k1 * (1 - p.b)
         k1BOverAvg = avgdl > 0 ? p.k1 * p.b / avgdl : 0
+        self.boost = boost
+        self.idf = idf
+        averageLength = avgdl
+        self.documents = documents
+    }
+
+    /// Multiplies the weight (a field weight of the `fields` form).
+    mutating func scale(_ factor: Double) {
+        weight *= factor
+        boost *= factor
     }
 
     /// The score of a term frequency in a field of a length.
@@ -91,6 +116,13 @@ struct FieldWeight: Sendable {
     func score(tf: UInt32, length: UInt32) -> Double {
         if tf == 0 { return 0 }
         let f = Double(tf)
+        return weight * (f / (f + k1MinusB + k1BOverAvg * Double(length)))
+    }
+
+    /// The score of a fractional frequency (a sloppy phrase's).
+    @inline(__always)
+    func score(frequency f: Double, length: UInt32) -> Double {
+        if f <= 0 { return 0 }
         return weight * (f / (f + k1MinusB + k1BOverAvg * Double(length)))
     }
 }

@@ -48,6 +48,8 @@ public struct DocumentResult: Sendable, Equatable, Codable {
     public var titleHighlights: [TextHighlight]
     /// Its best passages as snippets.
     public var passages: [PassageResult]
+    /// How its score was computed (with `SearchOptions.explain`).
+    public var explanation: ScoreExplanation?
 }
 
 /// A ranked passage (from a `--passages` search).
@@ -57,6 +59,8 @@ public struct PassageHit: Sendable, Equatable, Codable {
     public var title: String
     public var path: String
     public var passage: PassageResult
+    /// How the passage's score was computed (with `SearchOptions.explain`).
+    public var explanation: ScoreExplanation?
 }
 
 /// A document id with its score (the fast form, for TREC runs).

@@ -20,18 +20,34 @@ public struct SearchOptions: Sendable, Equatable {
     public var snippetOrder: SnippetOrder
     /// Skip documents that cannot reach the top (same results as exhaustive scoring).
     public var pruning: Bool
+    /// The operator between free words of query text (`a b`).
+    public var defaultOperator: QueryOperator
+    /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
+    public var maxExpansions: Int
+    /// Attach to each result how its score was computed.
+    public var explain: Bool
 
-    public init(limit: Int = 10, bm25: BM25Parameters = .default, snippets: Int = 2, snippetOrder: SnippetOrder = .score, pruning: Bool = true) {
+    public init(limit: Int = 10, bm25: BM25Parameters = .default, snippets: Int = 2, snippetOrder: SnippetOrder = .score,
+                pruning: Bool = true, defaultOperator: QueryOperator = .or, maxExpansions: Int = 128, explain: Bool = false) {
         self.limit = limit
         self.bm25 = bm25
         self.snippets = snippets
         self.snippetOrder = snippetOrder
         self.pruning = pruning
+        self.defaultOperator = defaultOperator
+        self.maxExpansions = maxExpansions
+        self.explain = explain
     }
 }
 
 /// Answers queries over one snapshot of an index. Not thread-safe (it holds an analyzer);
 /// create one per thread from the shared `IndexSnapshot`.
+///
+///     let searcher = try Searcher(directory: "Index")
+///     let results = try searcher.search("\"grace period\" title:rcu -deprecated")
+///
+/// Text queries use the query language of docs/QUERY.md; `Query` trees can be built
+/// directly; `prepare(words:)` reads text as a plain bag of words.
 public final class Searcher {
     public let snapshot: IndexSnapshot
     public let analyzer: Analyzer
@@ -49,8 +65,9 @@ public final class Searcher {
     /// The query's weighted terms (free text: every analysed word, OR).
     public func terms(_ text: String) -> [WeightedTerm] { bagOfWords(text, analyzer: analyzer) }
 
-    /// File kinds read by ranking only, and by results with text.
+    /// File kinds read by ranking only, by phrases, and by results with text.
     static let rankingFiles: [IndexFileKind] = [.terms, .postings, .ids]
+    static let phraseFiles: [IndexFileKind] = [.terms, .postings, .ids, .positions]
     static let textFiles: [IndexFileKind] = [.terms, .postings, .ids, .positions, .passages, .store]
 
     /// Verifies (once) the files an operation reads, in every segment.
@@ -58,91 +75,173 @@ public final class Searcher {
         for s in snapshot.segments { try s.verify(kinds) }
     }
 
-    private func weights(_ terms: [WeightedTerm], _ p: BM25Parameters) throws -> [TermWeights] {
-        try terms.map { try TermWeights($0, snapshot: snapshot, parameters: p) }
+    // MARK: Preparing queries
+
+    /// Resolves a query tree: analyses its words, expands prefixes and fuzzy words, weighs
+    /// every term with the snapshot's statistics.
+    public func prepare(_ query: Query, options: SearchOptions = SearchOptions()) throws -> PreparedQuery {
+        try options.bm25.validate()
+        try verify([.terms])
+        var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.bm25, maxExpansions: options.maxExpansions)
+        let plan = try planner.plan(query)
+        return PreparedQuery(query: query, notices: planner.notices, plan: plan, parameters: options.bm25)
+    }
+
+    /// Parses text in the query language (free words joined by `options.defaultOperator`)
+    /// and prepares it. A malformed query throws a `QueryError` with its column.
+    public func prepare(_ text: String, options: SearchOptions = SearchOptions()) throws -> PreparedQuery {
+        try prepare(try Query.parse(text, defaultOperator: options.defaultOperator), options: options)
+    }
+
+    /// Prepares text as a bag of words: every analysed word is an optional term, whatever
+    /// punctuation or operators the text holds (the form batch benchmarks use).
+    public func prepare(words text: String, options: SearchOptions = SearchOptions()) throws -> PreparedQuery {
+        try prepare(terms(text), options: options)
+    }
+
+    /// Prepares weighted terms (OR).
+    public func prepare(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> PreparedQuery {
+        try options.bm25.validate()
+        try verify([.terms])
+        var leaves: [PlanNode] = []
+        for t in terms {
+            let w = try TermWeights(t, snapshot: snapshot, parameters: options.bm25)
+            if w.stats.df > 0 { leaves.append(.term(TermLeaf(weights: w, field: nil, label: t.term))) }
+        }
+        let plan: PlanNode? = terms.isEmpty ? nil : leaves.isEmpty ? .nothing : leaves.count == 1 ? leaves[0] : .boolean(must: [], should: leaves, not: [])
+        return PreparedQuery(query: nil, notices: [], plan: plan, parameters: options.bm25)
+    }
+
+    private func check(_ prepared: PreparedQuery, _ options: SearchOptions) throws {
+        try options.bm25.validate()
+        guard prepared.parameters == options.bm25 else {
+            throw SearchError.invalidParameter("the query was prepared with other BM25 parameters")
+        }
     }
 
     // MARK: Documents
 
+    /// Top documents, ids and scores only (the fast form, for TREC runs).
+    public func rank(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
+        try check(prepared, options)
+        try verify(prepared.disjunction == nil ? Searcher.phraseFiles : Searcher.rankingFiles)
+        return try topDocuments(prepared, options).map { ScoredID(id: try snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score) }
+    }
+
+    /// Top documents for query text (the query language), ids and scores only.
+    public func rank(_ text: String, options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
+        try rank(try prepare(text, options: options), options: options)
+    }
+
     /// Top documents for weighted terms (OR), ids and scores only.
     public func rank(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
-        try options.bm25.validate()
-        try verify(Searcher.rankingFiles)
-        let w = try weights(terms, options.bm25)
-        return try topDocuments(w, options).map { ScoredID(id: try snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score) }
+        try rank(try prepare(terms, options: options), options: options)
     }
 
-    /// Top documents for free text (OR of its terms), ids and scores only.
-    public func rank(_ text: String, options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
-        try rank(terms(text), options: options)
-    }
-
-    private func topDocuments(_ weights: [TermWeights], _ options: SearchOptions) throws -> [ScoredDocument] {
+    private func topDocuments(_ prepared: PreparedQuery, _ options: SearchOptions) throws -> [ScoredDocument] {
         var top = TopDocuments(k: max(0, options.limit), segments: snapshot.segments)
-        guard options.limit > 0 else { return [] }
+        guard options.limit > 0, let plan = prepared.plan else { return [] }
         for (si, segment) in snapshot.segments.enumerated() {
-            var scorers: [TermScorer] = []
-            for (i, w) in weights.enumerated() {
-                guard let info = w.infos[si] else { continue }
-                scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, mode: options.bm25.mode))
-            }
-            if scorers.isEmpty { continue }
-            let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count)
-            defer { collector.free() }
-            if options.pruning {
-                try collector.collectBlockMaxScore(into: &top)
+            if let weights = prepared.disjunction {
+                try collectDisjunction(weights, segment: segment, si: si, options: options, into: &top)
             } else {
-                try collector.collectExhaustive(into: &top)
+                try collect(plan, segment: segment, si: si, options: options, into: &top)
             }
         }
         return top.sorted()
     }
 
-    /// Top documents for free text, with titles, highlights and best passages.
-    public func search(_ text: String, options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
-        try search(terms(text), options: options)
+    /// A disjunction of unscoped terms: block-max MaxScore over the postings.
+    private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, options: SearchOptions, into top: inout TopDocuments) throws {
+        var scorers: [TermScorer] = []
+        let form = ScoreForm(mode: options.bm25.mode, field: nil)
+        for (i, w) in weights.enumerated() {
+            guard let info = w.infos[si] else { continue }
+            scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, form: form))
+        }
+        if scorers.isEmpty { return }
+        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count)
+        defer { collector.free() }
+        if options.pruning {
+            try collector.collectBlockMaxScore(into: &top)
+        } else {
+            try collector.collectExhaustive(into: &top)
+        }
     }
 
-    /// Top documents for weighted terms, with titles, highlights and best passages.
-    public func search(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
-        try options.bm25.validate()
+    /// Any other query: its matcher tree, document at a time; a conjunction at the top skips
+    /// blocks that cannot reach the k-th best score.
+    private func collect(_ plan: PlanNode, segment: SegmentReader, si: Int, options: SearchOptions, into top: inout TopDocuments) throws {
+        let root = try makeMatcher(plan, segment: segment, si: si, parameters: options.bm25)
+        var minimum = -Double.infinity
+        var d = try root.advance(to: 0)
+        while d != PostingsCursor.end {
+            if !segment.isDeleted(Int(d)) {
+                top.offer(ScoredDocument(score: try root.score(), segment: Int32(si), doc: d))
+                if options.pruning && top.isFull && top.threshold > minimum {
+                    minimum = top.threshold
+                    root.setMinimumScore(minimum)
+                }
+            }
+            d = try root.advance(to: d + 1)
+        }
+    }
+
+    /// How a document's score is made up (the plan's matchers positioned on it).
+    private func explanation(_ plan: PlanNode, segment si: Int, doc: Int32, score: Double, options: SearchOptions) throws -> ScoreExplanation {
+        let root = try makeMatcher(plan, segment: snapshot.segments[si], si: si, parameters: options.bm25)
+        var parts: [ScorePart] = []
+        if try root.advance(to: doc) == doc { try root.explain(into: &parts) }
+        return ScoreExplanation(score: score, parts: parts)
+    }
+
+    /// Top documents with titles, highlights and best passages.
+    public func search(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
+        try check(prepared, options)
         try verify(Searcher.textFiles)
-        let w = try weights(terms, options.bm25)
-        let top = try topDocuments(w, options)
-        let highlighter = Highlighter(analyzer: analyzer, terms: Set(terms.map(\.term)))
-        var scorer = PassageScorer(weights: w)
+        let top = try topDocuments(prepared, options)
+        let highlighter = Highlighter(analyzer: analyzer, plan: prepared.plan)
+        var scorer = PassageScorer(units: PassageUnit.units(of: prepared.plan))
+        var occurrences: [[Occurrence]] = []
         var results: [DocumentResult] = []
         for (rank, hit) in top.enumerated() {
-            let segment = snapshot.segments[Int(hit.segment)]
+            let si = Int(hit.segment)
+            let segment = snapshot.segments[si]
             let doc = Int(hit.doc)
             let stored = try segment.storedDocument(doc)
             var passages: [PassageResult] = []
             if options.snippets > 0 {
-                let cursors = try positionedCursors(w, segment: segment, doc: doc)
-                var scored = try scorer.score(segment: segment, doc: doc, cursors: cursors)
+                let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
+                try reader.load(hit.doc)
+                try reader.occurrences(into: &occurrences)
+                var scored = try scorer.score(segment: segment, doc: doc, occurrences: occurrences)
                 scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.passage < $1.passage }
                 var chosen = Array(scored.prefix(options.snippets).filter { $0.score > 0 })
                 if chosen.isEmpty, let first = scored.min(by: { $0.passage < $1.passage }) { chosen = [first] }
                 if options.snippetOrder == .document { chosen.sort { $0.passage < $1.passage } }
                 passages = chosen.compactMap { passageResult(stored, index: $0.passage, score: $0.score, highlighter: highlighter) }
             }
+            var explained: ScoreExplanation? = nil
+            if options.explain, let plan = prepared.plan {
+                explained = try explanation(plan, segment: si, doc: hit.doc, score: hit.score, options: options)
+            }
             let titleRange = 0..<stored.title.utf8.count
             results.append(DocumentResult(
                 rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, score: hit.score,
-                titleHighlights: highlighter.highlights(in: stored.title, range: titleRange), passages: passages))
+                titleHighlights: highlighter.highlights(in: stored.title, range: titleRange, field: .title), passages: passages,
+                explanation: explained))
         }
         return results
     }
 
-    /// Cursors of the query terms that occur in `doc`, positioned on it, by term index.
-    private func positionedCursors(_ weights: [TermWeights], segment: SegmentReader, doc: Int) throws -> [(Int, PostingsCursor)] {
-        var cursors: [(Int, PostingsCursor)] = []
-        for (i, w) in weights.enumerated() {
-            guard let info = try w.bytes.withUnsafeBytes({ try segment.termInfo($0) }) else { continue }
-            let c = try segment.postings(info)
-            if try c.advance(to: Int32(doc)) == Int32(doc) { cursors.append((i, c)) }
-        }
-        return cursors
+    /// Top documents for query text (the query language), with titles, highlights and best passages.
+    public func search(_ text: String, options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
+        try search(try prepare(text, options: options), options: options)
+    }
+
+    /// Top documents for weighted terms, with titles, highlights and best passages.
+    public func search(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
+        try search(try prepare(terms, options: options), options: options)
     }
 
     private func passageResult(_ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter) -> PassageResult? {
@@ -156,63 +255,67 @@ public final class Searcher {
         return PassageResult(
             index: index, start: span.start, end: span.end, charStart: charStart, charEnd: charEnd, score: score,
             text: slice(stored.body, span.start..<span.end), heading: heading(at: span.start, in: stored),
-            highlights: highlighter.highlights(in: stored.body, range: span.start..<span.end))
+            highlights: highlighter.highlights(in: stored.body, range: span.start..<span.end, field: .body))
     }
 
     // MARK: Passages
 
-    /// The best passages of the whole index for free text.
-    public func passages(_ text: String, options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
-        try passages(terms(text), options: options)
-    }
-
-    /// The best passages of the whole index: every passage of every document that has a
-    /// query term in its body is a candidate, scored with passage BM25. Documents whose
-    /// best possible passage score cannot reach the current k-th best are skipped without
-    /// reading their positions.
-    public func passages(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
-        try options.bm25.validate()
+    /// The best passages of the whole index. Every passage of every document that matches
+    /// the query is a candidate, scored with passage BM25 over the query's positive terms and
+    /// phrases. Documents whose best possible passage score cannot reach the current k-th
+    /// best are skipped without reading their positions.
+    public func passages(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
+        try check(prepared, options)
         try verify(Searcher.textFiles)
-        let w = try weights(terms, options.bm25)
-        var scorer = PassageScorer(weights: w)
         var top = TopPassages(k: max(0, options.limit), segments: snapshot.segments)
-        guard options.limit > 0 else { return [] }
-        var bodyTF = [UInt32](repeating: 0, count: w.count)
+        guard options.limit > 0, let plan = prepared.plan else { return [] }
+        var scorer = PassageScorer(units: PassageUnit.units(of: plan))
+        var occurrences: [[Occurrence]] = []
         for (si, segment) in snapshot.segments.enumerated() {
-            var cursors: [(Int, PostingsCursor)] = []
-            for (i, weight) in w.enumerated() {
-                guard let info = try weight.bytes.withUnsafeBytes({ try segment.termInfo($0) }), info.dfBody > 0 else { continue }
-                let c = try segment.postings(info)
-                _ = try c.next()
-                cursors.append((i, c))
-            }
-            while true {
-                var d = PostingsCursor.end
-                for (_, c) in cursors where c.doc < d { d = c.doc }
-                if d == PostingsCursor.end { break }
-                var any = false
-                for i in 0..<bodyTF.count { bodyTF[i] = 0 }
-                for (i, c) in cursors where c.doc == d {
-                    bodyTF[i] = c.tfBody
-                    if c.tfBody > 0 { any = true }
-                }
-                if any && !segment.isDeleted(Int(d)) && (!options.pruning || !top.isFull || scorer.bound(bodyTF: bodyTF) >= top.threshold) {
-                    let scored = try scorer.score(segment: segment, doc: Int(d), cursors: cursors)
-                    for p in scored where p.score > 0 {
-                        top.offer(ScoredPassage(score: p.score, segment: Int32(si), doc: d, passage: Int32(p.passage)))
+            let root = try makeMatcher(plan, segment: segment, si: si, parameters: options.bm25)
+            let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
+            var d = try root.advance(to: 0)
+            while d != PostingsCursor.end {
+                if !segment.isDeleted(Int(d)) {
+                    try reader.load(d)
+                    if !options.pruning || !top.isFull || reader.bound() >= top.threshold {
+                        try reader.occurrences(into: &occurrences)
+                        for p in try scorer.score(segment: segment, doc: Int(d), occurrences: occurrences) where p.score > 0 {
+                            top.offer(ScoredPassage(score: p.score, segment: Int32(si), doc: d, passage: Int32(p.passage)))
+                        }
                     }
                 }
-                for (_, c) in cursors where c.doc == d { _ = try c.next() }
+                d = try root.advance(to: d + 1)
             }
         }
-        let highlighter = Highlighter(analyzer: analyzer, terms: Set(terms.map(\.term)))
+        let highlighter = Highlighter(analyzer: analyzer, plan: plan)
         var hits: [PassageHit] = []
         for (rank, p) in top.sorted().enumerated() {
-            let stored = try snapshot.segments[Int(p.segment)].storedDocument(Int(p.doc))
+            let si = Int(p.segment)
+            let segment = snapshot.segments[si]
+            let stored = try segment.storedDocument(Int(p.doc))
             guard let result = passageResult(stored, index: Int(p.passage), score: p.score, highlighter: highlighter) else { continue }
-            hits.append(PassageHit(rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, passage: result))
+            var explained: ScoreExplanation? = nil
+            if options.explain {
+                let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
+                try reader.load(p.doc)
+                try reader.occurrences(into: &occurrences)
+                _ = try scorer.score(segment: segment, doc: Int(p.doc), occurrences: occurrences)
+                explained = ScoreExplanation(score: p.score, parts: scorer.explain(passage: Int(p.passage), parameters: options.bm25))
+            }
+            hits.append(PassageHit(rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, passage: result, explanation: explained))
         }
         return hits
+    }
+
+    /// The best passages of the whole index for query text (the query language).
+    public func passages(_ text: String, options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
+        try passages(try prepare(text, options: options), options: options)
+    }
+
+    /// The best passages of the whole index for weighted terms (OR).
+    public func passages(_ terms: [WeightedTerm], options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
+        try passages(try prepare(terms, options: options), options: options)
     }
 
     // MARK: Documents by id
@@ -222,5 +325,38 @@ public final class Searcher {
         try verify([.ids, .store])
         guard let (s, d) = try snapshot.locate(id: id) else { throw SearchError.unknownDocument(id) }
         return try snapshot.segments[s].storedDocument(d)
+    }
+}
+
+/// The matcher tree of a plan in one segment.
+func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: BM25Parameters) throws -> any Matcher {
+    switch node {
+    case .nothing:
+        return EmptyMatcher()
+    case .term(let leaf):
+        guard let info = leaf.weights.infos[si] else { return EmptyMatcher() }
+        return try TermMatcher(leaf: leaf, cursor: try segment.postings(info), segment: segment, parameters: parameters)
+    case .phrase(let leaf):
+        let infos = leaf.terms.compactMap { $0.infos[si] }
+        guard infos.count == leaf.terms.count else { return EmptyMatcher() }
+        return PhraseMatcher(leaf: leaf, cursors: try infos.map { try segment.postings($0) }, segment: segment, parameters: parameters)
+    case .boolean(let must, let should, let not):
+        var required: [any Matcher] = []
+        for n in must {
+            let m = try makeMatcher(n, segment: segment, si: si, parameters: parameters)
+            if m is EmptyMatcher { return m }
+            required.append(m)
+        }
+        let optional = try should.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters) }.filter { !($0 is EmptyMatcher) }
+        let excluded = try not.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters) }.filter { !($0 is EmptyMatcher) }
+        let positive: any Matcher
+        if !required.isEmpty {
+            positive = ConjunctionMatcher(required: required, optional: optional)
+        } else if optional.isEmpty {
+            return EmptyMatcher()
+        } else {
+            positive = optional.count == 1 ? optional[0] : DisjunctionMatcher(optional)
+        }
+        return excluded.isEmpty ? positive : ExclusionMatcher(positive: positive, excluded: excluded)
     }
 }

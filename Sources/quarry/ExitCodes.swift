@@ -22,6 +22,22 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// A malformed query given on the command line.
+struct QueryFailure: Error {
+    var error: QueryError
+    var query: String
+
+    /// "quarry: query error at column 12: unclosed quote", then the query with a caret under
+    /// the column.
+    var report: String {
+        let e = error
+        let column = max(1, min(e.column, query.count + 1))
+        let caret = String(repeating: " ", count: column - 1) + "^"
+        let head = Terminal.styled("quarry: query error at column \(e.column):", .red, enabled: Terminal.stderrColor)
+        return "\(head) \(e.message)\n  \(query)\n  \(caret)\n"
+    }
+}
+
 /// Prints an error the way every command does and exits with its status.
 func exitWith(_ error: any Error) -> Never {
     let (status, message) = classify(error)
@@ -38,6 +54,11 @@ private func classify(_ error: any Error) -> (ExitStatus, String?) {
     switch error {
     case let e as CommandFailure:
         return (e.status, e.message)
+    case let e as QueryFailure:
+        FileHandleStderr.write(e.report)
+        return (.usage, nil)
+    case let e as QueryError:
+        return (.usage, e.description)
     case let e as IndexError:
         switch e {
         case .notFound: return (.noIndex, e.description)

@@ -18,7 +18,9 @@ enum Render {
                 if let h = p.heading, !p.text.hasPrefix(h) { prefix += Terminal.styled("[\(h)] ", .cyan, enabled: color) }
                 out.line(prefix + indented(marked(p.text, base: p.start, p.highlights, color: color, markdown: false)))
             }
-            out.line("")
+            if let e = r.explanation { explanation(e, color: color, out: &out) }
+            // A blank line between results that take several lines.
+            if !r.passages.isEmpty || r.explanation != nil { out.line("") }
         }
     }
 
@@ -37,7 +39,21 @@ enum Render {
                 out.line("   " + Terminal.styled("[\(heading)]", .cyan, enabled: color))
             }
             out.line("   " + indented(marked(p.text, base: p.start, p.highlights, color: color, markdown: false)))
+            if let e = h.explanation { explanation(e, color: color, out: &out) }
             out.line("")
+        }
+    }
+
+    /// The parts of a score, one line each:
+    /// `1.2345 = kernel in all: idf 2.310 · tf 2 / (tf + k1 0.9 · norm 1.104)  [length 120, average 95.2]`
+    static func explanation(_ e: ScoreExplanation, color: Bool, out: inout Output) {
+        out.line(Terminal.styled("   score \(String(format1: e.score, digits: 4)) = sum of \(e.parts.count) part\(e.parts.count == 1 ? "" : "s"):", .dim, enabled: color))
+        for p in e.parts {
+            let boost = p.boost == 1 ? "" : "boost \(String(format1: p.boost, digits: 3)) · "
+            let tf = p.tf == p.tf.rounded() ? "\(Int(p.tf))" : String(format1: p.tf, digits: 3)
+            out.line("     \(String(format1: p.score, digits: 4)) = \(p.clause) in \(p.field): \(boost)idf \(String(format1: p.idf, digits: 3))"
+                     + " · tf \(tf) / (tf + k1 \(String(format1: p.k1, digits: 2)) · norm \(String(format1: p.lengthNorm, digits: 3)))"
+                     + Terminal.styled("  [length \(p.length), average \(String(format1: p.averageLength, digits: 1))]", .dim, enabled: color))
         }
     }
 

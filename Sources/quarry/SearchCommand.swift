@@ -7,10 +7,13 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search an index: ranked documents with snippets, or ranked passages.",
         discussion: """
-            The query is free text: every word is analysed like the indexed text (lowercased, \
-            stemmed, diacritics folded) and documents matching any of them are ranked by \
-            BM25 (k1 = 0.9, b = 0.4; title and body scored as one field unless --scoring \
-            fields).
+            Free words are analysed like the indexed text (lowercased, stemmed, diacritics \
+            folded) and documents matching any of them are ranked by BM25 (k1 = 0.9, \
+            b = 0.4; title and body scored as one field unless --scoring fields); --all \
+            requires every word. The query language (docs/QUERY.md) also knows:
+              "exact phrase"   "words near"~3   +required   -excluded   a AND (b OR c)
+              NOT x   title:word   body:"a phrase"   optim*   colour~1   word^2
+            A malformed query is an error naming its column (exit code 2).
 
             Each document result carries its best passages as snippets, with the query's \
             words highlighted (colour on a terminal, offsets in JSON). --passages ranks \
@@ -21,8 +24,14 @@ struct SearchCommand: ParsableCommand {
             one result block per query: TREC run lines ("qid Q0 docid rank score quarry", \
             the default) or JSON lines.
 
+            With --queries, each line is read as a bag of words (every word optional, \
+            punctuation and operators ignored: what benchmark harnesses expect) unless \
+            --syntax query.
+
             Examples:
               quarry search norepinephrine deficiency symptoms
+              quarry search '"fight or flight" stress -dopamine title:ptsd'
+              quarry search --explain --limit 1 dopamine
               quarry search --limit 3 --json "low norepinephrine"
               quarry search --passages --format markdown "fight or flight response"
               quarry search --index scifact --queries queries.tsv --format trec --limit 100
@@ -32,9 +41,14 @@ struct SearchCommand: ParsableCommand {
         case text, json, jsonl, markdown, trec
     }
 
+    enum QuerySyntax: String, ExpressibleByArgument, CaseIterable {
+        case query, words
+    }
+
     @OptionGroup var location: IndexLocation
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Number of results.", valueName: "n"))
+    // No short name: `-l…` must stay free for excluded query words (`rcu -lock`).
+    @Option(help: ArgumentHelp("Number of results.", valueName: "n"))
     var limit: Int = 10
 
     @Flag(help: "Rank passages across the index instead of documents.")
@@ -57,23 +71,55 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var scoring: ScoringOptions
 
+    @Flag(help: "Require every free word (default operator AND instead of OR).")
+    var all = false
+
+    @Option(help: ArgumentHelp("How query text is read: query (the query language; the default for one query) or words (a bag of words; the default with --queries).", valueName: "syntax"))
+    var syntax: QuerySyntax?
+
+    @Option(help: ArgumentHelp("Most terms a prefix* or fuzzy~ word expands to (more are reported).", valueName: "n"))
+    var maxExpansions: Int = 128
+
+    @Flag(help: "Show how each result's score was computed (per term and field: idf, tf, length norm).")
+    var explain = false
+
     @Flag(help: "Score every matching document (no pruning; for checks).")
     var exhaustive = false
 
     @Flag(help: "Do not verify index checksums when opening (faster for huge indexes).")
     var noVerify = false
 
-    @Argument(help: ArgumentHelp("Query text.", valueName: "query"))
+    /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
     var query: [String] = []
 
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if snippets < 0 || snippets > 3 { throw ValidationError("--snippets must be between 0 and 3") }
-        if queries == nil && query.isEmpty { throw ValidationError("give a query, or --queries FILE for batch mode") }
-        if queries != nil && !query.isEmpty { throw ValidationError("give either a query or --queries FILE, not both") }
+        if let option = optionLikeWords.first {
+            throw ValidationError("unknown option '\(option)' (see quarry search --help); to search for it, put it after -- or inside quotes in the query")
+        }
+        if queries == nil && queryText.isEmpty { throw ValidationError("give a query, or --queries FILE for batch mode") }
+        if queries != nil && !queryText.isEmpty { throw ValidationError("give either a query or --queries FILE, not both") }
         if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
         if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
+        if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
+        if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
+
+    /// Query words before a `--` that look like long options: most likely mistyped options.
+    var optionLikeWords: [String] {
+        query.prefix { $0 != "--" }.filter { $0.hasPrefix("--") && $0.count > 2 }
+    }
+
+    /// The query words as given, without the `--` that ends the options.
+    var queryText: String {
+        var words = query
+        if let end = words.firstIndex(of: "--") { words.remove(at: end) }
+        return words.joined(separator: " ")
+    }
+
+    var querySyntax: QuerySyntax { syntax ?? (queries == nil ? .query : .words) }
 
     var outputFormat: OutputFormat {
         if json { return .json }
@@ -83,24 +129,49 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let searcher = try Searcher(directory: location.index, verifyChecksums: !noVerify)
-        var options = SearchOptions(limit: limit, bm25: scoring.parameters, snippets: snippets, snippetOrder: snippetOrder, pruning: !exhaustive)
+        var options = SearchOptions(limit: limit, bm25: scoring.parameters, snippets: snippets, snippetOrder: snippetOrder,
+                                    pruning: !exhaustive, defaultOperator: all ? .and : .or, maxExpansions: maxExpansions, explain: explain)
         try options.bm25.validate()
+        if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
         defer { out.flush() }
         if let queries {
+            var failed = 0
             for (qid, text) in try readQueries(queries) {
-                try answer(searcher, text: text, qid: qid, options: &options, out: &out)
+                do {
+                    try answer(try prepare(searcher, text, options), text: text, qid: qid, searcher: searcher, options: options, out: &out)
+                } catch let e as QueryError {
+                    Terminal.error("query \(qid): \(e)")
+                    failed += 1
+                }
             }
+            if failed > 0 { throw CommandFailure(status: .usage, message: "\(failed) quer\(failed == 1 ? "y was" : "ies were") malformed and skipped") }
         } else {
-            try answer(searcher, text: query.joined(separator: " "), qid: nil, options: &options, out: &out)
+            let text = queryText
+            let prepared: PreparedQuery
+            do {
+                prepared = try prepare(searcher, text, options)
+            } catch let e as QueryError {
+                throw QueryFailure(error: e, query: text)
+            }
+            try answer(prepared, text: text, qid: nil, searcher: searcher, options: options, out: &out)
         }
     }
 
-    private func answer(_ searcher: Searcher, text: String, qid: String?, options: inout SearchOptions, out: inout Output) throws {
+    private func prepare(_ searcher: Searcher, _ text: String, _ options: SearchOptions) throws -> PreparedQuery {
+        switch querySyntax {
+        case .query: return try searcher.prepare(text, options: options)
+        case .words: return try searcher.prepare(words: text, options: options)
+        }
+    }
+
+    private func answer(_ prepared: PreparedQuery, text: String, qid: String?, searcher: Searcher, options: SearchOptions, out: inout Output) throws {
         let format = outputFormat
         let started = now()
+        if format != .json && format != .jsonl {
+            for n in prepared.notices { Terminal.note((qid.map { "query \($0): " } ?? "") + n.message) }
+        }
         if format == .trec {
-            options.snippets = 0
             let head = Array("\(qid ?? "q") Q0 ".utf8)
             let tail = Array(" quarry\n".utf8)
             func row(_ id: String, _ rank: Int, _ score: Double) {
@@ -113,25 +184,25 @@ struct SearchCommand: ParsableCommand {
                 out.bytes(tail)
             }
             if passages {
-                for h in try searcher.passages(text, options: options) { row("\(h.id)#\(h.passage.index)", h.rank, h.passage.score) }
+                for h in try searcher.passages(prepared, options: options) { row("\(h.id)#\(h.passage.index)", h.rank, h.passage.score) }
             } else {
-                for (i, r) in try searcher.rank(text, options: options).enumerated() { row(r.id, i + 1, r.score) }
+                for (i, r) in try searcher.rank(prepared, options: options).enumerated() { row(r.id, i + 1, r.score) }
             }
             return
         }
         if passages {
-            let hits = try searcher.passages(text, options: options)
+            let hits = try searcher.passages(prepared, options: options)
             let took = (now() - started) * 1000
             switch format {
-            case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, tookMilliseconds: took))
+            case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(passages: hits, query: text, out: &out)
             default: Render.text(passages: hits, query: text, qid: qid, out: &out)
             }
         } else {
-            let results = try searcher.search(text, options: options)
+            let results = try searcher.search(prepared, options: options)
             let took = (now() - started) * 1000
             switch format {
-            case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, tookMilliseconds: took))
+            case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(documents: results, query: text, out: &out)
             default: Render.text(documents: results, query: text, qid: qid, out: &out)
             }

@@ -35,6 +35,10 @@ enum Terminal {
         FileHandleStderr.write(styled("quarry: warning:", .yellow, enabled: stderrColor) + " " + message + "\n")
     }
 
+    static func note(_ message: String) {
+        FileHandleStderr.write(styled("quarry: note:", .cyan, enabled: stderrColor) + " " + message + "\n")
+    }
+
     /// A progress line on stderr, redrawn in place (terminal only).
     static func progress(_ line: String) {
         guard stderrIsTTY else { return }

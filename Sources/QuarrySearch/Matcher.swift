@@ -1,0 +1,207 @@
+import QuarryIndex
+
+/// Walks the documents of one segment that match part of a query, in increasing order, and
+/// scores them. The tree of matchers mirrors the plan: terms and phrases at the leaves,
+/// boolean combinations above.
+protocol Matcher: AnyObject {
+    /// The current document: -1 before the first `advance`, `PostingsCursor.end` after the last.
+    var doc: Int32 { get }
+    /// An upper bound of any document's score.
+    var maxScore: Double { get }
+    /// About how many documents it matches (conjunctions lead with the cheapest).
+    var cost: Int { get }
+    /// Moves to the first matching document ≥ `target` and returns it (or `end`); does not
+    /// move when already there.
+    func advance(to target: Int32) throws -> Int32
+    /// The current document's score.
+    func score() throws -> Double
+    /// An upper bound of the score of the documents from `target` to `upTo`, and `upTo`.
+    func bound(from target: Int32) throws -> (score: Double, upTo: Int32)
+    /// The parts of the current document's score, in the order `score()` adds them.
+    func explain(into parts: inout [ScorePart]) throws
+    /// Documents scoring below `score` are of no interest from now on (top-level matchers).
+    func setMinimumScore(_ score: Double)
+}
+
+extension Matcher {
+    func setMinimumScore(_ score: Double) {}
+}
+
+/// One term's documents (those with the term in the clause's field, for a scoped term).
+final class TermMatcher: Matcher {
+    let scorer: TermScorer
+    let leaf: TermLeaf
+    let parameters: BM25Parameters
+    private let scoped: Bool
+    private(set) var doc: Int32 = -1
+
+    init(leaf: TermLeaf, cursor: PostingsCursor, segment: SegmentReader, parameters: BM25Parameters) throws {
+        self.leaf = leaf
+        self.parameters = parameters
+        scorer = try TermScorer(index: 0, cursor: cursor, segment: segment, weights: leaf.weights, form: ScoreForm(mode: parameters.mode, field: leaf.field))
+        scoped = leaf.field != nil
+    }
+
+    var maxScore: Double { scorer.maxScore }
+    var cost: Int { scorer.cursor.df }
+
+    func advance(to target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        var d = try scorer.cursor.advance(to: target)
+        if scoped {
+            while d != PostingsCursor.end && scorer.frequency == 0 { d = try scorer.cursor.next() }
+        }
+        doc = d
+        return d
+    }
+
+    func score() throws -> Double { scorer.score() }
+
+    func bound(from target: Int32) throws -> (score: Double, upTo: Int32) {
+        let c = scorer.cursor
+        guard c.hasBlocks else { return (scorer.maxScore, PostingsCursor.end) }
+        let (block, last) = c.shallowAdvance(to: target)
+        return (try scorer.blockBound(block), last)
+    }
+
+    func explain(into parts: inout [ScorePart]) throws {
+        let c = scorer.cursor, s = scorer.segment, d = Int(doc), w = leaf.weights
+        let stats = w.stats
+        func part(_ field: String, _ weight: FieldWeight, _ tf: UInt32, _ length: UInt32, _ df: Int) {
+            guard tf > 0 else { return }
+            parts.append(ScorePart(clause: leaf.label, terms: [ExplainedTerm(term: w.term, df: df, idf: weight.idf)], field: field,
+                                   weight: weight, tf: Double(tf), length: length, parameters: parameters))
+        }
+        switch scorer.form {
+        case .flat: part("all", w.flat, c.tfTitle + c.tfBody, s.flatLength(d), stats.df)
+        case .fields:
+            part("title", w.title, c.tfTitle, s.titleLength(d), stats.dfTitle)
+            part("body", w.body, c.tfBody, s.bodyLength(d), stats.dfBody)
+        case .title: part("title", w.title, c.tfTitle, s.titleLength(d), stats.dfTitle)
+        case .body: part("body", w.body, c.tfBody, s.bodyLength(d), stats.dfBody)
+        }
+    }
+}
+
+/// A phrase's documents: those where all its terms occur (a conjunction of their postings)
+/// and the positions hold a match in the clause's field(s).
+final class PhraseMatcher: Matcher {
+    let leaf: PhraseLeaf
+    let segment: SegmentReader
+    let parameters: BM25Parameters
+    let form: ScoreForm
+    /// One cursor per distinct term, and the same cursors rarest first.
+    private let cursors: [PostingsCursor]
+    private let byCost: [PostingsCursor]
+    private var finder: PhraseFinder
+    private var titlePositions: [[UInt32]]
+    private var bodyPositions: [[UInt32]]
+    /// Phrase frequency of the current document in the title and the body.
+    private var titleFrequency = 0.0
+    private var bodyFrequency = 0.0
+    private(set) var doc: Int32 = -1
+    let maxScore: Double
+
+    init(leaf: PhraseLeaf, cursors: [PostingsCursor], segment: SegmentReader, parameters: BM25Parameters) {
+        self.leaf = leaf
+        self.segment = segment
+        self.parameters = parameters
+        self.cursors = cursors
+        byCost = cursors.sorted { $0.df < $1.df }
+        form = ScoreForm(mode: parameters.mode, field: leaf.field)
+        finder = PhraseFinder(slots: leaf.slots, offsets: leaf.offsets, slop: leaf.slop)
+        titlePositions = Array(repeating: [], count: cursors.count)
+        bodyPositions = Array(repeating: [], count: cursors.count)
+        // The tf part of BM25 is below 1.
+        switch form {
+        case .flat: maxScore = leaf.flat.weight * TermScorer.boundMargin
+        case .fields: maxScore = (leaf.title.weight + leaf.body.weight) * TermScorer.boundMargin
+        case .title: maxScore = leaf.title.weight * TermScorer.boundMargin
+        case .body: maxScore = leaf.body.weight * TermScorer.boundMargin
+        }
+    }
+
+    var cost: Int { byCost.first?.df ?? 0 }
+
+    func advance(to target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        var t = target
+        candidates: while true {
+            guard let lead = byCost.first else { break }
+            let d = try lead.advance(to: t)
+            if d == PostingsCursor.end { break }
+            for c in byCost.dropFirst() {
+                let x = try c.advance(to: d)
+                if x != d {
+                    if x == PostingsCursor.end { break candidates }
+                    t = x
+                    continue candidates
+                }
+            }
+            if try matches() {
+                doc = d
+                return d
+            }
+            t = d + 1
+        }
+        doc = PostingsCursor.end
+        return doc
+    }
+
+    /// Reads the positions of the current candidate and computes its phrase frequencies.
+    private func matches() throws -> Bool {
+        for i in 0..<cursors.count { try cursors[i].positions(title: &titlePositions[i], body: &bodyPositions[i]) }
+        titleFrequency = form == .body ? 0 : finder.frequency(titlePositions)
+        bodyFrequency = form == .title ? 0 : finder.frequency(bodyPositions)
+        return titleFrequency > 0 || bodyFrequency > 0
+    }
+
+    func score() throws -> Double {
+        let d = Int(doc)
+        switch form {
+        case .flat: return leaf.flat.score(frequency: titleFrequency + bodyFrequency, length: segment.flatLength(d))
+        case .fields:
+            return leaf.title.score(frequency: titleFrequency, length: segment.titleLength(d))
+                + leaf.body.score(frequency: bodyFrequency, length: segment.bodyLength(d))
+        case .title: return leaf.title.score(frequency: titleFrequency, length: segment.titleLength(d))
+        case .body: return leaf.body.score(frequency: bodyFrequency, length: segment.bodyLength(d))
+        }
+    }
+
+    func bound(from target: Int32) throws -> (score: Double, upTo: Int32) { (maxScore, PostingsCursor.end) }
+
+    func explain(into parts: inout [ScorePart]) throws {
+        let d = Int(doc)
+        func part(_ field: String, _ weight: FieldWeight, _ tf: Double, _ length: UInt32, _ df: (TermStats) -> Int, documents: Int) {
+            guard tf > 0 else { return }
+            let terms = leaf.slots.map { s -> ExplainedTerm in
+                let t = leaf.terms[s]
+                let n = df(t.stats)
+                return ExplainedTerm(term: t.term, df: n, idf: BM25Parameters.idf(documents: documents, df: n))
+            }
+            parts.append(ScorePart(clause: leaf.label, terms: terms, field: field, weight: weight, tf: tf, length: length, parameters: parameters))
+        }
+        switch form {
+        case .flat:
+            part("all", leaf.flat, titleFrequency + bodyFrequency, segment.flatLength(d), { $0.df }, documents: leaf.flat.documents)
+        case .fields:
+            part("title", leaf.title, titleFrequency, segment.titleLength(d), { $0.dfTitle }, documents: leaf.title.documents)
+            part("body", leaf.body, bodyFrequency, segment.bodyLength(d), { $0.dfBody }, documents: leaf.body.documents)
+        case .title:
+            part("title", leaf.title, titleFrequency, segment.titleLength(d), { $0.dfTitle }, documents: leaf.title.documents)
+        case .body:
+            part("body", leaf.body, bodyFrequency, segment.bodyLength(d), { $0.dfBody }, documents: leaf.body.documents)
+        }
+    }
+}
+
+/// Matches nothing.
+final class EmptyMatcher: Matcher {
+    var doc: Int32 { PostingsCursor.end }
+    var maxScore: Double { 0 }
+    var cost: Int { 0 }
+    func advance(to target: Int32) throws -> Int32 { PostingsCursor.end }
+    func score() throws -> Double { 0 }
+    func bound(from target: Int32) throws -> (score: Double, upTo: Int32) { (0, PostingsCursor.end) }
+    func explain(into parts: inout [ScorePart]) throws {}
+}
