@@ -102,6 +102,19 @@ public struct ByteReader {
         String(decoding: try lengthPrefixed(), as: UTF8.self)
     }
 
+    /// Moves past `count` varints without decoding them: each ends at a byte below 0x80.
+    public mutating func skipVarints(_ count: Int) throws(FormatError) {
+        var left = count
+        var p = position
+        let end = base.count
+        while left > 0 {
+            guard p < end else { throw error("unexpected end of data in a varint") }
+            if base[p] < 0x80 { left -= 1 }
+            p += 1
+        }
+        position = p
+    }
+
     public mutating func skip(_ n: Int) throws(FormatError) {
         try need(n)
         position += n

@@ -13,6 +13,8 @@ public final class PostingsCursor {
     private let region: UnsafeRawBufferPointer
     private let positionsRegion: UnsafeRawBufferPointer
     private let name: String
+    /// `name (positions)`, made once: readers are made per document.
+    private let positionsName: String
     private let regionOffset: Int
 
     /// Number of blocks (1 for a term of at most 128 documents).
@@ -49,6 +51,7 @@ public final class PostingsCursor {
         self.positionsRegion = positions
         self.df = df
         self.name = name
+        positionsName = name + " (positions)"
         self.regionOffset = regionOffset
         isLong = df > PostingsCursor.blockSize
         fullBlocks = isLong ? df / PostingsCursor.blockSize : 0
@@ -252,12 +255,13 @@ public final class PostingsCursor {
             positionsOffset = isLong ? skipU32(block, 2) : 0
         }
         guard positionsOffset <= positionsRegion.count else { throw fail("positions offset out of range", 0) }
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: positionsRegion[positionsOffset...]), context: name + " (positions)")
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: positionsRegion[positionsOffset...]), context: positionsName)
+        var skipped = 0
         while positionsDoc < index {
-            let n = Int(tfTitles[positionsDoc]) + Int(tfBodies[positionsDoc])
-            for _ in 0..<n { _ = try r.varint() }
+            skipped += Int(tfTitles[positionsDoc]) + Int(tfBodies[positionsDoc])
             positionsDoc += 1
         }
+        try r.skipVarints(skipped)
         return r
     }
 
@@ -266,7 +270,7 @@ public final class PostingsCursor {
     func copyPositions(into out: inout RawBuffer<UInt8>) throws(FormatError) {
         var r = try positionsReader()
         let start = r.position
-        for _ in 0..<(Int(tfTitles[index]) + Int(tfBodies[index])) { _ = try r.varint() }
+        try r.skipVarints(Int(tfTitles[index]) + Int(tfBodies[index]))
         out.append(UnsafeRawBufferPointer(rebasing: r.base[start..<r.position]))
         positionsDoc = index + 1
         positionsOffset += r.position

@@ -130,8 +130,8 @@ final class PhraseMatcher: Matcher {
             guard let lead = byCost.first else { break }
             let d = try lead.advance(to: t)
             if d == PostingsCursor.end { break }
-            for c in byCost.dropFirst() {
-                let x = try c.advance(to: d)
+            for i in 1..<byCost.count {
+                let x = try byCost[i].advance(to: d)
                 if x != d {
                     if x == PostingsCursor.end { break candidates }
                     t = x
@@ -150,9 +150,19 @@ final class PhraseMatcher: Matcher {
 
     /// Reads the positions of the current candidate and computes its phrase frequencies.
     private func matches() throws -> Bool {
+        titleFrequency = 0
+        bodyFrequency = 0
+        // A field can hold the phrase only if it holds every word: decide that from the
+        // term frequencies before decoding any position.
+        var inTitle = form != .body, inBody = form != .title
+        for i in 0..<cursors.count {
+            if cursors[i].tfTitle == 0 { inTitle = false }
+            if cursors[i].tfBody == 0 { inBody = false }
+        }
+        guard inTitle || inBody else { return false }
         for i in 0..<cursors.count { try cursors[i].positions(title: &titlePositions[i], body: &bodyPositions[i]) }
-        titleFrequency = form == .body ? 0 : finder.frequency(titlePositions)
-        bodyFrequency = form == .title ? 0 : finder.frequency(bodyPositions)
+        if inTitle { titleFrequency = finder.frequency(titlePositions) }
+        if inBody { bodyFrequency = finder.frequency(bodyPositions) }
         return titleFrequency > 0 || bodyFrequency > 0
     }
 

@@ -17,6 +17,24 @@ struct BytesTests {
         }
     }
 
+    @Test("skipping varints lands where decoding them would, and fails cleanly past the end")
+    func skipVarints() throws {
+        let values: [UInt64] = [5, 300, UInt64.max, 0, 16_384, 127, 128]
+        var w = ByteWriter()
+        for v in values { w.varint(v) }
+        try w.bytes.withUnsafeBytes { (raw) throws in
+            for n in 0...values.count {
+                var skipping = ByteReader(raw, context: "test"), decoding = ByteReader(raw, context: "test")
+                try skipping.skipVarints(n)
+                for _ in 0..<n { _ = try decoding.varint() }
+                #expect(skipping.position == decoding.position)
+                if n < values.count { #expect(try skipping.varint() == values[n]) }
+            }
+            var r = ByteReader(raw, context: "test")
+            #expect(throws: FormatError.self) { try r.skipVarints(values.count + 1) }
+        }
+    }
+
     @Test("truncated and overlong input is an error with the byte offset, not a crash")
     func damaged() {
         let truncated: [UInt8] = [0x80, 0x80]
