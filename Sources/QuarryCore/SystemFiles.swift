@@ -47,6 +47,13 @@ public final class MappedFile: @unchecked Sendable {
         UnsafeRawBufferPointer(start: address.map { UnsafeRawPointer($0) }, count: count)
     }
 
+    /// Drops this process's resident pages of the file (they stay in the page cache and
+    /// fault back in on the next read). Long sequential passes, such as merges, call it so
+    /// that the pages they have read do not add up in the process's resident memory.
+    public func releaseResidentPages() {
+        if let address { _ = madvise(address, count, MADV_DONTNEED) }
+    }
+
     /// Tells the kernel the whole file will be read soon.
     public func adviseWillNeed() {
         if let address { _ = madvise(address, count, MADV_WILLNEED) }

@@ -24,7 +24,7 @@ public struct WriterOptions: Sendable {
     /// Merge after each commit (`false` leaves merging to `forceMerge`).
     public var mergeAutomatically: Bool
 
-    public static let defaultRAMBudgetBytes = 512 << 20
+    public static let defaultRAMBudgetBytes = 128 << 20
 
     /// Tests only: derive segment nonces from this seed and use it as the commit time, so
     /// that the same input gives byte-identical files (golden-file tests).

@@ -10,6 +10,9 @@ struct SegmentMerger {
 
     /// Writes segment `name` from `sources` (in that order: documents keep their relative
     /// order). Returns what a flushed segment returns (sequence numbers are not kept).
+    /// Bytes of postings merged between two releases of the sources' resident pages.
+    static let releaseEveryBytes = 16 << 20
+
     func merge(_ sources: [SegmentReader], into name: String, nonce: UInt64) throws -> FlushedSegment {
         func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
         do {
@@ -79,6 +82,7 @@ struct SegmentMerger {
                     }
                 }
             }
+            s.releaseResidentPages()
         }
         try store.finish()
         let expected = sources.reduce(CollectionStats()) { $0 + $1.liveStats }
@@ -107,6 +111,7 @@ struct SegmentMerger {
             }
         }
         var termCount = 0
+        var readSinceRelease = 0
         while true {
             // The smallest current term.
             var smallest: [UInt8]? = nil
@@ -149,6 +154,14 @@ struct SegmentMerger {
                                 posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
             try docFile.write(encoder.docBytes.bytes)
             try posFile.write(encoder.positions.bytes)
+            // The sources are read in term order, front to back: let go of what has been
+            // read every so often, so that a merge's resident memory does not grow with the
+            // size of its inputs (mapped pages count as resident until released).
+            readSinceRelease += encoder.docBytes.count + encoder.positions.count
+            if readSinceRelease >= SegmentMerger.releaseEveryBytes {
+                for s in sources { s.releaseResidentPages() }
+                readSinceRelease = 0
+            }
             term.withUnsafeBytes { dictionary.add($0, info) }
             termCount += 1
         }

@@ -105,6 +105,11 @@ public final class SegmentReader: @unchecked Sendable {
         try checks[kind]?.ensure()
     }
 
+    /// Drops the resident pages of the segment's files (see `MappedFile.releaseResidentPages`).
+    func releaseResidentPages() {
+        for f in files { f.releaseResidentPages() }
+    }
+
     public var documentCount: Int { info.docCount }
     public var liveDocumentCount: Int { info.docCount - (deletions?.deletedCount ?? 0) }
 
