@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `quarry` executable (it sits next to the test bundle).
@@ -59,6 +60,22 @@ struct CLI {
         group.wait()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Directories removed when the test process exits (indexes shared by a whole suite).
+    private static let removals = Mutex<[String]>([])
+    private static let registerRemoval: Void = {
+        atexit {
+            for dir in CLI.removals.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: dir) }
+        }
+    }()
+
+    /// A temporary directory that lives until the test process exits.
+    static func suiteDirectory(_ name: String) -> String {
+        let dir = (try? temporaryDirectory(name)) ?? NSTemporaryDirectory() + "quarry-cli-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
+        _ = registerRemoval
+        removals.withLock { $0.append(dir) }
+        return dir
     }
 
     static func temporaryDirectory(_ name: String) throws -> String {

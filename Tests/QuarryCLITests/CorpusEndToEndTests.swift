@@ -6,7 +6,7 @@ import Testing
 struct CorpusEndToEndTests {
     /// One index of Corpus/ for the suite.
     static let index: String = {
-        let dir = (try? CLI.temporaryDirectory("corpus")) ?? "/tmp/quarry-cli-corpus"
+        let dir = CLI.suiteDirectory("corpus")
         _ = try? CLI.run(["index", "--index", dir, CLI.corpus])
         return dir
     }()

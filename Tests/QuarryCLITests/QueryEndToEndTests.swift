@@ -14,7 +14,7 @@ struct QueryEndToEndTests {
     }
 
     static let index: String = {
-        let dir = (try? CLI.temporaryDirectory("query")) ?? "/tmp/quarry-cli-query"
+        let dir = CLI.suiteDirectory("query")
         _ = try? CLI.run(["index", "--index", dir, CLI.corpus])
         return dir
     }()
