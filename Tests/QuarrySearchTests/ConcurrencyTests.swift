@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import QuarryCore
 import QuarryIndex
 import QuarryIngest
@@ -25,6 +26,9 @@ struct ConcurrencyTests {
         let done = Atomic<Bool>(false)
         let failures = Mutex<[String]>([])
         let checks = Atomic<Int>(0)
+        // Searches finished, failed or not: the writer waits on it so that searches and
+        // commits interleave however the threads are scheduled.
+        let attempts = Atomic<Int>(0)
         let group = DispatchGroup()
         for _ in 0..<2 {
             DispatchQueue.global().async(group: group) {
@@ -42,11 +46,14 @@ struct ConcurrencyTests {
                     } catch {
                         failures.withLock { $0.append("search failed during writes: \(error)") }
                     }
+                    attempts.add(1, ordering: .relaxed)
                 }
             }
         }
         let policy = MergePolicy(mergeFactor: 3, floorDocuments: 4)
         for k in 1..<40 {
+            let seen = attempts.load(ordering: .relaxed)
+            while attempts.load(ordering: .relaxed) == seen { sched_yield() }
             let w = try IndexWriter(directory: dir, options: WriterOptions(threads: 1, mergePolicy: policy))
             _ = try w.add([article(k)])
             try w.commit()
