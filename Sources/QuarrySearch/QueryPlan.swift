@@ -63,6 +63,16 @@ indirect enum PlanNode {
         }
     }
 
+    /// Whether matching reads word positions (a phrase anywhere, excluded ones included).
+    var readsPositions: Bool {
+        switch self {
+        case .phrase: return true
+        case .term, .nothing: return false
+        case .boolean(let must, let should, let not):
+            return (must + should + not).contains { $0.readsPositions }
+        }
+    }
+
     /// Whether this is a disjunction of unscoped terms (the fast path of free-text queries).
     var isUnscopedDisjunction: Bool {
         switch self {

@@ -124,7 +124,7 @@ public final class Searcher {
     /// Top documents, ids and scores only (the fast form, for TREC runs).
     public func rank(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
         try check(prepared, options)
-        try verify(prepared.disjunction == nil ? Searcher.phraseFiles : Searcher.rankingFiles)
+        try verify(prepared.plan?.readsPositions == true ? Searcher.phraseFiles : Searcher.rankingFiles)
         return try topDocuments(prepared, options).map { ScoredID(id: try snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score) }
     }
 
