@@ -4,6 +4,7 @@
 // Dependency direction (never backwards):
 //   QuarryCore → QuarryIngest → QuarryAnalysis → QuarryIndex → QuarrySearch → Quarry → quarry (CLI)
 // (QuarryAnalysis does not import QuarryIngest; QuarryIndex uses both.)
+//   QuarryCore → QuarryEval → Quarry   (relevance measures; knows nothing of indexes)
 import PackageDescription
 
 let package = Package(
@@ -36,7 +37,8 @@ let package = Package(
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
         .target(name: "QuarryIndex", dependencies: ["QuarryCore", "QuarryIngest", "QuarryAnalysis", "CZstd", "CSystem"]),
         .target(name: "QuarrySearch", dependencies: ["QuarryIndex"]),
-        .target(name: "Quarry", dependencies: ["QuarrySearch"]),
+        .target(name: "QuarryEval", dependencies: ["QuarryCore"]),
+        .target(name: "Quarry", dependencies: ["QuarrySearch", "QuarryEval"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "QuarryAnalysisTests", dependencies: ["QuarryAnalysis"]),
         .testTarget(name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryCore"], exclude: ["Golden"]),
         .testTarget(name: "QuarrySearchTests", dependencies: ["QuarrySearch", "QuarryCore"]),
+        .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
     ]
 )

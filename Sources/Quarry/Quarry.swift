@@ -9,6 +9,7 @@
 //     for hit in try searcher.search("norepinephrine deficiency") { print(hit.rank, hit.id, hit.score) }
 //     for hit in try searcher.passages("norepinephrine deficiency") { print(hit.id, hit.passage.text) }
 @_exported import QuarryAnalysis
+@_exported import QuarryEval
 @_exported import QuarryIndex
 @_exported import QuarryIngest
 @_exported import QuarrySearch
