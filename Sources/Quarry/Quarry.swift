@@ -1,5 +1,5 @@
 // The public face of Quarry for other Swift programs: `import Quarry` gives the whole
-// library API (indexing, searching, passages, the JSON contract).
+// library API (indexing, searching, passages, the JSON contract, relevance evaluation).
 //
 //     let writer = try IndexWriter(directory: "Index")
 //     let report = try writer.index(paths: ["Corpus"], format: .auto)
