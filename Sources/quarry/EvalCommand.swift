@@ -148,6 +148,10 @@ struct EvalCommand: ParsableCommand {
         if wanted.isEmpty && !judgments.judgments.isEmpty {
             throw CommandFailure(status: .usage, message: "none of the \(judgments.judgments.count) queries of \(qrels) is in \(queriesPath)")
         }
+        let absent = judgments.judgments.count - wanted.count
+        if absent > 0 && !json {
+            Terminal.note("\(plural(absent, "query", "queries")) of the qrels not in \(queriesPath) (scored 0)")
+        }
         let parameters = scoring.parameters
         try parameters.validate()
         let results = try searchIndex(index, queries: wanted, limit: limit, bm25: parameters)
@@ -189,6 +193,7 @@ func searchIndex(_ directory: String, queries: [(id: String, text: String)], lim
 /// A score with six decimals, as TREC runs (and `quarry search --format trec`) write it.
 func trecScore(_ value: Double) -> String {
     guard value.isFinite else { return "0.000000" }
+    guard value.magnitude < 1e12 else { return "\(value)" }
     let scaled = Int((value.magnitude * 1_000_000).rounded())
     var fraction = String(scaled % 1_000_000)
     fraction = String(repeating: "0", count: 6 - fraction.count) + fraction

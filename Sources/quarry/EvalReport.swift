@@ -198,7 +198,7 @@ func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
 
 /// A number with a fixed count of decimals, rounded half away from zero.
 func fixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
+    guard value.isFinite, value.magnitude < 1e12 else { return "\(value)" }
     var scale = 1
     for _ in 0..<digits { scale *= 10 }
     let scaled = Int((value.magnitude * Double(scale)).rounded())

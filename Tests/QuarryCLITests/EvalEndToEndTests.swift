@@ -120,6 +120,7 @@ struct EvalEndToEndTests {
         #expect(c.status == 0, "\(c.stderr)")
         #expect(c.lines.contains { $0.hasPrefix("RR@10 ") && $0.contains("+0.0000") && $0.hasSuffix("1.0000") })
         #expect(c.stdout.contains("B      index \(dir)/idx"))
+        #expect(c.stderr.contains("1 query of the qrels not in \(dir)/queries.jsonl (scored 0)"))
     }
 
     @Test("usage errors and bad files exit 2 and say what was wrong; a missing index exits 3")
