@@ -1,40 +1,42 @@
 import QuarryCore
+import QuarryDocument
+import QuarryIngest
 
 /// One input file to index.
-public struct Source: Sendable, Equatable {
+package struct Source: Sendable, Equatable {
     /// The path as the user can read it (the argument joined with the relative path).
-    public var path: String
+    package var path: String
     /// Absolute, normalised path: the key of the source in the index's sources table.
-    public var absolutePath: String
+    package var absolutePath: String
     /// The external id of its document: the path relative to the walked root
     /// (for a file named directly: its file name).
-    public var relativeID: String
+    package var relativeID: String
     /// The absolute directory the relative id is relative to.
-    public var root: String
-    public var format: SourceFormat
-    public var size: Int64
-    public var mtimeNanos: Int64
+    package var root: String
+    package var format: SourceFormat
+    package var size: Int64
+    package var mtimeNanos: Int64
 }
 
 /// Expands the paths given on the command line into sources: directories are walked
 /// recursively in name order (hidden entries and symbolic links to directories skipped;
 /// with `auto`, Sphinx's `_sources/` copies of the pages too), files named directly are
 /// always taken.
-public struct SourceWalker {
-    public var format: SourceFormat
+package struct SourceWalker {
+    package var format: SourceFormat
 
-    public init(format: SourceFormat) {
+    package init(format: SourceFormat) {
         self.format = format
     }
 
-    public struct Walk: Sendable {
-        public var sources: [Source] = []
+    package struct Walk: Sendable {
+        package var sources: [Source] = []
         /// Absolute directories walked (a source under one of them that has disappeared is deleted).
-        public var roots: [String] = []
-        public var issues: [IngestIssue] = []
+        package var roots: [String] = []
+        package var issues: [IngestIssue] = []
     }
 
-    public func walk(_ paths: [String]) -> Walk {
+    package func walk(_ paths: [String]) -> Walk {
         var result = Walk()
         for path in paths {
             let absolute = absolutePath(path)
@@ -100,7 +102,7 @@ public struct SourceWalker {
 }
 
 /// The absolute, normalised form of a path ("." and ".." resolved lexically).
-public func absolutePath(_ path: String) -> String {
+package func absolutePath(_ path: String) -> String {
     let full = path.hasPrefix("/") ? path : FileSystem.currentDirectory + "/" + path
     var parts: [Substring] = []
     for part in full.split(separator: "/") {

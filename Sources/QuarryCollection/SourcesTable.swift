@@ -1,18 +1,20 @@
 import QuarryCore
+import QuarryDocument
 import QuarryIngest
+
 
 /// What the index remembers of an indexed source file, to tell on the next run whether it
 /// changed.
-public struct SourceRecord: Sendable, Equatable {
-    public var path: String
-    public var size: Int64
-    public var mtimeNanos: Int64
-    public var contentHash: UInt64
-    public var format: SourceFormat
+package struct SourceRecord: Sendable, Equatable {
+    package var path: String
+    package var size: Int64
+    package var mtimeNanos: Int64
+    package var contentHash: UInt64
+    package var format: SourceFormat
     /// The id of its document (files holding one document); empty for JSON Lines files.
-    public var documentID: String
+    package var documentID: String
 
-    public init(path: String, size: Int64, mtimeNanos: Int64, contentHash: UInt64, format: SourceFormat, documentID: String) {
+    package init(path: String, size: Int64, mtimeNanos: Int64, contentHash: UInt64, format: SourceFormat, documentID: String) {
         self.path = path
         self.size = size
         self.mtimeNanos = mtimeNanos
@@ -22,8 +24,9 @@ public struct SourceRecord: Sendable, Equatable {
     }
 }
 
-/// The table of indexed sources (`sources_GEN.src`): count (u32), then per source sorted by
-/// path: path, size (u64), mtime in ns (u64), content hash (u64), format (u8), document id.
+/// The table of indexed sources, kept as the payload of each commit (`sources_GEN.src`):
+/// count (u32), then per source sorted by path: path, size (u64), mtime in ns (u64), content
+/// hash (u64), format (u8), document id. The index wraps it in its file envelope.
 enum SourcesTable {
     static func formatCode(_ f: SourceFormat) -> UInt8 {
         switch f {
@@ -46,12 +49,13 @@ enum SourcesTable {
             w.u8(formatCode(r.format))
             w.string(r.documentID)
         }
-        return FileEnvelope.wrap(.sources, body: w.bytes)
+        return w.bytes
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws(FormatError) -> [String: SourceRecord] {
-        let body = try FileEnvelope.open(bytes, kind: .sources, name: name, verifyChecksum: true)
-        var r = ByteReader(body, fileOffset: FileEnvelope.headerSize, context: name)
+    /// Decodes a table (a commit's payload); `name` names it in errors, whose offsets are
+    /// those of the payload file (its body starts at byte 16).
+    static func decode(_ body: UnsafeRawBufferPointer, name: String) throws(FormatError) -> [String: SourceRecord] {
+        var r = ByteReader(body, fileOffset: 16, context: name)
         let count = Int(try r.u32())
         guard count <= body.count else { throw r.error("source count \(count) is too large", at: 0) }
         var result: [String: SourceRecord] = [:]

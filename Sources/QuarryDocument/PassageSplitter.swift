@@ -1,54 +1,8 @@
-/// How bodies are cut into passages. Recorded in the index.
-public struct PassageSettings: Sendable, Equatable, Codable {
-    /// Target passage length in words: sentences are packed into a passage until the next
-    /// one would pass this.
-    public var targetWords: Int
-    /// Words of the previous passage (whole sentences) repeated at the start of the next one
-    /// within the same block; 0 for none.
-    public var overlapWords: Int
-
-    public init(targetWords: Int = 60, overlapWords: Int = 0) {
-        self.targetWords = targetWords
-        self.overlapWords = overlapWords
-    }
-
-    public static let `default` = PassageSettings()
-
-    /// A sentence longer than this is cut at word boundaries.
-    public var maxWords: Int { max(targetWords * 2, 8) }
-
-    public func validate() throws(PassageSettingsError) {
-        guard targetWords >= 5 && targetWords <= 10_000 else {
-            throw PassageSettingsError(message: "passage length must be between 5 and 10000 words, not \(targetWords)")
-        }
-        guard overlapWords >= 0 && overlapWords < targetWords else {
-            throw PassageSettingsError(message: "passage overlap must be at least 0 and less than the passage length (\(targetWords)), not \(overlapWords)")
-        }
-    }
-}
-
-public struct PassageSettingsError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-}
-
-/// A passage: a byte range of the body. A passage never crosses a block boundary, except
-/// that a heading is kept with the start of the passage it introduces.
-public struct PassageSpan: Sendable, Equatable, Codable {
-    public var start: Int
-    public var end: Int
-
-    public init(start: Int, end: Int) {
-        self.start = start
-        self.end = end
-    }
-}
-
 /// Cuts an article body into sentence-aware passages (see `PassageSettings`).
-public struct PassageSplitter: Sendable {
-    public var settings: PassageSettings
+package struct PassageSplitter: Sendable {
+    package var settings: PassageSettings
 
-    public init(settings: PassageSettings) {
+    package init(settings: PassageSettings) {
         self.settings = settings
     }
 
@@ -59,7 +13,7 @@ public struct PassageSplitter: Sendable {
         var words: Int
     }
 
-    public func split(_ body: UnsafeRawBufferPointer, blocks: [TextBlock]) -> [PassageSpan] {
+    package func split(_ body: UnsafeRawBufferPointer, blocks: [TextBlock]) -> [PassageSpan] {
         var passages: [PassageSpan] = []
         var pendingHeading: (start: Int, words: Int)? = nil
         for block in blocks {

@@ -1,9 +1,9 @@
 /// Builds an article body block by block: collapses whitespace inside blocks, separates blocks
 /// with "\n", and records each block's byte range. Extractors (HTML, plain text, JSONL) feed it
 /// decoded text and tell it where blocks begin and end.
-public struct TextBuilder {
-    public private(set) var bytes: [UInt8] = []
-    public private(set) var blocks: [TextBlock] = []
+package struct TextBuilder {
+    package private(set) var bytes: [UInt8] = []
+    package private(set) var blocks: [TextBlock] = []
     private var blockStart = 0
     private var kind: BlockKind = .paragraph
     private var level: UInt8 = 0
@@ -12,15 +12,15 @@ public struct TextBuilder {
     /// Offset of the separator newline added for the current block, if any.
     private var separatorAt: Int? = nil
 
-    public init(capacity: Int = 0) {
+    package init(capacity: Int = 0) {
         bytes.reserveCapacity(capacity)
     }
 
     /// True when the current block has no text yet.
-    public var currentBlockIsEmpty: Bool { bytes.count == blockStart }
+    package var currentBlockIsEmpty: Bool { bytes.count == blockStart }
 
     /// Ends the current block (if it has text) and starts a new one of the given kind.
-    public mutating func startBlock(_ newKind: BlockKind, level newLevel: UInt8 = 0) {
+    package mutating func startBlock(_ newKind: BlockKind, level newLevel: UInt8 = 0) {
         endBlock()
         kind = newKind
         level = newLevel
@@ -29,7 +29,7 @@ public struct TextBuilder {
 
     /// Ends the current block; the next text starts a new paragraph block unless
     /// `startBlock` says otherwise.
-    public mutating func endBlock() {
+    package mutating func endBlock() {
         if preformatted {
             // Trim trailing spaces and newlines of preformatted text.
             while bytes.count > blockStart, let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x09 {
@@ -54,7 +54,7 @@ public struct TextBuilder {
     /// Appends decoded UTF-8 text to the current block.
     /// Appends decoded text, which must be valid UTF-8 (`finish` repairs it if not).
     /// U+00A0 (no-break space) outside preformatted text counts as whitespace.
-    public mutating func append(_ text: UnsafeRawBufferPointer) {
+    package mutating func append(_ text: UnsafeRawBufferPointer) {
         if preformatted {
             for b in text { appendPreformatted(b) }
             return
@@ -92,7 +92,7 @@ public struct TextBuilder {
         }
     }
 
-    public mutating func append(_ text: String) {
+    package mutating func append(_ text: String) {
         var t = text
         t.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
@@ -119,10 +119,10 @@ public struct TextBuilder {
     }
 
     /// Appends a non-breaking-space-like character as a plain space (collapsed like one).
-    public mutating func appendSpace() { pendingSpace = true }
+    package mutating func appendSpace() { pendingSpace = true }
 
     /// Finishes: the body text and its blocks.
-    public mutating func finish() -> (body: String, blocks: [TextBlock]) {
+    package mutating func finish() -> (body: String, blocks: [TextBlock]) {
         endBlock()
         if let body = String(validating: bytes, as: UTF8.self) {
             return (body, blocks)

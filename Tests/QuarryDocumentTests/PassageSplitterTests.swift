@@ -1,5 +1,5 @@
 import Testing
-@testable import QuarryIngest
+@testable import QuarryDocument
 
 func passages(_ a: Article, target: Int = 10, overlap: Int = 0) -> [String] {
     let spans = Array(a.body.utf8).withUnsafeBytes {

@@ -1,4 +1,7 @@
 import QuarryCore
+import QuarryDocument
+import QuarryIndex
+import QuarrySearch
 
 /// Quarry's JSON output for tools (documented in docs/JSON.md). Every object carries a
 /// `schema` name with a version; fields are only ever added within a version.
@@ -6,6 +9,7 @@ public enum JSONContract {
     public static let searchSchema = "quarry.search/1"
     public static let documentSchema = "quarry.document/1"
     public static let statsSchema = "quarry.stats/1"
+    public static let checkSchema = "quarry.check/1"
 
     /// A document search response.
     public static func documents(query: String, qid: String? = nil, results: [DocumentResult], notices: [QueryNotice] = [], tookMilliseconds: Double) -> String {
@@ -174,5 +178,63 @@ public enum JSONContract {
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// What an index holds (`quarry stats --json`). `index` is the directory as the user
+    /// named it.
+    public static func stats(_ s: IndexStats, index: String) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schema", statsSchema)
+        w.field("index", index)
+        w.field("generation", s.generation)
+        w.field("documents", s.documents)
+        w.field("deleted_documents", s.deletedDocuments)
+        w.field("passages", s.passages)
+        w.field("terms_summed_over_segments", s.termsSummedOverSegments)
+        w.field("segments", s.segments)
+        w.field("bytes", s.bytes)
+        w.field("bytes_without_stored_text", s.bytesWithoutStoredText)
+        w.beginObject("bytes_by_file")
+        for (k, v) in s.bytesByFile { w.field(k, v) }
+        w.endObject()
+        let a = s.settings.analyzer
+        w.beginObject("analyzer")
+        w.field("language", a.language)
+        w.field("stopwords", a.stopwords.count)
+        w.field("fold_diacritics", a.foldDiacritics)
+        w.endObject()
+        w.beginObject("passages_settings")
+        w.field("target_words", s.settings.passages.targetWords)
+        w.field("overlap_words", s.settings.passages.overlapWords)
+        w.endObject()
+        w.field("average_title_length", s.averageTitleLength)
+        w.field("average_body_length", s.averageBodyLength)
+        w.endObject()
+        return w.text
+    }
+
+    /// The outcome of a check (`quarry check --json`).
+    public static func check(_ report: CheckReport) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schema", checkSchema)
+        w.field("ok", report.ok)
+        w.field("segments", report.segments)
+        w.field("documents", report.documents)
+        w.field("terms", report.terms)
+        w.field("postings", report.postings)
+        w.field("files", report.files)
+        w.beginArray("problems")
+        for p in report.problems {
+            w.beginObject()
+            w.field("file", p.file)
+            if let o = p.offset { w.field("offset", o) }
+            w.field("message", p.message)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.text
     }
 }

@@ -1,67 +1,67 @@
 /// A bounds-checked little-endian reader over bytes that came from disk (usually a
 /// memory-mapped file). Every read checks its bounds and throws `FormatError` with the byte
 /// offset, so damaged or foreign input is an error, never a crash.
-public struct ByteReader {
-    public let base: UnsafeRawBufferPointer
+package struct ByteReader {
+    package let base: UnsafeRawBufferPointer
     /// Absolute position of `base[0]` within the file, for error messages.
-    public let fileOffset: Int
+    package let fileOffset: Int
     /// Current read position within `base`.
-    public var position: Int
+    package var position: Int
     /// What is being read (a file name), for error messages.
-    public let context: String
+    package let context: String
 
-    public init(_ base: UnsafeRawBufferPointer, fileOffset: Int = 0, context: String) {
+    package init(_ base: UnsafeRawBufferPointer, fileOffset: Int = 0, context: String) {
         self.base = base
         self.fileOffset = fileOffset
         self.position = 0
         self.context = context
     }
 
-    public var remaining: Int { base.count - position }
-    public var isAtEnd: Bool { position >= base.count }
+    package var remaining: Int { base.count - position }
+    package var isAtEnd: Bool { position >= base.count }
 
-    public func error(_ message: String, at pos: Int? = nil) -> FormatError {
+    package func error(_ message: String, at pos: Int? = nil) -> FormatError {
         FormatError(file: context, offset: fileOffset + (pos ?? position), message: message)
     }
 
-    @inline(__always) public mutating func need(_ n: Int) throws(FormatError) {
+    @inline(__always) package mutating func need(_ n: Int) throws(FormatError) {
         if n < 0 || n > base.count - position { throw error("unexpected end of data (needed \(n) bytes)") }
     }
 
-    @inline(__always) public mutating func u8() throws(FormatError) -> UInt8 {
+    @inline(__always) package mutating func u8() throws(FormatError) -> UInt8 {
         try need(1)
         let v = base[position]
         position += 1
         return v
     }
 
-    @inline(__always) public mutating func u16() throws(FormatError) -> UInt16 {
+    @inline(__always) package mutating func u16() throws(FormatError) -> UInt16 {
         try need(2)
         let v = base.loadUnaligned(fromByteOffset: position, as: UInt16.self)
         position += 2
         return UInt16(littleEndian: v)
     }
 
-    @inline(__always) public mutating func u32() throws(FormatError) -> UInt32 {
+    @inline(__always) package mutating func u32() throws(FormatError) -> UInt32 {
         try need(4)
         let v = base.loadUnaligned(fromByteOffset: position, as: UInt32.self)
         position += 4
         return UInt32(littleEndian: v)
     }
 
-    @inline(__always) public mutating func u64() throws(FormatError) -> UInt64 {
+    @inline(__always) package mutating func u64() throws(FormatError) -> UInt64 {
         try need(8)
         let v = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
         position += 8
         return UInt64(littleEndian: v)
     }
 
-    @inline(__always) public mutating func f64() throws(FormatError) -> Double {
+    @inline(__always) package mutating func f64() throws(FormatError) -> Double {
         Double(bitPattern: try u64())
     }
 
     /// Unsigned LEB128 (at most 10 bytes).
-    @inline(__always) public mutating func varint() throws(FormatError) -> UInt64 {
+    @inline(__always) package mutating func varint() throws(FormatError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -77,14 +77,14 @@ public struct ByteReader {
     }
 
     /// A varint that must fit an `Int` no larger than `limit`.
-    @inline(__always) public mutating func count(limit: Int = Int(Int32.max), _ what: String = "count") throws(FormatError) -> Int {
+    @inline(__always) package mutating func count(limit: Int = Int(Int32.max), _ what: String = "count") throws(FormatError) -> Int {
         let start = position
         let v = try varint()
         guard v <= UInt64(limit) else { throw error("\(what) \(v) exceeds its limit \(limit)", at: start) }
         return Int(v)
     }
 
-    public mutating func bytes(_ n: Int) throws(FormatError) -> UnsafeRawBufferPointer {
+    package mutating func bytes(_ n: Int) throws(FormatError) -> UnsafeRawBufferPointer {
         try need(n)
         let slice = UnsafeRawBufferPointer(rebasing: base[position..<(position + n)])
         position += n
@@ -92,18 +92,18 @@ public struct ByteReader {
     }
 
     /// A varint length followed by that many bytes.
-    public mutating func lengthPrefixed() throws(FormatError) -> UnsafeRawBufferPointer {
+    package mutating func lengthPrefixed() throws(FormatError) -> UnsafeRawBufferPointer {
         let n = try count(limit: remaining, "length")
         return try bytes(n)
     }
 
     /// A varint length followed by UTF-8 bytes (invalid UTF-8 is repaired, not trusted).
-    public mutating func string() throws(FormatError) -> String {
+    package mutating func string() throws(FormatError) -> String {
         String(decoding: try lengthPrefixed(), as: UTF8.self)
     }
 
     /// Moves past `count` varints without decoding them: each ends at a byte below 0x80.
-    public mutating func skipVarints(_ count: Int) throws(FormatError) {
+    package mutating func skipVarints(_ count: Int) throws(FormatError) {
         var left = count
         var p = position
         let end = base.count
@@ -115,12 +115,12 @@ public struct ByteReader {
         position = p
     }
 
-    public mutating func skip(_ n: Int) throws(FormatError) {
+    package mutating func skip(_ n: Int) throws(FormatError) {
         try need(n)
         position += n
     }
 
-    public mutating func seek(_ pos: Int) throws(FormatError) {
+    package mutating func seek(_ pos: Int) throws(FormatError) {
         guard pos >= 0 && pos <= base.count else { throw error("offset \(pos) is outside the data", at: 0) }
         position = pos
     }

@@ -1,6 +1,6 @@
 /// A hash of a short byte string (words, terms): 8 bytes at a time, then a final mix.
 @inlinable @inline(__always)
-public func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+package func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     let count = bytes.count
     var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)
     guard let p = bytes.baseAddress, count > 0 else { return h }
@@ -38,7 +38,7 @@ public func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
 ///
 /// A class over raw memory (freed in `deinit`), with unchecked exclusivity: a lookup costs
 /// no reference counting, uniqueness or exclusivity check. Not thread-safe.
-public final class ByteStringTable {
+package final class ByteStringTable {
     @usableFromInline @exclusivity(unchecked) var slots: UnsafeMutablePointer<UInt64>
     @usableFromInline @exclusivity(unchecked) var mask: Int
     /// Per id: start of its key in the arena (high 40 bits) and its length (low 24 bits).
@@ -50,7 +50,7 @@ public final class ByteStringTable {
     @usableFromInline @exclusivity(unchecked) var arenaCapacity: Int
     @usableFromInline @exclusivity(unchecked) var arenaCount = 0
 
-    public init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = .allocate(capacity: size * 2)
@@ -69,10 +69,10 @@ public final class ByteStringTable {
     }
 
     /// Number of keys.
-    public var count: Int { keyCount }
+    package var count: Int { keyCount }
 
     /// Heap bytes held (for RAM budgets).
-    public var memoryBytes: Int { (mask + 1) * 16 + keyCapacity * 8 + arenaCapacity }
+    package var memoryBytes: Int { (mask + 1) * 16 + keyCapacity * 8 + arenaCapacity }
 
     /// The first 8 bytes of a key, zero-padded, little-endian.
     @inlinable @inline(__always)
@@ -97,12 +97,12 @@ public final class ByteStringTable {
 
     /// The id of a key, or nil.
     @inlinable @inline(__always)
-    public func find(_ key: UnsafeRawBufferPointer) -> Int? {
+    package func find(_ key: UnsafeRawBufferPointer) -> Int? {
         find(key, hash: hashBytes(key))
     }
 
     @inlinable @inline(__always)
-    public func find(_ key: UnsafeRawBufferPointer, hash h: UInt64) -> Int? {
+    package func find(_ key: UnsafeRawBufferPointer, hash h: UInt64) -> Int? {
         let head = ByteStringTable.head(h, key.count)
         let first = ByteStringTable.prefix(key)
         let s = slots
@@ -131,7 +131,7 @@ public final class ByteStringTable {
     /// The id of a key, inserting it when new. `inserted` tells which. Keys longer than
     /// 16 MiB are cut.
     @discardableResult
-    public func insert(_ key: UnsafeRawBufferPointer, hash h: UInt64) -> (id: Int, inserted: Bool) {
+    package func insert(_ key: UnsafeRawBufferPointer, hash h: UInt64) -> (id: Int, inserted: Bool) {
         if let id = find(key, hash: h) { return (id, false) }
         let key = UnsafeRawBufferPointer(rebasing: key.prefix(0xFF_FFFF))
         if keyCount == keyCapacity {
@@ -170,12 +170,12 @@ public final class ByteStringTable {
     }
 
     @discardableResult
-    public func insert(_ key: UnsafeRawBufferPointer) -> (id: Int, inserted: Bool) {
+    package func insert(_ key: UnsafeRawBufferPointer) -> (id: Int, inserted: Bool) {
         insert(key, hash: hashBytes(key))
     }
 
     @discardableResult
-    public func insert(_ key: [UInt8]) -> (id: Int, inserted: Bool) {
+    package func insert(_ key: [UInt8]) -> (id: Int, inserted: Bool) {
         key.withUnsafeBytes { insert($0) }
     }
 
@@ -195,19 +195,19 @@ public final class ByteStringTable {
 
     /// Calls `body` with the bytes of key `id`.
     @inline(__always)
-    public func withKey<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withKey<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let ref = keys[id]
         let start = Int(ref >> 24), len = Int(ref & 0xFF_FFFF)
         return try body(UnsafeRawBufferPointer(start: arena + start, count: len))
     }
 
     /// The key of `id` as an array.
-    public func key(_ id: Int) -> [UInt8] {
+    package func key(_ id: Int) -> [UInt8] {
         withKey(id) { Array($0) }
     }
 
     /// Forgets every key.
-    public func removeAll() {
+    package func removeAll() {
         keyCount = 0
         arenaCount = 0
         slots.update(repeating: 0, count: (mask + 1) * 2)
@@ -216,7 +216,7 @@ public final class ByteStringTable {
 
 /// memcmp-equality of two byte ranges.
 @inlinable @inline(__always)
-public func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+package func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     var i = 0
     while i + 8 <= n {
         if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
@@ -233,7 +233,7 @@ public func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) 
 
 /// Lexicographic comparison of two byte strings (as unsigned bytes): <0, 0 or >0.
 @inlinable @inline(__always)
-public func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+package func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
     let n = min(a.count, b.count)
     if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
         var i = 0

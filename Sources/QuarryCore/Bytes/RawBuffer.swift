@@ -2,24 +2,24 @@
 /// indexing: appends and writes cost no copy-on-write uniqueness check (a Swift array
 /// checks on every write). The owner calls `free()` exactly once; copies share the memory.
 /// Indexes are internal invariants, checked in debug builds only.
-public struct RawBuffer<Element: BitwiseCopyable> {
+package struct RawBuffer<Element: BitwiseCopyable> {
     @usableFromInline var _base: UnsafeMutablePointer<Element>
     @usableFromInline var _count = 0
     @usableFromInline var _capacity: Int
 
     /// The first element (valid until the next append).
-    @inlinable public var base: UnsafeMutablePointer<Element> { _base }
-    @inlinable public var count: Int { _count }
-    @inlinable public var capacity: Int { _capacity }
+    @inlinable package var base: UnsafeMutablePointer<Element> { _base }
+    @inlinable package var count: Int { _count }
+    @inlinable package var capacity: Int { _capacity }
 
     @inlinable
-    public init(capacity: Int = 16) {
+    package init(capacity: Int = 16) {
         _capacity = max(capacity, 4)
         _base = .allocate(capacity: _capacity)
     }
 
     @inlinable @inline(__always)
-    public mutating func append(_ e: Element) {
+    package mutating func append(_ e: Element) {
         if _count == _capacity { grow(count + 1) }
         (_base + _count).initialize(to: e)
         _count += 1
@@ -27,14 +27,14 @@ public struct RawBuffer<Element: BitwiseCopyable> {
 
     /// Appends `n` copies of a value.
     @inlinable
-    public mutating func append(repeating e: Element, count n: Int) {
+    package mutating func append(repeating e: Element, count n: Int) {
         if _count + n > _capacity { grow(count + n) }
         (_base + _count).initialize(repeating: e, count: n)
         _count += n
     }
 
     @inlinable @inline(__always)
-    public subscript(i: Int) -> Element {
+    package subscript(i: Int) -> Element {
         get {
             assert(i >= 0 && i < count)
             return _base[i]
@@ -45,14 +45,14 @@ public struct RawBuffer<Element: BitwiseCopyable> {
         }
     }
 
-    @inlinable @inline(__always) public mutating func removeAll() { _count = 0 }
+    @inlinable @inline(__always) package mutating func removeAll() { _count = 0 }
 
     /// The elements as a buffer (valid until the next append).
-    @inlinable public var elements: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: _base, count: _count) }
+    @inlinable package var elements: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: _base, count: _count) }
 
-    @inlinable public var memoryBytes: Int { _capacity * MemoryLayout<Element>.stride }
+    @inlinable package var memoryBytes: Int { _capacity * MemoryLayout<Element>.stride }
 
-    @inlinable public mutating func reserve(_ n: Int) {
+    @inlinable package mutating func reserve(_ n: Int) {
         if n > _capacity { grow(n) }
     }
 
@@ -67,5 +67,5 @@ public struct RawBuffer<Element: BitwiseCopyable> {
     }
 
     /// Releases the memory; the buffer must not be used afterwards.
-    @inlinable public func free() { _base.deallocate() }
+    @inlinable package func free() { _base.deallocate() }
 }

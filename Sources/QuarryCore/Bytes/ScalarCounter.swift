@@ -1,16 +1,16 @@
 /// Converts UTF-8 byte offsets of a text into Unicode scalar (code point) offsets.
 /// Cheap for ascending offsets; a smaller offset restarts the count.
-public struct ScalarCounter {
-    public let bytes: UnsafeRawBufferPointer
+package struct ScalarCounter {
+    package let bytes: UnsafeRawBufferPointer
     private var byte = 0
     private var scalars = 0
 
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
     /// Scalars in `bytes[0..<offset]`.
-    public mutating func scalars(upTo offset: Int) -> Int {
+    package mutating func scalars(upTo offset: Int) -> Int {
         if offset < byte {
             byte = 0
             scalars = 0

@@ -3,7 +3,7 @@
 ///
 /// `XXH64` hashes incrementally (`update` any number of times, then `finalize`);
 /// `XXH64.hash(_:)` hashes one buffer.
-public struct XXH64: Sendable {
+package struct XXH64: Sendable {
     @usableFromInline static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     @usableFromInline static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     @usableFromInline static let p3: UInt64 = 0x1656_67B1_9E37_79F9
@@ -16,7 +16,7 @@ public struct XXH64: Sendable {
     /// Bytes not yet folded into the four lanes (always fewer than 32).
     private var pending: [UInt8] = []
 
-    public init(seed: UInt64 = 0) {
+    package init(seed: UInt64 = 0) {
         self.seed = seed
         v1 = seed &+ XXH64.p1 &+ XXH64.p2
         v2 = seed &+ XXH64.p2
@@ -53,7 +53,7 @@ public struct XXH64: Sendable {
     }
 
     /// Adds bytes to the running hash.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         totalLength &+= UInt64(bytes.count)
         var offset = 0
@@ -75,12 +75,12 @@ public struct XXH64: Sendable {
     }
 
     /// Adds the bytes of an array to the running hash.
-    public mutating func update(_ bytes: [UInt8]) {
+    package mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
     /// The hash of everything added so far (the state is left unchanged).
-    public func finalize() -> UInt64 {
+    package func finalize() -> UInt64 {
         var h: UInt64
         if totalLength >= 32 {
             h = XXH64.rotl(v1, 1) &+ XXH64.rotl(v2, 7) &+ XXH64.rotl(v3, 12) &+ XXH64.rotl(v4, 18)
@@ -125,7 +125,7 @@ public struct XXH64: Sendable {
     }
 
     /// One-shot XXH64 of a buffer (no allocation).
-    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
         let n = bytes.count
         var h: UInt64
         var used = 0
@@ -145,7 +145,7 @@ public struct XXH64: Sendable {
     }
 
     /// One-shot XXH64 of a byte array.
-    public static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
+    package static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
         bytes.withUnsafeBytes { hash($0, seed: seed) }
     }
 }

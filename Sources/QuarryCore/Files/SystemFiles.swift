@@ -7,21 +7,21 @@ import Darwin
 #endif
 
 /// The text of an errno value.
-public func systemErrorMessage(_ code: Int32) -> String {
+package func systemErrorMessage(_ code: Int32) -> String {
     guard let s = strerror(code) else { return "error \(code)" }
     return String(cString: s)
 }
 
 /// A read-only memory map of a whole file. The mapping lives as long as the object, so
 /// a reader keeps the bytes of a file even after a writer has unlinked it.
-public final class MappedFile: @unchecked Sendable {
+package final class MappedFile: @unchecked Sendable {
     // @unchecked: the mapping is read-only and immutable for the object's lifetime.
-    public let path: String
-    public let count: Int
+    package let path: String
+    package let count: Int
     private let address: UnsafeMutableRawPointer?
 
     /// Maps `path`; an empty file maps to an empty buffer.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
@@ -43,34 +43,34 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// The mapped bytes (valid while this object is alive).
-    public var bytes: UnsafeRawBufferPointer {
+    package var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: address.map { UnsafeRawPointer($0) }, count: count)
     }
 
     /// Drops this process's resident pages of the file (they stay in the page cache and
     /// fault back in on the next read). Long sequential passes, such as merges, call it so
     /// that the pages they have read do not add up in the process's resident memory.
-    public func releaseResidentPages() {
+    package func releaseResidentPages() {
         if let address { _ = madvise(address, count, MADV_DONTNEED) }
     }
 
     /// Tells the kernel the whole file will be read soon.
-    public func adviseWillNeed() {
+    package func adviseWillNeed() {
         if let address { _ = madvise(address, count, MADV_WILLNEED) }
     }
 }
 
 /// Small file-system helpers with errors that name the path.
-public enum FileSystem {
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+package enum FileSystem {
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Size and modification time (nanoseconds since the epoch) of a file.
-    public static func status(_ path: String) throws -> (size: Int64, mtimeNanos: Int64, isDirectory: Bool, isRegular: Bool) {
+    package static func status(_ path: String) throws -> (size: Int64, mtimeNanos: Int64, isDirectory: Bool, isRegular: Bool) {
         var st = stat()
         if stat(path, &st) != 0 { throw SystemError(path: path, operation: "stat", errno: errno) }
         let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
@@ -79,7 +79,7 @@ public enum FileSystem {
     }
 
     /// Creates a directory and its parents.
-    public static func makeDirectories(_ path: String) throws {
+    package static func makeDirectories(_ path: String) throws {
         if isDirectory(path) { return }
         var prefix = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
@@ -92,7 +92,7 @@ public enum FileSystem {
     }
 
     /// Names in a directory (no "." or ".."), unsorted.
-    public static func list(_ path: String) throws -> [String] {
+    package static func list(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw SystemError(path: path, operation: "list", errno: errno) }
         defer { closedir(dir) }
         var names: [String] = []
@@ -105,12 +105,12 @@ public enum FileSystem {
         return names
     }
 
-    public static func remove(_ path: String) throws {
+    package static func remove(_ path: String) throws {
         if unlink(path) != 0 && errno != ENOENT { throw SystemError(path: path, operation: "remove", errno: errno) }
     }
 
     /// Removes a directory tree (used for scratch directories only).
-    public static func removeTree(_ path: String) throws {
+    package static func removeTree(_ path: String) throws {
         guard isDirectory(path) else {
             try remove(path)
             return
@@ -119,12 +119,12 @@ public enum FileSystem {
         if rmdir(path) != 0 && errno != ENOENT { throw SystemError(path: path, operation: "remove directory", errno: errno) }
     }
 
-    public static func rename(_ from: String, _ to: String) throws {
+    package static func rename(_ from: String, _ to: String) throws {
         if Glibc.rename(from, to) != 0 { throw SystemError(path: to, operation: "rename \(from) to", errno: errno) }
     }
 
     /// fsyncs a directory so that renames and new names in it are durable.
-    public static func syncDirectory(_ path: String) throws {
+    package static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw SystemError(path: path, operation: "open directory", errno: errno) }
         defer { close(fd) }
@@ -132,7 +132,7 @@ public enum FileSystem {
     }
 
     /// Reads a whole file.
-    public static func read(_ path: String) throws -> [UInt8] {
+    package static func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -153,7 +153,7 @@ public enum FileSystem {
     }
 
     /// Writes a file durably and atomically: a temporary name, fsync, rename, fsync of the directory.
-    public static func writeAtomically(_ path: String, _ data: [UInt8]) throws {
+    package static func writeAtomically(_ path: String, _ data: [UInt8]) throws {
         let tmp = path + ".tmp"
         let file = try OutputFile(path: tmp)
         try file.write(data)
@@ -163,31 +163,31 @@ public enum FileSystem {
     }
 
     /// The directory part of a path ("." when there is none).
-    public static func directoryName(_ path: String) -> String {
+    package static func directoryName(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
     /// The current process id.
-    public static var processID: Int32 { getpid() }
+    package static var processID: Int32 { getpid() }
 
     /// True when a process with this id exists.
-    public static func processExists(_ pid: Int32) -> Bool {
+    package static func processExists(_ pid: Int32) -> Bool {
         pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 }
 
 /// A file being written: buffered, with a running XXH64 of everything written.
-public final class OutputFile {
-    public let path: String
+package final class OutputFile {
+    package let path: String
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var hasher = XXH64()
     /// Bytes written so far (including buffered ones).
-    public private(set) var offset: Int = 0
+    package private(set) var offset: Int = 0
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw SystemError(path: path, operation: "create", errno: errno) }
@@ -198,7 +198,7 @@ public final class OutputFile {
         if fd >= 0 { Glibc.close(fd) }
     }
 
-    public func write(_ data: UnsafeRawBufferPointer) throws {
+    package func write(_ data: UnsafeRawBufferPointer) throws {
         hasher.update(data)
         offset += data.count
         if buffer.count + data.count > (1 << 20) { try flushBuffer() }
@@ -209,12 +209,12 @@ public final class OutputFile {
         }
     }
 
-    public func write(_ data: [UInt8]) throws {
+    package func write(_ data: [UInt8]) throws {
         try data.withUnsafeBytes { try write($0) }
     }
 
     /// XXH64 of every byte written so far.
-    public var checksum: UInt64 { hasher.finalize() }
+    package var checksum: UInt64 { hasher.finalize() }
 
     private func flushBuffer() throws {
         if buffer.isEmpty { return }
@@ -235,7 +235,7 @@ public final class OutputFile {
     }
 
     /// Flushes, optionally fsyncs, and closes.
-    public func close(sync: Bool) throws {
+    package func close(sync: Bool) throws {
         try flushBuffer()
         if sync && fsync(fd) != 0 { throw SystemError(path: path, operation: "sync", errno: errno) }
         if Glibc.close(fd) != 0 {
@@ -248,14 +248,14 @@ public final class OutputFile {
 
 extension FileSystem {
     /// The process's working directory.
-    public static var currentDirectory: String {
+    package static var currentDirectory: String {
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// True when the path itself is a symbolic link.
-    public static func isSymbolicLink(_ path: String) -> Bool {
+    package static func isSymbolicLink(_ path: String) -> Bool {
         var st = stat()
         return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }

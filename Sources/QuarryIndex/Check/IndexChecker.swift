@@ -7,6 +7,12 @@ public struct CheckProblem: Sendable, Equatable, CustomStringConvertible {
     public var offset: Int?
     public var message: String
 
+    package init(file: String, offset: Int?, message: String) {
+        self.file = file
+        self.offset = offset
+        self.message = message
+    }
+
     public var description: String {
         offset.map { "\(file): byte \($0): \(message)" } ?? "\(file): \(message)"
     }
@@ -29,14 +35,14 @@ public struct CheckReport: Sendable {
 /// dictionary says, bounded by their impacts; positions and lengths agree with the
 /// frequencies; passages, ids and stored documents agree with each other; deletions
 /// subtract exactly what the deleted documents contributed.
-public struct IndexChecker {
-    public let directory: String
+package struct IndexChecker {
+    package let directory: String
 
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
-    public func check() -> CheckReport {
+    package func check() -> CheckReport {
         var report = CheckReport()
         func problem(_ file: String, _ offset: Int? = nil, _ message: String) {
             report.problems.append(CheckProblem(file: file, offset: offset, message: message))
@@ -68,11 +74,11 @@ public struct IndexChecker {
             problem(manifestPath, nil, "analyzer settings: \(error)")
             return report
         }
-        if !manifest.sourcesFile.isEmpty {
-            let path = directory + "/" + manifest.sourcesFile
+        if !manifest.payloadFile.isEmpty {
+            // The payload's body belongs to the caller (the collection layer checks it).
+            let path = directory + "/" + manifest.payloadFile
             do {
-                let bytes = try FileSystem.read(path)
-                _ = try bytes.withUnsafeBytes { try SourcesTable.decode($0, name: path) }
+                _ = try readPayload(directory: directory, file: manifest.payloadFile)
                 report.files += 1
             } catch {
                 record(error, path)
@@ -206,7 +212,7 @@ public struct IndexChecker {
         }
 
         // Ids, stored documents and metadata agree.
-        let meta = try s.meta()
+        let meta = try s.origins()
         var byRank = [String?](repeating: nil, count: n)
         var ids = Set<String>()
         var live = 0
@@ -216,7 +222,7 @@ public struct IndexChecker {
             if try s.documents(withID: doc.id).first(where: { $0 == d }) == nil { fail("ids", "document \(d) cannot be found by its id") }
             let r = Int(s.idRank(d))
             if r < byRank.count { byRank[r] = doc.id } else { fail("ids", "document \(d): rank \(r) out of range") }
-            _ = meta.docSource[d]
+            _ = meta.docOrigin[d]
             if !s.isDeleted(d) {
                 live += 1
                 if !ids.insert(doc.id).inserted || !seenIDs.insert(doc.id).inserted { fail("ids", "id '\(doc.id)' is live more than once") }

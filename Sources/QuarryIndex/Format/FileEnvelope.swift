@@ -3,9 +3,9 @@ import QuarryCore
 /// The kinds of index files. Every file starts with a 16-byte header and ends with a
 /// 16-byte footer (see docs/FORMAT.md):
 ///
-///     header: magic (4 bytes) · format version (u16) · kind version (u16) · reserved (u64, 0)
-///     footer: XXH64 of every byte before it (u64) · body length (u32) · "QEND"
-public enum IndexFileKind: String, CaseIterable, Sendable {
+///     header: magic (4 bytes) · format version (u16) · reserved (u16, 0) · nonce (u64)
+///     footer: XXH64 of every byte before it (u64) · body length (u32 mod 2³²) · "QEND"
+package enum IndexFileKind: String, CaseIterable, Sendable {
     case manifest = "QMAN"
     case segmentInfo = "QSEG"
     case terms = "QTRM"
@@ -14,15 +14,17 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
     case lengths = "QLEN"
     case passages = "QPSG"
     case ids = "QIDS"
+    /// The origin of each document (`.met`, for "metadata" in format 1).
     case meta = "QMET"
     case store = "QSTO"
     case deletions = "QDEL"
-    case sources = "QSRC"
+    /// A commit's payload (`sources_G.src`: the collection layer's table of sources).
+    case payload = "QSRC"
 
-    public var magic: [UInt8] { Array(rawValue.utf8) }
+    package var magic: [UInt8] { Array(rawValue.utf8) }
 
     /// File name extension of segment component files.
-    public var fileExtension: String {
+    package var fileExtension: String {
         switch self {
         case .manifest: return ""
         case .segmentInfo: return "seg"
@@ -35,22 +37,22 @@ public enum IndexFileKind: String, CaseIterable, Sendable {
         case .meta: return "met"
         case .store: return "sto"
         case .deletions: return "del"
-        case .sources: return "src"
+        case .payload: return "src"
         }
     }
 }
 
 /// The on-disk format version. Bumped whenever a byte's meaning changes.
-public let indexFormatVersion: UInt16 = 2
+package let indexFormatVersion: UInt16 = 2
 
-public enum FileEnvelope {
-    public static let headerSize = 16
-    public static let footerSize = 16
+package enum FileEnvelope {
+    package static let headerSize = 16
+    package static let footerSize = 16
     static let footerMagic: [UInt8] = Array("QEND".utf8)
 
     /// Writes the 16-byte header. `nonce` identifies the segment a component belongs to
     /// (0 for files that belong to no segment).
-    public static func writeHeader(_ kind: IndexFileKind, nonce: UInt64 = 0, to out: OutputFile) throws {
+    package static func writeHeader(_ kind: IndexFileKind, nonce: UInt64 = 0, to out: OutputFile) throws {
         var w = ByteWriter(capacity: 16)
         w.append(kind.magic)
         w.u16(indexFormatVersion)
@@ -60,13 +62,13 @@ public enum FileEnvelope {
     }
 
     /// The nonce in a file's header.
-    public static func nonce(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package static func nonce(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         guard bytes.count >= headerSize else { return 0 }
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
     }
 
     /// Writes the footer (checksum of everything before it) and closes the file durably.
-    public static func finish(_ out: OutputFile, sync: Bool = true) throws {
+    package static func finish(_ out: OutputFile, sync: Bool = true) throws {
         let bodyLength = out.offset - headerSize
         let checksum = out.checksum
         var w = ByteWriter(capacity: 16)
@@ -78,7 +80,7 @@ public enum FileEnvelope {
     }
 
     /// A complete file in memory: header + body + footer.
-    public static func wrap(_ kind: IndexFileKind, nonce: UInt64 = 0, body: [UInt8]) -> [UInt8] {
+    package static func wrap(_ kind: IndexFileKind, nonce: UInt64 = 0, body: [UInt8]) -> [UInt8] {
         var w = ByteWriter(capacity: body.count + 32)
         w.append(kind.magic)
         w.u16(indexFormatVersion)
@@ -94,7 +96,7 @@ public enum FileEnvelope {
 
     /// Checks magic, version and footer shape of a file; with `verifyChecksum` also the
     /// checksum. Returns the body (between header and footer).
-    public static func open(
+    package static func open(
         _ bytes: UnsafeRawBufferPointer, kind: IndexFileKind, name: String, verifyChecksum: Bool
     ) throws(FormatError) -> UnsafeRawBufferPointer {
         let n = bytes.count

@@ -1,7 +1,7 @@
 import QuarryCore
 
 /// Errors of the index layer. Each says what to do where there is something to do.
-public enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
     /// No index at the path (no MANIFEST).
     case notFound(path: String)
     /// Another process holds the writer lock.
@@ -15,7 +15,7 @@ public enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidArgument(String)
     case internalError(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let path):
             return "no index at \(path) (run 'quarry index --index \(path) PATH...' to build one)"

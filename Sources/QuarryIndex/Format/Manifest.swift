@@ -1,49 +1,37 @@
 import QuarryAnalysis
 import QuarryCore
-import QuarryIngest
-
-/// Settings an index is built with; the same are used for every later update and search.
-public struct IndexSettings: Sendable, Equatable {
-    public var analyzer: AnalyzerSettings
-    public var passages: PassageSettings
-
-    public init(analyzer: AnalyzerSettings = .default, passages: PassageSettings = .default) {
-        self.analyzer = analyzer
-        self.passages = passages
-    }
-
-    public static let `default` = IndexSettings()
-}
+import QuarryDocument
 
 /// A segment as the manifest names it.
-public struct SegmentEntry: Sendable, Equatable {
-    public var name: String
+package struct SegmentEntry: Sendable, Equatable {
+    package var name: String
     /// Random id written in the header of each of its files.
-    public var nonce: UInt64
-    public var documents: Int
-    public var deleted: Int
+    package var nonce: UInt64
+    package var documents: Int
+    package var deleted: Int
     /// Generation of its deletions file (`NAME_GEN.del`), 0 when nothing is deleted.
-    public var deletionGeneration: UInt64
+    package var deletionGeneration: UInt64
 
-    public var deletionsFile: String? {
+    package var deletionsFile: String? {
         deletionGeneration == 0 ? nil : "\(name)_\(deletionGeneration).\(IndexFileKind.deletions.fileExtension)"
     }
 }
 
-/// The commit point: which segments (and deletions, and sources table) make up the index.
+/// The commit point: which segments (and deletions, and payload) make up the index.
 /// Published by writing `MANIFEST.tmp`, fsync, and renaming it to `MANIFEST`.
-public struct Manifest: Sendable, Equatable {
-    public static let fileName = "MANIFEST"
+package struct Manifest: Sendable, Equatable {
+    package static let fileName = "MANIFEST"
 
-    public var generation: UInt64
-    public var commitTimeNanos: Int64
-    public var settings: IndexSettings
-    public var nextSegmentNumber: UInt64
-    public var segments: [SegmentEntry]
-    /// File holding the table of indexed source files ("" when none).
-    public var sourcesFile: String
+    package var generation: UInt64
+    package var commitTimeNanos: Int64
+    package var settings: IndexSettings
+    package var nextSegmentNumber: UInt64
+    package var segments: [SegmentEntry]
+    /// File holding the commit's payload (the collection layer's table of sources; "" when
+    /// none).
+    package var payloadFile: String
 
-    public var liveDocuments: Int { segments.reduce(0) { $0 + $1.documents - $1.deleted } }
+    package var liveDocuments: Int { segments.reduce(0) { $0 + $1.documents - $1.deleted } }
 
     func encode() -> [UInt8] {
         var w = ByteWriter()
@@ -67,7 +55,7 @@ public struct Manifest: Sendable, Equatable {
             w.u32(UInt32(s.deleted))
             w.u64(s.deletionGeneration)
         }
-        w.string(sourcesFile)
+        w.string(payloadFile)
         return FileEnvelope.wrap(.manifest, body: w.bytes)
     }
 
@@ -100,7 +88,7 @@ public struct Manifest: Sendable, Equatable {
             segments.append(s)
         }
         let sources = try r.string()
-        guard sources.isEmpty || isSafeFileName(sources) else { throw r.error("sources file name is invalid") }
+        guard sources.isEmpty || isSafeFileName(sources) else { throw r.error("payload file name is invalid") }
         let settings = IndexSettings(
             analyzer: AnalyzerSettings(language: language, stopwords: stopwords, foldDiacritics: fold, maxWordBytes: maxWord),
             passages: PassageSettings(targetWords: target, overlapWords: overlap))
@@ -111,11 +99,11 @@ public struct Manifest: Sendable, Equatable {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + 16, message: "settings are invalid: \(error)")
         }
         return Manifest(generation: generation, commitTimeNanos: time, settings: settings, nextSegmentNumber: next,
-                        segments: segments, sourcesFile: sources)
+                        segments: segments, payloadFile: sources)
     }
 
     /// Reads `DIR/MANIFEST`.
-    static func read(directory: String) throws -> Manifest {
+    package static func read(directory: String) throws -> Manifest {
         let path = directory + "/" + fileName
         if !FileSystem.exists(path) { throw IndexError.notFound(path: directory) }
         let bytes = try FileSystem.read(path)
@@ -141,13 +129,13 @@ public struct Manifest: Sendable, Equatable {
     }
 
     /// Every file this commit needs.
-    var files: Set<String> {
+    package var files: Set<String> {
         var f: Set<String> = [Manifest.fileName]
         for s in segments {
             for kind in SegmentFiles.kinds { f.insert(s.name + "." + kind.fileExtension) }
             if let d = s.deletionsFile { f.insert(d) }
         }
-        if !sourcesFile.isEmpty { f.insert(sourcesFile) }
+        if !payloadFile.isEmpty { f.insert(payloadFile) }
         return f
     }
 }

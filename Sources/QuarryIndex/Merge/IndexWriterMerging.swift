@@ -4,7 +4,7 @@ extension IndexWriter {
     /// Merges segments as the merge policy says and publishes the result (a commit of its
     /// own). Called after each `commit()`; a no-op when nothing needs merging.
     @discardableResult
-    public func mergeIfNeeded() throws -> Manifest? {
+    package func mergeIfNeeded() throws -> Manifest? {
         guard let current = committedManifest, !hasChanges else { return nil }
         var merged: Manifest? = nil
         // Merges can make a tier full again: repeat while the policy finds work.
@@ -18,7 +18,7 @@ extension IndexWriter {
 
     /// Merges down to at most `maxSegments` segments, purging deleted documents.
     @discardableResult
-    public func forceMerge(maxSegments: Int) throws -> Manifest {
+    package func forceMerge(maxSegments: Int) throws -> Manifest {
         guard let current = committedManifest else { throw IndexError.notFound(path: directory) }
         guard !hasChanges else { throw IndexError.invalidArgument("commit before merging") }
         let groups = mergePolicy.forcedMerges(current.segments, maxSegments: maxSegments)

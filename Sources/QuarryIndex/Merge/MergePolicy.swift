@@ -7,18 +7,18 @@
 ///   once per tier, and the number of segments stays below `mergeFactor` per tier.
 /// - A segment with more than `maxDeletedFraction` of its documents deleted is rewritten on
 ///   its own, which purges them.
-public struct MergePolicy: Sendable, Equatable {
-    public var mergeFactor: Int
-    public var floorDocuments: Int
-    public var maxDeletedFraction: Double
+package struct MergePolicy: Sendable, Equatable {
+    package var mergeFactor: Int
+    package var floorDocuments: Int
+    package var maxDeletedFraction: Double
 
-    public init(mergeFactor: Int = 10, floorDocuments: Int = 10_000, maxDeletedFraction: Double = 0.3) {
+    package init(mergeFactor: Int = 10, floorDocuments: Int = 10_000, maxDeletedFraction: Double = 0.3) {
         self.mergeFactor = max(2, mergeFactor)
         self.floorDocuments = max(1, floorDocuments)
         self.maxDeletedFraction = maxDeletedFraction
     }
 
-    public static let `default` = MergePolicy()
+    package static let `default` = MergePolicy()
 
     func tier(_ s: SegmentEntry) -> Int {
         var live = s.documents - s.deleted
@@ -31,7 +31,7 @@ public struct MergePolicy: Sendable, Equatable {
     }
 
     /// Groups of segment names to merge (each group into one new segment).
-    public func merges(_ segments: [SegmentEntry]) -> [[String]] {
+    package func merges(_ segments: [SegmentEntry]) -> [[String]] {
         var groups: [[String]] = []
         var used = Set<String>()
         var byTier: [Int: [SegmentEntry]] = [:]
@@ -53,7 +53,7 @@ public struct MergePolicy: Sendable, Equatable {
 
     /// Groups that bring the index down to at most `maxSegments` segments (smallest first)
     /// and purge every deletion of the segments that remain.
-    public func forcedMerges(_ segments: [SegmentEntry], maxSegments: Int) -> [[String]] {
+    package func forcedMerges(_ segments: [SegmentEntry], maxSegments: Int) -> [[String]] {
         let target = max(1, maxSegments)
         let sorted = segments.sorted { ($0.documents - $0.deleted, $0.name) < ($1.documents - $1.deleted, $1.name) }
         var groups: [[String]] = []

@@ -1,5 +1,5 @@
 import QuarryCore
-import QuarryIngest
+import QuarryDocument
 
 /// Merges segments into one new segment, leaving out deleted documents. Postings are
 /// re-encoded with new document numbers; statistics come from the segments' own minus
@@ -43,13 +43,13 @@ struct SegmentMerger {
         bodyLengths.reserveCapacity(docCount)
         var passageData = ByteWriter(), passageOffsets: [UInt32] = [0]
         var idBytes: [UInt8] = [], idOffsets: [UInt32] = [0]
-        var sources_: [String] = [], sourceIndex: [String: UInt32] = [:]
-        var docSource: [UInt32] = []
+        var origins: [String] = [], originIndex: [String: UInt32] = [:]
+        var docOrigin: [UInt32] = []
         var bounds: [PassageBounds] = []
         let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
         var stats = CollectionStats()
         for s in sources {
-            let meta = try s.meta()
+            let meta = try s.origins()
             for d in 0..<s.documentCount where !s.isDeleted(d) {
                 titleLengths.append(s.titleLength(d))
                 bodyLengths.append(s.bodyLength(d))
@@ -57,13 +57,13 @@ struct SegmentMerger {
                 passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
                 try s.withExternalID(d) { idBytes.append(contentsOf: $0) }
                 idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
-                let source = meta.sources[Int(meta.docSource[d])]
-                if let i = sourceIndex[source] {
-                    docSource.append(i)
+                let origin = meta.origins[Int(meta.docOrigin[d])]
+                if let i = originIndex[origin] {
+                    docOrigin.append(i)
                 } else {
-                    sourceIndex[source] = UInt32(sources_.count)
-                    docSource.append(UInt32(sources_.count))
-                    sources_.append(source)
+                    originIndex[origin] = UInt32(origins.count)
+                    docOrigin.append(UInt32(origins.count))
+                    origins.append(origin)
                 }
                 try s.passageBounds(d, into: &bounds)
                 stats.add(titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)),
@@ -179,7 +179,7 @@ struct SegmentMerger {
         try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
         try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
         try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources_, docSource: docSource))
+        try writeFile(.meta, SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
         try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
         return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, items: [], bytes: bytes)
     }

@@ -2,19 +2,19 @@ import QuarryCore
 
 /// Fixed-width bit packing of blocks of 128 unsigned integers (LSB first), the core of
 /// the postings format. A packed block of width w takes 16·w bytes.
-public enum BitPacking {
-    public static let blockSize = 128
+package enum BitPacking {
+    package static let blockSize = 128
 
     /// Bits needed for the largest value.
     @inline(__always)
-    public static func bitWidth(_ values: UnsafeBufferPointer<UInt32>) -> Int {
+    package static func bitWidth(_ values: UnsafeBufferPointer<UInt32>) -> Int {
         var or: UInt32 = 0
         for v in values { or |= v }
         return or == 0 ? 0 : 32 - or.leadingZeroBitCount
     }
 
     /// Appends 128 values packed at `width` bits (16·width bytes).
-    public static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
+    package static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
         var buffer = RawBuffer<UInt8>(capacity: 16 * width + 8)
         defer { buffer.free() }
         pack(values, width: width, into: &buffer)
@@ -45,7 +45,7 @@ public enum BitPacking {
     /// Unpacks 128 values of `width` bits from `source` (which must have 16·width bytes and
     /// at least 8 readable bytes after them; index files guarantee it with their footer).
     @inline(__always)
-    public static func unpack(_ source: UnsafeRawPointer, width: Int, into out: UnsafeMutablePointer<UInt32>) {
+    package static func unpack(_ source: UnsafeRawPointer, width: Int, into out: UnsafeMutablePointer<UInt32>) {
         if width == 0 {
             out.update(repeating: 0, count: blockSize)
             return

@@ -4,17 +4,17 @@ import QuarryCore
 /// any BM25 parameters: the Pareto frontier of (term frequency, length) pairs for the flat
 /// form (score grows with tf and falls with length), and per-field (max tf, min length)
 /// for the per-field form.
-public struct Impacts: Sendable, Equatable {
+package struct Impacts: Sendable, Equatable {
     /// Flat form: (tf, length) pairs, tf ascending, length ascending; at most `maxPairs`.
-    public var flat: [(tf: UInt32, length: UInt32)]
-    public var titleMaxTF: UInt32
-    public var titleMinLength: UInt32
-    public var bodyMaxTF: UInt32
-    public var bodyMinLength: UInt32
+    package var flat: [(tf: UInt32, length: UInt32)]
+    package var titleMaxTF: UInt32
+    package var titleMinLength: UInt32
+    package var bodyMaxTF: UInt32
+    package var bodyMinLength: UInt32
 
-    public static let maxPairs = 8
+    package static let maxPairs = 8
 
-    public init() {
+    package init() {
         flat = []
         titleMaxTF = 0
         titleMinLength = UInt32.max
@@ -22,7 +22,7 @@ public struct Impacts: Sendable, Equatable {
         bodyMinLength = UInt32.max
     }
 
-    public static func == (a: Impacts, b: Impacts) -> Bool {
+    package static func == (a: Impacts, b: Impacts) -> Bool {
         a.flat.elementsEqual(b.flat, by: { $0.tf == $1.tf && $0.length == $1.length })
             && a.titleMaxTF == b.titleMaxTF && a.titleMinLength == b.titleMinLength
             && a.bodyMaxTF == b.bodyMaxTF && a.bodyMinLength == b.bodyMinLength

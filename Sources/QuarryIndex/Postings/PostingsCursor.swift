@@ -4,12 +4,12 @@ import QuarryCore
 /// title and body term frequencies, positions on demand, and per-block upper bounds
 /// (impacts) for dynamic pruning. Every offset read from the file is checked against the
 /// term's region, so damaged data is an error, never a crash.
-public final class PostingsCursor {
+package final class PostingsCursor {
     /// "No more documents".
-    public static let end = Int32.max
+    @usableFromInline package static let end = Int32.max
     static let blockSize = BitPacking.blockSize
 
-    public let df: Int
+    package let df: Int
     private let region: UnsafeRawBufferPointer
     private let positionsRegion: UnsafeRawBufferPointer
     private let name: String
@@ -18,7 +18,7 @@ public final class PostingsCursor {
     private let regionOffset: Int
 
     /// Number of blocks (1 for a term of at most 128 documents).
-    public let blockCount: Int
+    package let blockCount: Int
     private let isLong: Bool
     private let fullBlocks: Int
     private let skipStart = 4
@@ -35,7 +35,7 @@ public final class PostingsCursor {
     /// Current document, or `PostingsCursor.end` (a getter, so that other modules read it
     /// through this module's unchecked access).
     @exclusivity(unchecked) private var current: Int32 = -1
-    public var doc: Int32 { current }
+    package var doc: Int32 { current }
     // Positions of the current block: next unread doc index and its byte offset.
     @exclusivity(unchecked) private var positionsDoc = 0
     @exclusivity(unchecked) private var positionsOffset = 0
@@ -85,12 +85,12 @@ public final class PostingsCursor {
     }
 
     /// Last document of block `b` (long terms only; for a short term, its last document).
-    @inline(__always) public func blockLastDoc(_ b: Int) -> Int32 {
+    @inline(__always) package func blockLastDoc(_ b: Int) -> Int32 {
         Int32(truncatingIfNeeded: skipU32(b, 0))
     }
 
     /// Upper bounds of what block `b` can score (long terms).
-    public func blockImpacts(_ b: Int) throws(FormatError) -> Impacts {
+    package func blockImpacts(_ b: Int) throws(FormatError) -> Impacts {
         let at = impactsStart + skipU32(b, 3)
         guard at < blocksStart else { throw fail("block impacts offset out of range", skipStart + b * 16 + 12) }
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[at..<blocksStart]), fileOffset: regionOffset + at, context: name)
@@ -99,7 +99,7 @@ public final class PostingsCursor {
 
     /// Upper bounds over the whole term. For short terms, computed from the postings
     /// (with the lengths function giving each document's title and body lengths).
-    public func termImpacts(lengths: (Int) -> (UInt32, UInt32)) throws(FormatError) -> Impacts {
+    package func termImpacts(lengths: (Int) -> (UInt32, UInt32)) throws(FormatError) -> Impacts {
         if isLong {
             var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
             return try Impacts.decode(&r)
@@ -168,7 +168,7 @@ public final class PostingsCursor {
 
     /// Moves to the next document; returns it (or `end`).
     @inline(__always)
-    public func next() throws(FormatError) -> Int32 {
+    package func next() throws(FormatError) -> Int32 {
         index += 1
         if block >= 0 && index < blockLength {
             current = Int32(bitPattern: docs[index])
@@ -186,7 +186,7 @@ public final class PostingsCursor {
 
     /// Moves to the first document ≥ `target`; returns it (or `end`).
     @inline(__always)
-    public func advance(to target: Int32) throws(FormatError) -> Int32 {
+    package func advance(to target: Int32) throws(FormatError) -> Int32 {
         if current >= target { return current }
         if target == PostingsCursor.end {
             current = PostingsCursor.end
@@ -217,7 +217,7 @@ public final class PostingsCursor {
 
     /// The block holding the first document ≥ `target` (without decoding), or `blockCount`.
     @inline(__always)
-    public func blockFor(_ target: Int32) -> Int {
+    package func blockFor(_ target: Int32) -> Int {
         guard isLong else { return 0 }
         var b = max(block, 0)
         while b < blockCount && blockLastDoc(b) < target { b += 1 }
@@ -230,7 +230,7 @@ public final class PostingsCursor {
     @exclusivity(unchecked) private var shallow = 0
 
     @inline(__always)
-    public func shallowAdvance(to target: Int32) -> (block: Int, lastDoc: Int32) {
+    package func shallowAdvance(to target: Int32) -> (block: Int, lastDoc: Int32) {
         guard isLong else { return (0, PostingsCursor.end) }
         var b = max(shallow, block, 0)
         while b < blockCount && blockLastDoc(b) < target { b += 1 }
@@ -239,12 +239,12 @@ public final class PostingsCursor {
     }
 
     /// True for a list of more than one block (only those have per-block impacts).
-    public var hasBlocks: Bool { isLong }
+    package var hasBlocks: Bool { isLong }
 
     /// Title term frequency of the current document.
-    @inline(__always) public var tfTitle: UInt32 { tfTitles[index] }
+    @inline(__always) package var tfTitle: UInt32 { tfTitles[index] }
     /// Body term frequency of the current document.
-    @inline(__always) public var tfBody: UInt32 { tfBodies[index] }
+    @inline(__always) package var tfBody: UInt32 { tfBodies[index] }
 
     /// Moves the positions reader to the current document's positions; returns the reader.
     private func positionsReader() throws(FormatError) -> ByteReader {
@@ -277,7 +277,7 @@ public final class PostingsCursor {
     }
 
     /// Positions of the current document: title positions, then body positions.
-    public func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
+    package func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
         title.removeAll(keepingCapacity: true)
         body.removeAll(keepingCapacity: true)
         var r = try positionsReader()

@@ -6,14 +6,14 @@ import QuarryCore
 /// A consistent, read-only view of one commit of an index. Segment files are immutable and
 /// memory-mapped, so a snapshot stays valid while a writer commits, merges or deletes
 /// files. Thread-safe.
-public final class IndexSnapshot: Sendable {
-    public let directory: String
-    public let manifest: Manifest
-    public let segments: [SegmentReader]
+package final class IndexSnapshot: Sendable {
+    package let directory: String
+    package let manifest: Manifest
+    package let segments: [SegmentReader]
     /// Statistics of the live documents.
-    public let stats: CollectionStats
+    package let stats: CollectionStats
 
-    public var settings: IndexSettings { manifest.settings }
+    package var settings: IndexSettings { manifest.settings }
 
     init(directory: String, manifest: Manifest, segments: [SegmentReader]) {
         self.directory = directory
@@ -26,17 +26,17 @@ public final class IndexSnapshot: Sendable {
     /// file's checksum is verified first (a damaged file is an error naming it).
     /// If a writer replaces the commit while it is being opened, opening starts again on
     /// the new one.
-    public static func open(_ directory: String, verifyChecksums: Bool = true) throws -> IndexSnapshot {
+    package static func open(_ directory: String, verifyChecksums: Bool = true) throws -> IndexSnapshot {
         var lastError: (any Error)? = nil
         for _ in 0..<50 {
             let manifest = try Manifest.read(directory: directory)
             do {
                 let readers = try manifest.segments.map { try SegmentReader(directory: directory, entry: $0, verify: verifyChecksums) }
-                if verifyChecksums && !manifest.sourcesFile.isEmpty {
+                if verifyChecksums && !manifest.payloadFile.isEmpty {
                     // Searches do not need it, but it belongs to the commit: a damaged one is reported.
-                    let path = directory + "/" + manifest.sourcesFile
+                    let path = directory + "/" + manifest.payloadFile
                     let file = try MappedFile(path: path)
-                    _ = try FileEnvelope.open(file.bytes, kind: .sources, name: path, verifyChecksum: true)
+                    _ = try FileEnvelope.open(file.bytes, kind: .payload, name: path, verifyChecksum: true)
                 }
                 return IndexSnapshot(directory: directory, manifest: manifest, segments: readers)
             } catch let e as SystemError where e.errno == ENOENT {
@@ -52,7 +52,7 @@ public final class IndexSnapshot: Sendable {
     }
 
     /// Live statistics of a term over all segments.
-    public func termStats(_ term: String) throws -> TermStats {
+    package func termStats(_ term: String) throws -> TermStats {
         var t = term
         return try t.withUTF8 { bytes in
             var total = TermStats()
@@ -66,7 +66,7 @@ public final class IndexSnapshot: Sendable {
     }
 
     /// The live document with an external id: (segment index, document).
-    public func locate(id: String) throws -> (segment: Int, doc: Int)? {
+    package func locate(id: String) throws -> (segment: Int, doc: Int)? {
         for (i, s) in segments.enumerated().reversed() {
             for d in try s.documents(withID: id) where !s.isDeleted(d) { return (i, d) }
         }
@@ -74,8 +74,8 @@ public final class IndexSnapshot: Sendable {
     }
 
     /// Number of distinct terms summed over segments (an upper bound of the distinct terms).
-    public var termCountSum: Int { segments.reduce(0) { $0 + $1.termCount } }
+    package var termCountSum: Int { segments.reduce(0) { $0 + $1.termCount } }
 
     /// Bytes of all files of the commit.
-    public var fileBytes: Int { segments.reduce(0) { $0 + $1.fileBytes } }
+    package var fileBytes: Int { segments.reduce(0) { $0 + $1.fileBytes } }
 }

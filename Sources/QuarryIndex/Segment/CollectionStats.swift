@@ -3,20 +3,20 @@ import QuarryCore
 /// Collection statistics of a segment (or of deleted documents, or of a whole snapshot).
 /// BM25 needs them exact: a snapshot's statistics are the sums over its segments minus
 /// what its deletions remove.
-public struct CollectionStats: Sendable, Equatable {
-    public var documents: Int = 0
-    public var documentsWithTitle: Int = 0
-    public var documentsWithBody: Int = 0
+package struct CollectionStats: Sendable, Equatable {
+    package var documents: Int = 0
+    package var documentsWithTitle: Int = 0
+    package var documentsWithBody: Int = 0
     /// Documents with at least one term in any field (the flat form's document count).
-    public var documentsWithAny: Int = 0
-    public var titleLengthSum: Int = 0
-    public var bodyLengthSum: Int = 0
-    public var passages: Int = 0
-    public var passageLengthSum: Int = 0
+    package var documentsWithAny: Int = 0
+    package var titleLengthSum: Int = 0
+    package var bodyLengthSum: Int = 0
+    package var passages: Int = 0
+    package var passageLengthSum: Int = 0
 
-    public init() {}
+    package init() {}
 
-    public static func + (a: CollectionStats, b: CollectionStats) -> CollectionStats {
+    package static func + (a: CollectionStats, b: CollectionStats) -> CollectionStats {
         var r = a
         r.documents += b.documents
         r.documentsWithTitle += b.documentsWithTitle
@@ -29,7 +29,7 @@ public struct CollectionStats: Sendable, Equatable {
         return r
     }
 
-    public static func - (a: CollectionStats, b: CollectionStats) -> CollectionStats {
+    package static func - (a: CollectionStats, b: CollectionStats) -> CollectionStats {
         var r = a
         r.documents -= b.documents
         r.documentsWithTitle -= b.documentsWithTitle
@@ -85,24 +85,24 @@ public struct CollectionStats: Sendable, Equatable {
 }
 
 /// Term-level statistics: what BM25 needs of one term.
-public struct TermStats: Sendable, Equatable {
-    public var df: Int = 0
-    public var dfTitle: Int = 0
-    public var dfBody: Int = 0
-    public var passageDf: Int = 0
+package struct TermStats: Sendable, Equatable {
+    package var df: Int = 0
+    package var dfTitle: Int = 0
+    package var dfBody: Int = 0
+    package var passageDf: Int = 0
 
-    public init(df: Int = 0, dfTitle: Int = 0, dfBody: Int = 0, passageDf: Int = 0) {
+    package init(df: Int = 0, dfTitle: Int = 0, dfBody: Int = 0, passageDf: Int = 0) {
         self.df = df
         self.dfTitle = dfTitle
         self.dfBody = dfBody
         self.passageDf = passageDf
     }
 
-    public static func + (a: TermStats, b: TermStats) -> TermStats {
+    package static func + (a: TermStats, b: TermStats) -> TermStats {
         TermStats(df: a.df + b.df, dfTitle: a.dfTitle + b.dfTitle, dfBody: a.dfBody + b.dfBody, passageDf: a.passageDf + b.passageDf)
     }
 
-    public static func - (a: TermStats, b: TermStats) -> TermStats {
+    package static func - (a: TermStats, b: TermStats) -> TermStats {
         TermStats(df: a.df - b.df, dfTitle: a.dfTitle - b.dfTitle, dfBody: a.dfBody - b.dfBody, passageDf: a.passageDf - b.passageDf)
     }
 }

@@ -4,10 +4,10 @@ import Glibc
 import QuarryCore
 
 /// One segment of an open snapshot: its memory-mapped files and their readers.
-public final class SegmentReader: @unchecked Sendable {
+package final class SegmentReader: @unchecked Sendable {
     // @unchecked: every stored property is immutable after init; mapped files are read-only.
-    public let entry: SegmentEntry
-    public let directory: String
+    package let entry: SegmentEntry
+    package let directory: String
     let info: SegmentFiles.Info
     let dictionary: TermDictionaryReader
     @usableFromInline let lengths: LengthsReader
@@ -95,7 +95,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Verifies files of these kinds (once per process), so that an operation that reads
     /// them reports any damage in them, whichever documents it ends up reading.
-    public func verify(_ kinds: [IndexFileKind]) throws {
+    package func verify(_ kinds: [IndexFileKind]) throws {
         for k in kinds { try ensureVerified(k) }
     }
 
@@ -110,33 +110,33 @@ public final class SegmentReader: @unchecked Sendable {
         for f in files { f.releaseResidentPages() }
     }
 
-    public var documentCount: Int { info.docCount }
-    public var liveDocumentCount: Int { info.docCount - (deletions?.deletedCount ?? 0) }
+    package var documentCount: Int { info.docCount }
+    package var liveDocumentCount: Int { info.docCount - (deletions?.deletedCount ?? 0) }
 
     /// Statistics of the live documents.
-    public var liveStats: CollectionStats {
+    package var liveStats: CollectionStats {
         if let d = deletions { return info.stats - d.stats }
         return info.stats
     }
 
-    @inline(__always) public func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
-    public var hasDeletions: Bool { deletions != nil }
+    @inline(__always) package func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
+    package var hasDeletions: Bool { deletions != nil }
 
     /// Dictionary entry of a term.
-    public func termInfo(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermInfo? {
+    package func termInfo(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermInfo? {
         try ensureVerified(.terms)
         return try dictionary.lookup(term)
     }
 
     /// Live statistics of a term (what deletions removed is subtracted).
-    public func termStats(_ term: UnsafeRawBufferPointer, info: TermInfo) throws(FormatError) -> TermStats {
+    package func termStats(_ term: UnsafeRawBufferPointer, info: TermInfo) throws(FormatError) -> TermStats {
         let all = TermStats(df: info.df, dfTitle: info.dfTitle, dfBody: info.dfBody, passageDf: info.passageDf)
         guard let d = deletions else { return all }
         return all - (try d.termStats(term))
     }
 
     /// A cursor over a term's postings.
-    public func postings(_ info: TermInfo) throws(FormatError) -> PostingsCursor {
+    package func postings(_ info: TermInfo) throws(FormatError) -> PostingsCursor {
         try ensureVerified(.postings)
         guard info.docOffset + info.docLength <= postingsBody.count, info.posOffset + info.posLength <= positionsBody.count else {
             throw FormatError(file: postingsName, offset: info.docOffset, message: "term postings lie outside the file")
@@ -148,32 +148,32 @@ public final class SegmentReader: @unchecked Sendable {
             positionsCheck: checks[.positions])
     }
 
-    @inlinable @inline(__always) public func titleLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) }
-    @inlinable @inline(__always) public func bodyLength(_ doc: Int) -> UInt32 { lengths.bodyLength(doc) }
+    @inlinable @inline(__always) package func titleLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) }
+    @inlinable @inline(__always) package func bodyLength(_ doc: Int) -> UInt32 { lengths.bodyLength(doc) }
     /// Title + body length (the flat form's document length).
-    @inlinable @inline(__always) public func flatLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) &+ lengths.bodyLength(doc) }
+    @inlinable @inline(__always) package func flatLength(_ doc: Int) -> UInt32 { lengths.titleLength(doc) &+ lengths.bodyLength(doc) }
 
     /// The passages of a document (body positions and lengths). `bodyPositions` is the
     /// number of words in its body (used for the implicit single passage).
-    public func passageBounds(_ doc: Int, bodyPositions: Int = Int(Int32.max), into out: inout [PassageBounds]) throws(FormatError) {
+    package func passageBounds(_ doc: Int, bodyPositions: Int = Int(Int32.max), into out: inout [PassageBounds]) throws(FormatError) {
         try ensureVerified(.passages)
         try passages.passages(doc, bodyPositions: bodyPositions, bodyLength: Int(lengths.bodyLength(doc)), into: &out)
     }
 
     /// External id of a document.
-    public func externalID(_ doc: Int) throws -> String {
+    package func externalID(_ doc: Int) throws -> String {
         try ensureVerified(.ids)
         return try ids.id(doc)
     }
 
     /// Calls `body` with the id bytes of a document.
-    public func withExternalID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) throws -> R {
+    package func withExternalID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) throws -> R {
         try ensureVerified(.ids)
         return try ids.withID(doc, body)
     }
 
     /// Position of a document in the segment's id order: comparing ranks compares ids.
-    @inline(__always) public func idRank(_ doc: Int) -> UInt32 { ids.rank(doc) }
+    @inline(__always) package func idRank(_ doc: Int) -> UInt32 { ids.rank(doc) }
 
     /// The ids in sorted order (live or not).
     func sortedIDs() throws(FormatError) -> IDCursor {
@@ -182,40 +182,40 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// Documents (live or not) with an external id.
-    public func documents(withID id: String) throws -> [Int] {
+    package func documents(withID id: String) throws -> [Int] {
         try ensureVerified(.ids)
         var id = id
         return try id.withUTF8 { try ids.documents(withID: UnsafeRawBufferPointer($0)) }
     }
 
     /// The stored document.
-    public func storedDocument(_ doc: Int) throws -> StoredDocument {
+    package func storedDocument(_ doc: Int) throws -> StoredDocument {
         try ensureVerified(.store)
         return try store.document(doc)
     }
 
-    /// Reads the source metadata file (writers and checks only).
-    func meta() throws -> MetaReader {
+    /// Reads the origins file (writers, merges and checks only).
+    func origins() throws -> OriginsReader {
         try ensureVerified(.meta)
         let path = directory + "/" + entry.name + "." + IndexFileKind.meta.fileExtension
         let file = try MappedFile(path: path)
         let body = try FileEnvelope.open(file.bytes, kind: .meta, name: path, verifyChecksum: false)
-        return try MetaReader(body, name: path, docCount: info.docCount)
+        return try OriginsReader(body, name: path, docCount: info.docCount)
     }
 
     /// Number of distinct terms.
-    public var termCount: Int { info.termCount }
+    package var termCount: Int { info.termCount }
 
     /// Bytes of the segment's files.
-    public var fileBytes: Int { files.reduce(0) { $0 + $1.count } }
+    package var fileBytes: Int { files.reduce(0) { $0 + $1.count } }
 
     /// Bytes per component kind.
-    public func fileBytes(_ kind: IndexFileKind) -> Int {
+    package func fileBytes(_ kind: IndexFileKind) -> Int {
         (try? FileSystem.status(directory + "/" + entry.name + "." + kind.fileExtension).size).map { Int($0) } ?? 0
     }
 
     /// Visits terms from the first one ≥ `from` (all when nil), in order, until `body` returns false.
-    public func forEachTerm(from: [UInt8]? = nil, _ body: ([UInt8], TermInfo) throws -> Bool) throws {
+    package func forEachTerm(from: [UInt8]? = nil, _ body: ([UInt8], TermInfo) throws -> Bool) throws {
         guard dictionary.blockCount > 0 else { return }
         var start = 0
         if let from {

@@ -1,5 +1,5 @@
 import QuarryCore
-import QuarryIngest
+import QuarryDocument
 
 /// A document as kept in the store: everything needed to show it, highlight it and
 /// rebuild its passages.
@@ -11,7 +11,7 @@ public struct StoredDocument: Sendable, Equatable {
     public var blocks: [TextBlock]
     public var passages: [PassageSpan]
 
-    public init(id: String, path: String, title: String, body: String, blocks: [TextBlock], passages: [PassageSpan]) {
+    package init(id: String, path: String, title: String, body: String, blocks: [TextBlock], passages: [PassageSpan]) {
         self.id = id
         self.path = path
         self.title = title

@@ -1,21 +1,21 @@
 import QuarryCore
 
 /// What the dictionary knows of a term in one segment.
-public struct TermInfo: Sendable, Equatable {
+package struct TermInfo: Sendable, Equatable {
     /// Documents containing the term in any field (= number of postings).
-    public var df: Int
+    package var df: Int
     /// Documents containing it in the title / in the body.
-    public var dfTitle: Int
-    public var dfBody: Int
+    package var dfTitle: Int
+    package var dfBody: Int
     /// Passages containing it.
-    public var passageDf: Int
+    package var passageDf: Int
     /// Its postings in the `.doc` file and positions in the `.pos` file (body offsets).
-    public var docOffset: Int
-    public var docLength: Int
-    public var posOffset: Int
-    public var posLength: Int
+    package var docOffset: Int
+    package var docLength: Int
+    package var posOffset: Int
+    package var posLength: Int
 
-    public init(df: Int, dfTitle: Int, dfBody: Int, passageDf: Int, docOffset: Int, docLength: Int, posOffset: Int, posLength: Int) {
+    package init(df: Int, dfTitle: Int, dfBody: Int, passageDf: Int, docOffset: Int, docLength: Int, posOffset: Int, posLength: Int) {
         self.df = df
         self.dfTitle = dfTitle
         self.dfBody = dfBody

@@ -1,14 +1,13 @@
 import QuarryAnalysis
 import QuarryCore
-import QuarryIngest
+import QuarryDocument
 
 /// Entry points into single stages of indexing, for the micro-benchmarks in Benchmarks/
 /// (`@_spi(Benchmarks) import QuarryIndex`). Not part of the supported API.
-@_spi(Benchmarks)
-public enum BenchmarkHooks {
+package enum BenchmarkHooks {
     /// Analyses every document (tokenizer, term cache, grouping by term, passages) and
     /// returns how many terms were produced.
-    public static func invert(_ articles: [Article], settings: IndexSettings) throws -> Int {
+    package static func invert(_ articles: [Article], settings: IndexSettings) throws -> Int {
         let cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer))
         var inverter = DocumentInverter()
         defer { inverter.free() }
@@ -24,7 +23,7 @@ public enum BenchmarkHooks {
     }
 
     /// Tokenizes and looks every word up in a term cache (no grouping, no passages).
-    public static func lookUpWords(_ articles: [Article], settings: IndexSettings) throws -> Int {
+    package static func lookUpWords(_ articles: [Article], settings: IndexSettings) throws -> Int {
         let cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer))
         var found = 0
         for a in articles {
@@ -41,12 +40,12 @@ public enum BenchmarkHooks {
     }
 
     /// Builds one segment in `directory` from the articles: seconds spent adding and flushing.
-    public static func buildSegment(_ articles: [Article], settings: IndexSettings, directory: String) throws -> (add: Double, flush: Double) {
+    package static func buildSegment(_ articles: [Article], settings: IndexSettings, directory: String) throws -> (add: Double, flush: Double) {
         let cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer))
         let builder = SegmentBuilder(directory: directory, name: "s999999", nonce: 1, passages: settings.passages)
         let t0 = monotonicSeconds()
         for (i, a) in articles.enumerated() {
-            try builder.add(a, source: a.path, contentHash: 0, sequence: UInt64(i), cache: cache)
+            try builder.add(a, origin: a.path, sequence: UInt64(i), cache: cache)
         }
         let t1 = monotonicSeconds()
         _ = try builder.flush(cache: cache)

@@ -1,6 +1,6 @@
 import QuarryAnalysis
 import QuarryCore
-import QuarryIngest
+import QuarryDocument
 
 /// Analyses one document into per-term groups: term frequencies in title and body,
 /// positions, and how many of the document's passages contain the term. Shared by the

@@ -1,6 +1,6 @@
 import QuarryAnalysis
 import QuarryCore
-import QuarryIngest
+import QuarryDocument
 
 /// What a flushed segment is, as the writer needs it for the commit.
 struct FlushedSegment {
@@ -50,9 +50,9 @@ final class SegmentBuilder {
 
     private func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
 
-    /// Adds a document. `source` is the file it came from; `contentHash` fingerprints its
-    /// content; `sequence` orders documents across threads.
-    func add(_ article: Article, source: String, contentHash: UInt64, sequence: UInt64, cache: TermCache) throws {
+    /// Adds a document. `origin` names what it came from (see `DocumentFeed`); `sequence`
+    /// orders documents across threads.
+    func add(_ article: Article, origin: String, sequence: UInt64, cache: TermCache) throws {
         if store == nil {
             store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
         }
@@ -63,7 +63,7 @@ final class SegmentBuilder {
             var body = article.body
             return body.withUTF8 { splitter.split(UnsafeRawBufferPointer($0), blocks: article.blocks) }
         }()
-        b.add(article, spans: spans, source: source, contentHash: contentHash, sequence: sequence, cache: cache)
+        b.add(article, spans: spans, origin: origin, sequence: sequence, cache: cache)
         try store?.add { block in
             StoredDocument.encode(id: article.id, path: article.path, title: article.title, body: article.body,
                                   blocks: article.blocks, passages: spans, into: &block)
@@ -103,9 +103,10 @@ final class SegmentBuilder {
         var idBytes: [UInt8] = []
         var idOffsets: [UInt32] = [0]
         var items: [(item: UInt32, firstDoc: Int32)] = []
-        var docSource: [UInt32] = []
-        var sources: [String] = []
-        var sourceIndex: [String: UInt32] = [:]
+        /// The origin of each document (an index into `origins`).
+        var docOrigin: [UInt32] = []
+        var origins: [String] = []
+        var originIndex: [String: UInt32] = [:]
         var stats = CollectionStats()
         var inverter = DocumentInverter()
 
@@ -120,7 +121,7 @@ final class SegmentBuilder {
         var memoryBytes: Int {
             pool.used + terms.memoryBytes + termOfCacheID.memoryBytes + inverter.memoryBytes
                 + titleLengths.capacity * 8 + passageOffsets.capacity * 4 + passageData.bytes.capacity
-                + idBytes.capacity + idOffsets.capacity * 4 + docSource.capacity * 4
+                + idBytes.capacity + idOffsets.capacity * 4 + docOrigin.capacity * 4
         }
 
         /// The segment term id of a cache term id, adding the term to the segment when new.
@@ -138,7 +139,7 @@ final class SegmentBuilder {
             return id
         }
 
-        mutating func add(_ article: Article, spans: [PassageSpan], source: String, contentHash: UInt64, sequence seq: UInt64,
+        mutating func add(_ article: Article, spans: [PassageSpan], origin: String, sequence seq: UInt64,
                           cache: TermCache)
         {
             let doc = docCount
@@ -186,13 +187,13 @@ final class SegmentBuilder {
             idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
             let item = UInt32(truncatingIfNeeded: seq >> 32)
             if items.last?.item != item { items.append((item, Int32(doc))) }
-            if let s = sourceIndex[source] {
-                docSource.append(s)
+            if let o = originIndex[origin] {
+                docOrigin.append(o)
             } else {
-                let s = UInt32(sources.count)
-                sources.append(source)
-                sourceIndex[source] = s
-                docSource.append(s)
+                let o = UInt32(origins.count)
+                origins.append(origin)
+                originIndex[origin] = o
+                docOrigin.append(o)
             }
             docCount += 1
         }
@@ -266,7 +267,7 @@ final class SegmentBuilder {
         bytes += try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
         bytes += try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
         bytes += try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        bytes += try writeFile(.meta, SegmentFiles.encodeMeta(sources: sources, docSource: docSource))
+        bytes += try writeFile(.meta, SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
         bytes += try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
         return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats,
                               items: items, bytes: bytes)

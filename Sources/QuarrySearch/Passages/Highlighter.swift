@@ -1,6 +1,6 @@
 import QuarryAnalysis
 import QuarryCore
-import QuarryIngest
+import QuarryDocument
 import QuarryIndex
 
 /// Finds the words of a text that the query matched: the surface forms the user sees,

@@ -3,7 +3,7 @@ import QuarryIndex
 /// A query resolved against one snapshot with one set of BM25 parameters: analysed,
 /// expanded and weighted, ready to run (several times, e.g. for results and then passages).
 /// Create one with `Searcher.prepare`.
-public struct PreparedQuery {
+public struct PreparedQuery: Sendable {
     /// The query tree (nil for a bag of words).
     public let query: Query?
     /// What the caller should know about how the query was read (ignored words, capped
@@ -13,9 +13,14 @@ public struct PreparedQuery {
     let plan: PlanNode?
     /// For a disjunction of unscoped terms: the terms, for the block-max MaxScore collector.
     let disjunction: [TermWeights]?
-    let parameters: BM25Parameters
+    /// How it is scored.
+    public let parameters: BM25Parameters
 
-    init(query: Query?, notices: [QueryNotice], plan: PlanNode?, parameters: BM25Parameters) {
+    /// The snapshot it was prepared against (its term entries are that snapshot's).
+    let snapshot: ObjectIdentifier
+
+    init(query: Query?, notices: [QueryNotice], plan: PlanNode?, parameters: BM25Parameters, snapshot: IndexSnapshot) {
+        self.snapshot = ObjectIdentifier(snapshot)
         self.query = query
         self.notices = notices
         self.parameters = parameters

@@ -9,14 +9,14 @@ public struct QueryNotice: Sendable, Equatable, Codable {
     /// A sentence for people.
     public var message: String
 
-    public init(code: String, message: String) {
+    package init(code: String, message: String) {
         self.code = code
         self.message = message
     }
 }
 
 /// One analysed term of a query with its weights (boost included) and field.
-struct TermLeaf {
+struct TermLeaf: Sendable {
     let weights: TermWeights
     let field: QueryField?
     /// The clause as the user wrote it (`kernel`, `title:kernel`, `optim*`), for explanations.
@@ -25,7 +25,7 @@ struct TermLeaf {
 
 /// Analysed words that must occur in order (within a slop), with the weights of the phrase
 /// as a whole in each scoring form: boost · Σ idf of its terms, as Lucene does.
-struct PhraseLeaf {
+struct PhraseLeaf: Sendable {
     /// Distinct terms (boost 1; their statistics give the idf sum).
     let terms: [TermWeights]
     /// For each word of the phrase: its index in `terms`, and its position relative to the first.
@@ -42,7 +42,7 @@ struct PhraseLeaf {
 
 /// A query resolved against a snapshot: words analysed, prefixes and fuzzy words expanded
 /// over the term dictionaries, boosts pushed down to the leaves, weights computed.
-indirect enum PlanNode {
+indirect enum PlanNode: Sendable {
     case term(TermLeaf)
     case phrase(PhraseLeaf)
     /// Documents matching every `must` (or, with none, at least one `should`) and no `not`;
@@ -232,7 +232,7 @@ struct QueryPlanner {
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {
-            notices.append(QueryNotice(code: "expansions-capped", message: "\(label) matches \(found.count) terms; searched the \(kept.count) most frequent (--max-expansions)"))
+            notices.append(QueryNotice(code: "expansions-capped", message: "\(label) matches \(found.count) terms; searched the \(kept.count) most frequent (raise the expansion limit to search more)"))
         }
         return expansionNode(try kept.map { TermLeaf(weights: try weights($0.term, boost: boost), field: field, label: "\(label) → \($0.term)") })
     }
@@ -250,7 +250,7 @@ struct QueryPlanner {
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {
-            notices.append(QueryNotice(code: "expansions-capped", message: "\(label) matches \(found.count) terms; searched the \(kept.count) closest (--max-expansions)"))
+            notices.append(QueryNotice(code: "expansions-capped", message: "\(label) matches \(found.count) terms; searched the \(kept.count) closest (raise the expansion limit to search more)"))
         }
         return expansionNode(try kept.map {
             // Closer terms weigh more: 1 for the word itself, less for each edit.

@@ -68,15 +68,15 @@ public enum QueryOperator: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// A malformed query: the 1-based column (in characters) where the problem was found,
 /// and what was expected there.
-public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var column: Int
-    public var message: String
+package struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var column: Int
+    package var message: String
 
-    public init(column: Int, message: String) {
+    package init(column: Int, message: String) {
         self.column = column
         self.message = message
     }
 
     /// "query error at column 12: unclosed quote"
-    public var description: String { "query error at column \(column): \(message)" }
+    package var description: String { "query error at column \(column): \(message)" }
 }

@@ -10,7 +10,7 @@ extension Query {
     ///     mean the same either way.
     /// - Throws: `QueryError` with the 1-based column, in `Character`s, where the problem was
     ///   found. Parsing never traps, whatever the text; parentheses nest at most 64 deep.
-    public static func parse(_ text: String, defaultOperator: QueryOperator = .or) throws(QueryError) -> Query {
+    package static func parse(_ text: String, defaultOperator: QueryOperator = .or) throws(QueryError) -> Query {
         var parser = QueryParser(text: text, defaultOperator: defaultOperator)
         return try parser.parseQuery()
     }

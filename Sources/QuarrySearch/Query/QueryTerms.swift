@@ -3,11 +3,11 @@ import QuarryIndex
 
 /// An analysed query term and its boost (how often it occurs in the query times any
 /// explicit boost).
-public struct WeightedTerm: Sendable, Equatable, Hashable {
-    public var term: String
-    public var boost: Double
+package struct WeightedTerm: Sendable, Equatable, Hashable {
+    package var term: String
+    package var boost: Double
 
-    public init(term: String, boost: Double = 1) {
+    package init(term: String, boost: Double = 1) {
         self.term = term
         self.boost = boost
     }
@@ -15,7 +15,7 @@ public struct WeightedTerm: Sendable, Equatable, Hashable {
 
 /// Turns free text into weighted terms with the index's analyzer: every analysed term,
 /// once, boosted by the number of times it occurs (the same as repeating the clause).
-public func bagOfWords(_ text: String, analyzer: Analyzer) -> [WeightedTerm] {
+package func bagOfWords(_ text: String, analyzer: Analyzer) -> [WeightedTerm] {
     var order: [String] = []
     var counts: [String: Int] = [:]
     for t in analyzer.tokens(text) {

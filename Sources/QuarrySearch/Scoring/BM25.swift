@@ -38,7 +38,7 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
 
     public static let `default` = BM25Parameters()
 
-    public func validate() throws {
+    package func validate() throws {
         guard k1 >= 0 && k1.isFinite else { throw SearchError.invalidParameter("k1 must be a non-negative number, not \(k1)") }
         guard b >= 0 && b <= 1 else { throw SearchError.invalidParameter("b must be between 0 and 1, not \(b)") }
         guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
@@ -48,7 +48,7 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
 
     /// Lucene's idf.
     @inline(__always)
-    public static func idf(documents n: Int, df: Int) -> Double {
+    package static func idf(documents n: Int, df: Int) -> Double {
         let N = Double(n), d = Double(df)
         return (1 + (N - d + 0.5) / (d + 0.5)).log()
     }
@@ -124,18 +124,5 @@ struct FieldWeight: Sendable {
     func score(frequency f: Double, length: UInt32) -> Double {
         if f <= 0 { return 0 }
         return weight * (f / (f + k1MinusB + k1BOverAvg * Double(length)))
-    }
-}
-
-/// Errors of the search layer.
-public enum SearchError: Error, CustomStringConvertible, Sendable, Equatable {
-    case invalidParameter(String)
-    case unknownDocument(String)
-
-    public var description: String {
-        switch self {
-        case .invalidParameter(let s): return s
-        case .unknownDocument(let id): return "no document with id '\(id)' in the index"
-        }
     }
 }

@@ -2,7 +2,7 @@ import QuarryIndex
 
 /// Everything about one query term that does not depend on the document: its BM25 weights
 /// in each scoring form, computed from the snapshot's live statistics.
-struct TermWeights {
+struct TermWeights: Sendable {
     let term: String
     let boost: Double
     let bytes: [UInt8]

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Quarry
-import QuarryCore
 
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +41,7 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .customLong("ram-mb"), help: ArgumentHelp("Memory budget for in-memory segments, in MB.", valueName: "mb"))
     var ramMB: Int = WriterOptions.defaultRAMBudgetBytes >> 20
 
-    @Option(help: ArgumentHelp("Stemmer language (new index or --rebuild): \(Stemmer.languages.joined(separator: ", ")), or none.", valueName: "name"))
+    @Option(help: ArgumentHelp("Stemmer language (new index or --rebuild): \(Index.languages.joined(separator: ", ")), or none.", valueName: "name"))
     var language: String?
 
     @Option(help: ArgumentHelp("Stopwords (new index or --rebuild): default (the language's list), none, or a file with one word per line.", valueName: "list"))
@@ -81,15 +80,15 @@ struct IndexCommand: ParsableCommand {
         var s = IndexSettings.default
         if let language {
             s.analyzer.language = language
-            s.analyzer.stopwords = Stopwords.builtIn(for: language) ?? []
+            s.analyzer.stopwords = Index.stopwords(for: language) ?? []
         }
         if let stopwords {
             switch stopwords {
             case "none": s.analyzer.stopwords = []
-            case "default": s.analyzer.stopwords = Stopwords.builtIn(for: s.analyzer.language) ?? []
+            case "default": s.analyzer.stopwords = Index.stopwords(for: s.analyzer.language) ?? []
             default:
                 let bytes: [UInt8]
-                do { bytes = try FileSystem.read(stopwords) } catch {
+                do { bytes = try readFile(stopwords) } catch {
                     throw CommandFailure(status: .usage, message: "cannot read the stopword file \(stopwords): \(error)")
                 }
                 s.analyzer.stopwords = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
@@ -105,9 +104,9 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         let started = now()
         let paths = self.paths.isEmpty && !stdin ? ["Corpus"] : self.paths
-        let options = WriterOptions(threads: threads ?? WriterOptions.availableCores, ramBudgetBytes: ramMB << 20,
-                                    deleteMissing: !noDelete, rebuild: rebuild)
+        let options = WriterOptions(threads: threads ?? WriterOptions.availableCores, ramBudgetBytes: ramMB << 20, rebuild: rebuild)
         let writer = try IndexWriter(directory: location.index, settings: try requestedSettings(), options: options)
+        defer { writer.close() }
         if let pid = writer.tookOverStaleLockFrom, !quiet {
             Terminal.warning("took over the lock of process \(pid), which no longer runs (it was killed while writing; its unfinished files were removed)")
         }
@@ -119,14 +118,14 @@ struct IndexCommand: ParsableCommand {
             let pct = p.bytesTotal > 0 ? Int(Double(p.bytesDone) * 100 / Double(p.bytesTotal)) : 100
             Terminal.progress("indexing: \(pct)%  \(grouped(p.documents)) documents  \(megabytes(p.bytesDone)) of \(megabytes(p.bytesTotal))  \(String(format1: t - started, digits: 1)) s")
         }
-        let report: IndexingReport
+        let report: SyncReport
         if stdin {
-            report = try writer.index(jsonLines: readStandardInput(), progress: progress)
+            report = try writer.add(jsonLines: readStandardInput(), progress: progress)
         } else {
-            report = try writer.index(paths: paths, format: format, progress: progress)
+            report = try writer.sync(paths, options: SyncOptions(format: format, deleteMissing: !noDelete), progress: progress)
         }
         Terminal.clearProgress()
-        let manifest = try writer.commit()
+        let commit = try writer.commit()
         writer.close()
         if !quiet {
             for issue in report.issues {
@@ -146,24 +145,9 @@ struct IndexCommand: ParsableCommand {
             var line = "indexed \(source) into \(location.index) in \(String(format1: elapsed, digits: 2)) s: "
             line += "\(grouped(report.added)) added, \(grouped(report.updated)) updated, \(grouped(report.deleted)) deleted, "
             line += "\(grouped(report.unchanged)) unchanged, \(grouped(report.skipped)) skipped"
-            line += "; the index holds \(grouped(manifest.liveDocuments)) documents in \(manifest.segments.count) segment\(manifest.segments.count == 1 ? "" : "s")"
+            line += "; the index holds \(grouped(commit.documents)) documents in \(commit.segments) segment\(commit.segments == 1 ? "" : "s")"
             print(line)
         }
-    }
-}
-
-/// All of standard input.
-func readStandardInput() throws -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw SystemError(path: "<stdin>", operation: "read", errno: errno)
-        }
-        if n == 0 { return result }
-        result.append(contentsOf: chunk[0..<n])
     }
 }
 

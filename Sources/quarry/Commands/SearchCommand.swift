@@ -1,6 +1,5 @@
 import ArgumentParser
 import Quarry
-import QuarryCore
 
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,10 +38,6 @@ struct SearchCommand: ParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json, jsonl, markdown, trec
-    }
-
-    enum QuerySyntax: String, ExpressibleByArgument, CaseIterable {
-        case query, words
     }
 
     @OptionGroup var location: IndexLocation
@@ -86,9 +81,6 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Score every matching document (no pruning; for checks).")
     var exhaustive = false
 
-    @Flag(help: "Do not verify index checksums when opening (faster for huge indexes).")
-    var noVerify = false
-
     /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
     var query: [String] = []
@@ -128,10 +120,10 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let searcher = try Searcher(directory: location.index, verifyChecksums: !noVerify)
-        var options = SearchOptions(limit: limit, bm25: scoring.parameters, snippets: snippets, snippetOrder: snippetOrder,
-                                    pruning: !exhaustive, defaultOperator: all ? .and : .or, maxExpansions: maxExpansions, explain: explain)
-        try options.bm25.validate()
+        let searcher = try Searcher(directory: location.index)
+        let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
+                                 maxExpansions: maxExpansions)
+        var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive)
         if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
         defer { out.flush() }
@@ -139,9 +131,9 @@ struct SearchCommand: ParsableCommand {
             var failed = 0
             for (qid, text) in try readQueries(queries) {
                 do {
-                    try answer(try prepare(searcher, text, options), text: text, qid: qid, searcher: searcher, options: options, out: &out)
-                } catch let e as QueryError {
-                    Terminal.error("query \(qid): \(e)")
+                    try answer(try searcher.prepare(text, options: query), text: text, qid: qid, searcher: searcher, options: options, out: &out)
+                } catch QuarryError.invalidQuery(let column, let message) {
+                    Terminal.error("query \(qid): query error at column \(column): \(message)")
                     failed += 1
                 }
             }
@@ -150,18 +142,11 @@ struct SearchCommand: ParsableCommand {
             let text = queryText
             let prepared: PreparedQuery
             do {
-                prepared = try prepare(searcher, text, options)
-            } catch let e as QueryError {
-                throw QueryFailure(error: e, query: text)
+                prepared = try searcher.prepare(text, options: query)
+            } catch QuarryError.invalidQuery(let column, let message) {
+                throw QueryFailure(column: column, message: message, query: text)
             }
             try answer(prepared, text: text, qid: nil, searcher: searcher, options: options, out: &out)
-        }
-    }
-
-    private func prepare(_ searcher: Searcher, _ text: String, _ options: SearchOptions) throws -> PreparedQuery {
-        switch querySyntax {
-        case .query: return try searcher.prepare(text, options: options)
-        case .words: return try searcher.prepare(words: text, options: options)
         }
     }
 
@@ -213,9 +198,9 @@ struct SearchCommand: ParsableCommand {
     private func readQueries(_ path: String) throws -> [(String, String)] {
         let bytes: [UInt8]
         do {
-            bytes = try FileSystem.read(path)
-        } catch let e as SystemError {
-            throw CommandFailure(status: .usage, message: "cannot read the query file: \(e)")
+            bytes = try readFile(path)
+        } catch {
+            throw CommandFailure(status: .usage, message: "cannot read the query file: \(error)")
         }
         var result: [(String, String)] = []
         for (n, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

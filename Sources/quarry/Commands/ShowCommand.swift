@@ -1,6 +1,5 @@
 import ArgumentParser
 import Quarry
-import QuarryCore
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +28,7 @@ struct ShowCommand: ParsableCommand {
         let doc: StoredDocument
         do {
             doc = try searcher.document(id: id)
-        } catch SearchError.unknownDocument {
+        } catch .unknownDocument {
             throw CommandFailure(status: .failure, message: "no document with id '\(id)' in \(location.index) (ids are shown by 'quarry search')")
         }
         var out = Output()
@@ -43,41 +42,5 @@ struct ShowCommand: ParsableCommand {
         out.line(Terminal.styled("id \(doc.id)  path \(doc.path)  \(doc.passages.count) passages", .dim, enabled: color))
         out.line("")
         out.line(doc.body)
-    }
-}
-
-struct DeleteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "delete",
-        abstract: "Delete documents by id.",
-        discussion: """
-            Removes documents from the index in one atomic commit. Ids that are not in the \
-            index are reported and otherwise ignored.
-
-            Example:
-              quarry delete old-article.html drafts/notes.txt
-            """)
-
-    @OptionGroup var location: IndexLocation
-
-    @Argument(help: ArgumentHelp("Ids of the documents to delete.", valueName: "id"))
-    var ids: [String]
-
-    func run() throws {
-        guard FileSystemCheck.indexExists(location.index) else {
-            throw IndexError.notFound(path: location.index)
-        }
-        let writer = try IndexWriter(directory: location.index)
-        let missing = try writer.delete(ids: ids)
-        let manifest = try writer.commit()
-        writer.close()
-        for id in missing { Terminal.warning("no document with id '\(id)'") }
-        print("deleted \(ids.count - missing.count) document\(ids.count - missing.count == 1 ? "" : "s"); the index holds \(grouped(manifest.liveDocuments)) documents")
-    }
-}
-
-enum FileSystemCheck {
-    static func indexExists(_ directory: String) -> Bool {
-        FileSystem.exists(directory + "/" + Manifest.fileName)
     }
 }
