@@ -1,10 +1,18 @@
 // swift-tools-version:6.0
 // Quarry: a full-text search engine for Linux (Swift 6 language mode, strict concurrency).
 //
-// Dependency direction (never backwards):
-//   QuarryCore → QuarryIngest → QuarryAnalysis → QuarryIndex → QuarrySearch → Quarry → quarry (CLI)
-// (QuarryAnalysis does not import QuarryIngest; QuarryIndex uses both.)
-//   QuarryCore → QuarryEval → Quarry   (relevance measures; knows nothing of indexes)
+// Modules, each with one job; dependencies point one way only (docs/ARCHITECTURE.md):
+//
+//   QuarryCore        bytes, checksums, files, errors of the lowest layer
+//   QuarryDocument    the document model: articles, blocks, passages      → Core
+//   QuarryAnalysis    tokenizer, folding, stopwords, stemmers              → Core
+//   QuarryIngest      HTML, text, Markdown, JSON Lines → articles          → Core, Document
+//   QuarryIndex       segments, commits, deletions, merges, readers        → Core, Document, Analysis
+//   QuarrySearch      queries, BM25, top-k, passages, highlights           → Index, Analysis, Document
+//   QuarryCollection  walks sources, fingerprints them, syncs an index     → Ingest, Index
+//   QuarryEval        qrels, runs, trec_eval's measures, significance      → Core, Ingest
+//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection, Eval
+//   quarry            the command line                                     → Quarry
 import PackageDescription
 
 let package = Package(
@@ -15,7 +23,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -29,38 +37,53 @@ let package = Package(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
 
-        // glibc's malloc.h (malloc_trim), which the Swift Glibc module does not export.
+        // glibc's malloc.h (malloc_trim, mallopt), which the Swift Glibc module does not export.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
         .target(name: "QuarryCore"),
-        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "CLibXML2"]),
+        .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
-        .target(name: "QuarryIndex", dependencies: ["QuarryCore", "QuarryIngest", "QuarryAnalysis", "CZstd", "CSystem"]),
-        .target(name: "QuarrySearch", dependencies: ["QuarryIndex"]),
-        .target(name: "QuarryEval", dependencies: ["QuarryCore"]),
-        .target(name: "Quarry", dependencies: ["QuarrySearch", "QuarryEval"]),
+        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2"]),
+        .target(
+            name: "QuarryIndex",
+            dependencies: [
+                "QuarryCore", "QuarryDocument", "QuarryAnalysis", "CZstd", "CSystem",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
+        .target(
+            name: "QuarrySearch",
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex"]),
+        .target(
+            name: "QuarryCollection",
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryIngest", "QuarryIndex"]),
+        .target(name: "QuarryEval", dependencies: ["QuarryCore", "QuarryIngest"]),
+        .target(
+            name: "Quarry",
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
                 "Quarry",
-                "QuarryCore",
-                "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // Release-mode micro-benchmarks of the hot paths: swift run -c release quarry-bench --help
         .executableTarget(
             name: "quarry-bench",
-            dependencies: ["Quarry", "QuarryCore", "QuarryIndex", "QuarryAnalysis"],
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
             path: "Benchmarks/QuarryBench"),
 
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
-        .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryCore"]),
+        .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
+        .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
         .testTarget(name: "QuarryAnalysisTests", dependencies: ["QuarryAnalysis"]),
-        .testTarget(name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryCore"], exclude: ["Golden"]),
-        .testTarget(name: "QuarrySearchTests", dependencies: ["QuarrySearch", "QuarryCore"]),
+        .testTarget(name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryIngest"], exclude: ["Golden"]),
+        .testTarget(
+            name: "QuarrySearchTests",
+            dependencies: ["QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection"]),
+        .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
+        .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
     ]
 )

@@ -3,31 +3,31 @@ import QuarryCore
 
 /// A term produced from text: the normalised term, its position, and the byte range of the
 /// word it came from in the analysed text.
-public struct Token: Sendable, Equatable, CustomStringConvertible {
-    public var term: String
+package struct Token: Sendable, Equatable, CustomStringConvertible {
+    package var term: String
     /// 0-based word position (stopwords and over-long words take positions too).
-    public var position: Int
+    package var position: Int
     /// UTF-8 byte offsets of the surface word in the analysed text.
-    public var start: Int
-    public var end: Int
+    @usableFromInline package var start: Int
+    @usableFromInline package var end: Int
 
-    public init(term: String, position: Int, start: Int, end: Int) {
+    package init(term: String, position: Int, start: Int, end: Int) {
         self.term = term
         self.position = position
         self.start = start
         self.end = end
     }
 
-    public var description: String { "\(term)@\(position)[\(start)..<\(end)]" }
+    package var description: String { "\(term)@\(position)[\(start)..<\(end)]" }
 }
 
 /// Turns text into index terms: tokenizer → lowercase → stopwords → Snowball stem →
 /// diacritic/case folding. Not thread-safe (it holds a libstemmer instance and caches);
 /// create one per thread from the shared `AnalyzerSettings`.
-public final class Analyzer {
-    public let settings: AnalyzerSettings
+package final class Analyzer {
+    package let settings: AnalyzerSettings
     /// Elided articles of the language, for `Tokenizer(_:elisions:)`.
-    public let elisions: Elisions?
+    package let elisions: Elisions?
     private let stemmer: Stemmer?
     private var stopwords = ByteStringTable(capacity: 64)
     /// Cache of surface word → term for `normalize`: value is an index into `cachedTerms`
@@ -39,7 +39,7 @@ public final class Analyzer {
     private var output: [UInt8] = []
     private static let cacheLimit = 200_000
 
-    public init(settings: AnalyzerSettings) throws(AnalysisError) {
+    package init(settings: AnalyzerSettings) throws(AnalysisError) {
         try settings.validate()
         self.settings = settings
         stemmer = settings.language == "none" ? nil : try Stemmer(language: settings.language)
@@ -57,7 +57,7 @@ public final class Analyzer {
     /// `body` receives the term bytes. Not cached: callers that see the same word often cache
     /// its result themselves (the indexer does); `term(for:)` is the cached form.
     @discardableResult
-    public func normalize<R>(_ word: UnsafeRawBufferPointer, isASCII: Bool, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+    package func normalize<R>(_ word: UnsafeRawBufferPointer, isASCII: Bool, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         if word.count > settings.maxWordBytes || word.count == 0 { return nil }
         // 1. Lowercase (and ’ → ').
         lowered.removeAll(keepingCapacity: true)
@@ -114,7 +114,7 @@ public final class Analyzer {
     }
 
     /// The cached term for a surface word (nil when dropped).
-    public func term(for word: UnsafeRawBufferPointer, isASCII: Bool) -> String? {
+    package func term(for word: UnsafeRawBufferPointer, isASCII: Bool) -> String? {
         let h = hashBytes(word)
         if let id = cache.find(word, hash: h) {
             let t = Int(cachedTerms[id])
@@ -131,7 +131,7 @@ public final class Analyzer {
     }
 
     /// Analyses UTF-8 text: every term with its position and byte range.
-    public func tokens(_ text: UnsafeRawBufferPointer) -> [Token] {
+    package func tokens(_ text: UnsafeRawBufferPointer) -> [Token] {
         var result: [Token] = []
         var tokenizer = Tokenizer(text, elisions: elisions)
         var position = 0
@@ -146,14 +146,14 @@ public final class Analyzer {
     }
 
     /// Analyses a string: every term with its position and UTF-8 byte range.
-    public func tokens(_ text: String) -> [Token] {
+    package func tokens(_ text: String) -> [Token] {
         var t = text
         return t.withUTF8 { tokens(UnsafeRawBufferPointer($0)) }
     }
 
     /// A prefix as prefix queries match it against indexed terms: lowercased and, when the
     /// index folds them, without diacritics; not stemmed (a stem is not a prefix of a stem).
-    public func foldedPrefix(_ text: String) -> String {
+    package func foldedPrefix(_ text: String) -> String {
         var s = text.lowercased()
         if s.unicodeScalars.contains(where: { $0.value == 0x2019 || $0.value == 0x02BC }) {
             s = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value == 0x2019 || $0.value == 0x02BC ? "'" : $0 }))
@@ -166,5 +166,5 @@ public final class Analyzer {
     }
 
     /// Just the terms of a text, in order.
-    public func terms(_ text: String) -> [String] { tokens(text).map(\.term) }
+    package func terms(_ text: String) -> [String] { tokens(text).map(\.term) }
 }

@@ -3,7 +3,7 @@
 public struct AnalyzerSettings: Sendable, Equatable, Codable {
     /// Version of the tokenizer and normalisation rules; bumped when they change, so an index
     /// built with other rules is recognised.
-    public static let rulesVersion = 1
+    package static let rulesVersion = 1
 
     /// Snowball stemmer ("english", "russian", … see `Stemmer.languages`) or "none".
     public var language: String
@@ -25,7 +25,7 @@ public struct AnalyzerSettings: Sendable, Equatable, Codable {
     public static let `default` = AnalyzerSettings(language: "english", stopwords: Stopwords.english)
 
     /// Checks the language exists and the limits are sane.
-    public func validate() throws(AnalysisError) {
+    package func validate() throws(AnalysisError) {
         if language != "none" && !Stemmer.languages.contains(language) {
             throw AnalysisError.unknownLanguage(language, available: Stemmer.languages)
         }

@@ -1,7 +1,7 @@
 /// Elided articles and pronouns that languages write joined to the next word with an
 /// apostrophe ("l’adrénaline", "dell’acqua"): the tokenizer drops them, so the word after
 /// the apostrophe is the word indexed, searched and highlighted.
-public struct Elisions: Sendable, Equatable {
+@usableFromInline package struct Elisions: Sendable, Equatable {
     /// Lowercase ASCII prefixes (without the apostrophe).
     @usableFromInline let prefixes: Set<[UInt8]>
     @usableFromInline let longest: Int
@@ -12,7 +12,7 @@ public struct Elisions: Sendable, Equatable {
     }
 
     /// The elisions of a stemmer language, if it uses them.
-    public static func forLanguage(_ language: String) -> Elisions? {
+    package static func forLanguage(_ language: String) -> Elisions? {
         switch language {
         case "french":
             return Elisions(["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"])
@@ -31,7 +31,7 @@ public struct Elisions: Sendable, Equatable {
     /// If the word starts with an elided article and an apostrophe (' or ’), the offset of
     /// the rest of the word.
     @inlinable
-    func strip(_ text: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
+    package func strip(_ text: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
         var i = start
         var prefix: [UInt8] = []
         while i < end && i - start <= longest {

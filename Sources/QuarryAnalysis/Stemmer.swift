@@ -1,12 +1,12 @@
 import CStemmer
 
 /// A Snowball stemmer from libstemmer. Not thread-safe: use one per thread.
-public final class Stemmer {
-    public let language: String
+package final class Stemmer {
+    package let language: String
     private let handle: OpaquePointer
 
     /// The algorithms libstemmer provides ("english", "russian", …, and "porter").
-    public static let languages: [String] = {
+    package static let languages: [String] = {
         var names: [String] = []
         guard var list = sb_stemmer_list() else { return names }
         while let name = list.pointee {
@@ -16,7 +16,7 @@ public final class Stemmer {
         return names
     }()
 
-    public init(language: String) throws(AnalysisError) {
+    package init(language: String) throws(AnalysisError) {
         guard let h = sb_stemmer_new(language, "UTF_8") else {
             throw AnalysisError.unknownLanguage(language, available: Stemmer.languages)
         }
@@ -28,7 +28,7 @@ public final class Stemmer {
 
     /// Stems a lowercase UTF-8 word; the result is valid until the next call.
     /// Returns nil when libstemmer cannot allocate (the caller then keeps the word).
-    public func stem(_ word: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    package func stem(_ word: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         guard let base = word.baseAddress, word.count > 0 else { return nil }
         guard let out = sb_stemmer_stem(handle, base.assumingMemoryBound(to: sb_symbol.self), Int32(word.count)) else {
             return nil
@@ -39,11 +39,11 @@ public final class Stemmer {
 }
 
 /// Errors in analyzer settings.
-public enum AnalysisError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum AnalysisError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknownLanguage(String, available: [String])
     case badSetting(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownLanguage(let l, let available):
             return "unknown stemmer language '\(l)'; available: none, \(available.joined(separator: ", "))"

@@ -1,12 +1,12 @@
 /// A word found by the tokenizer: a range of UTF-8 byte offsets into the text.
-public struct RawToken: Sendable, Equatable {
-    public var start: Int
-    public var end: Int
+@usableFromInline package struct RawToken: Sendable, Equatable {
+    @usableFromInline package var start: Int
+    @usableFromInline package var end: Int
     /// True when every byte is ASCII (lets the analyzer skip Unicode case mapping).
-    public var isASCII: Bool
+    @usableFromInline package var isASCII: Bool
 
     @inlinable
-    public init(start: Int, end: Int, isASCII: Bool) {
+    package init(start: Int, end: Int, isASCII: Bool) {
         self.start = start
         self.end = end
         self.isASCII = isASCII
@@ -18,15 +18,15 @@ public struct RawToken: Sendable, Equatable {
 /// between two letters and "." or "," between two digits stay inside the word; a Han
 /// ideograph or kana is a word by itself; everything else (spaces, punctuation,
 /// symbols, "_", "-") separates words. Invalid UTF-8 bytes separate words.
-public struct Tokenizer {
-    public let text: UnsafeRawBufferPointer
+@usableFromInline package struct Tokenizer {
+    @usableFromInline package let text: UnsafeRawBufferPointer
     /// Where scanning goes on.
     @usableFromInline var position: Int
-    public var offset: Int { position }
+    package var offset: Int { position }
     /// Elided articles to drop from the front of words ("l’", "dell’"), per language.
     @usableFromInline let elisions: Elisions?
 
-    public init(_ text: UnsafeRawBufferPointer, elisions: Elisions? = nil) {
+    package init(_ text: UnsafeRawBufferPointer, elisions: Elisions? = nil) {
         self.text = text
         self.position = 0
         self.elisions = elisions
@@ -85,7 +85,7 @@ public struct Tokenizer {
 
     /// The next word, or nil at the end of the text.
     @inlinable @inline(__always)
-    public mutating func next() -> RawToken? {
+    package mutating func next() -> RawToken? {
         let t = text
         let n = t.count
         var i = position

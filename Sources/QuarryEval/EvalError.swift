@@ -1,8 +1,12 @@
+import QuarryCore
+
 /// What was wrong with a qrels or run file, or with an evaluation request.
 public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Lines of a file that could not be read: the first few (line numbers from 1) and how
     /// many there were in all.
     case malformed(file: String, problems: [LineProblem], total: Int)
+    /// A file that could not be read (missing, a directory, no permission).
+    case unreadable(file: String, reason: String)
     /// A measure name that is not one of nDCG@k, R@k, RR@k, AP@k, P@k.
     case unknownMeasure(String)
     /// Two evaluations that cannot be compared (other queries or other measures).
@@ -24,11 +28,24 @@ public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
             var lines = problems.map { "\(file):\($0.line): \($0.message)" }
             if total > problems.count { lines.append("(\(total - problems.count) more bad line\(total - problems.count == 1 ? "" : "s") in \(file))") }
             return lines.joined(separator: "\n")
+        case let .unreadable(file, reason):
+            return "\(file): cannot read: \(reason)"
         case let .unknownMeasure(name):
             return "unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more"
         case let .mismatch(message):
             return message
         }
+    }
+}
+
+/// The bytes of a file, or `EvalError.unreadable`.
+func readBytes(_ path: String) throws(EvalError) -> [UInt8] {
+    do {
+        return try FileSystem.read(path)
+    } catch let e as SystemError {
+        throw EvalError.unreadable(file: path, reason: e.reason)
+    } catch {
+        throw EvalError.unreadable(file: path, reason: "\(error)")
     }
 }
 

@@ -1,5 +1,3 @@
-import QuarryCore
-
 /// Relevance judgments: for each query, the grade of each judged document.
 ///
 /// A grade of 1 or more means relevant for the binary measures (P, R, RR, AP); nDCG takes the
@@ -34,8 +32,8 @@ public struct Qrels: Sendable, Equatable {
     }
 
     /// Reads a TREC or BEIR qrels file.
-    public init(contentsOf path: String) throws {
-        try self.init(parsing: try FileSystem.read(path), file: path)
+    public init(contentsOf path: String) throws(EvalError) {
+        try self.init(parsing: try readBytes(path), file: path)
     }
 
     /// Reads the bytes of a TREC or BEIR qrels file (`file` names it in errors). Blank lines

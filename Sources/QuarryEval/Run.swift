@@ -1,5 +1,3 @@
-import QuarryCore
-
 /// Ranked results of a system for a set of queries, as a TREC run holds them.
 ///
 /// Each query's documents are kept in the order trec_eval evaluates them: score descending,
@@ -48,8 +46,8 @@ public struct Run: Sendable, Equatable {
     }
 
     /// Reads a TREC run file: `qid Q0 docid rank score tag` lines, separated by whitespace.
-    public init(contentsOf path: String) throws {
-        try self.init(parsing: try FileSystem.read(path), file: path)
+    public init(contentsOf path: String) throws(EvalError) {
+        try self.init(parsing: try readBytes(path), file: path)
     }
 
     /// Reads the bytes of a TREC run file (`file` names it in errors). Blank lines are skipped.

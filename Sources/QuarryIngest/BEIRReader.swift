@@ -1,11 +1,13 @@
+import QuarryDocument
+
 /// Reads BEIR-style JSON Lines: one object per line with `_id`, `title` and `text`
 /// (other members, such as `metadata`, are skipped). Blank lines are ignored.
-public struct BEIRReader: Sendable {
-    public init() {}
+package struct BEIRReader: Sendable {
+    package init() {}
 
     /// Parses one line into an article whose path is `path`. Text is split into blocks at
     /// newlines.
-    public func parse(line: UnsafeRawBufferPointer, path: String) throws(JSONLineError) -> Article? {
+    package func parse(line: UnsafeRawBufferPointer, path: String) throws(JSONLineError) -> Article? {
         var isBlank = true
         for b in line where !(b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A) {
             isBlank = false
@@ -58,32 +60,4 @@ public struct BEIRReader: Sendable {
             i += 1
         }
     }
-}
-
-/// Splits a JSONL buffer into chunks of whole lines of about `chunkBytes`, for parallel
-/// parsing. Returns the byte ranges.
-public func lineChunks(_ bytes: UnsafeRawBufferPointer, chunkBytes: Int) -> [Range<Int>] {
-    var chunks: [Range<Int>] = []
-    var start = 0
-    let n = bytes.count
-    while start < n {
-        var end = min(n, start + max(1, chunkBytes))
-        while end < n && bytes[end - 1] != 0x0A { end += 1 }
-        chunks.append(start..<end)
-        start = end
-    }
-    return chunks
-}
-
-/// The 1-based line number of a byte offset (counts newlines before it; used for error
-/// messages only).
-public func lineNumber(of offset: Int, in bytes: UnsafeRawBufferPointer) -> Int {
-    var line = 1
-    var i = 0
-    let end = min(offset, bytes.count)
-    while i < end {
-        if bytes[i] == 0x0A { line += 1 }
-        i += 1
-    }
-    return line
 }

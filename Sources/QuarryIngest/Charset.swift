@@ -15,7 +15,7 @@ import Darwin
 #endif
 
 /// A character encoding Quarry can decode.
-public enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
+package enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
     case utf8
     case utf16LE
     case utf16BE
@@ -26,7 +26,7 @@ public enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
     case other(String)
 
     /// The canonical (WHATWG) name.
-    public var name: String {
+    package var name: String {
         switch self {
         case .utf8: return "UTF-8"
         case .utf16LE: return "UTF-16LE"
@@ -36,12 +36,12 @@ public enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { name }
+    package var description: String { name }
 
     /// The encoding a label names, resolved as browsers resolve labels: ASCII case-insensitive,
     /// surrounding whitespace ignored, "latin1" and "us-ascii" meaning windows-1252, and so on.
     /// Nil for a label the Encoding Standard does not know (or maps to its "replacement" encoding).
-    public init?(label: String) {
+    package init?(label: String) {
         guard let canonical = Charset.canonicalName(forLabel: label) else { return nil }
         switch canonical {
         case "UTF-8": self = .utf8
@@ -54,7 +54,7 @@ public enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where a detected encoding came from.
-public enum CharsetSource: String, Sendable, Equatable {
+package enum CharsetSource: String, Sendable, Equatable {
     /// A UTF-8 or UTF-16 byte-order mark.
     case byteOrderMark
     /// `<meta charset=…>` or `<meta http-equiv="Content-Type" content="…; charset=…">`.
@@ -68,17 +68,17 @@ public enum CharsetSource: String, Sendable, Equatable {
 }
 
 /// The result of charset detection.
-public struct CharsetDetection: Sendable, Equatable {
-    public var encoding: TextEncoding
-    public var source: CharsetSource
+package struct CharsetDetection: Sendable, Equatable {
+    package var encoding: TextEncoding
+    package var source: CharsetSource
     /// Length of the byte-order mark at the start of the bytes (0, 2 or 3); it is not text.
-    public var bomLength: Int
+    package var bomLength: Int
     /// The label as the document declared it (lower-cased), also when it was unknown and ignored.
-    public var declaredLabel: String?
+    package var declaredLabel: String?
     /// Problems worth reporting, e.g. an unknown declared charset.
-    public var warnings: [String]
+    package var warnings: [String]
 
-    public init(encoding: TextEncoding, source: CharsetSource, bomLength: Int = 0,
+    package init(encoding: TextEncoding, source: CharsetSource, bomLength: Int = 0,
                 declaredLabel: String? = nil, warnings: [String] = []) {
         self.encoding = encoding
         self.source = source
@@ -89,38 +89,38 @@ public struct CharsetDetection: Sendable, Equatable {
 }
 
 /// Text decoded to UTF-8.
-public struct DecodedText: Sendable, Equatable {
+package struct DecodedText: Sendable, Equatable {
     /// Valid UTF-8, without the byte-order mark.
-    public var utf8: [UInt8]
+    package var utf8: [UInt8]
     /// The encoding the bytes were decoded from.
-    public var encoding: TextEncoding
-    public var detection: CharsetDetection
+    package var encoding: TextEncoding
+    package var detection: CharsetDetection
     /// Detection warnings plus decoding problems (invalid sequences replaced, NUL bytes removed).
-    public var warnings: [String]
+    package var warnings: [String]
 
-    public var text: String { String(decoding: utf8, as: UTF8.self) }
+    @usableFromInline package var text: String { String(decoding: utf8, as: UTF8.self) }
 }
 
 /// Charset detection and decoding to UTF-8.
-public enum Charset {
+package enum Charset {
     /// How many bytes the HTML prescan looks at, as in browsers.
-    public static let prescanLength = 1024
+    package static let prescanLength = 1024
 
     // MARK: - Detection
 
     /// The charset of an HTML document: byte-order mark, else a `<meta>` declaration in the
     /// first 1024 bytes, else an XML declaration, else UTF-8 if the bytes are valid UTF-8,
     /// else windows-1252. A declared but unknown charset gives a warning and is ignored.
-    public static func detectHTML(_ bytes: UnsafeRawBufferPointer) -> CharsetDetection {
+    package static func detectHTML(_ bytes: UnsafeRawBufferPointer) -> CharsetDetection {
         detectHTMLWithScan(bytes).detection
     }
 
-    public static func detectHTML(_ bytes: [UInt8]) -> CharsetDetection {
+    package static func detectHTML(_ bytes: [UInt8]) -> CharsetDetection {
         bytes.withUnsafeBytes { detectHTML($0) }
     }
 
     /// The charset of a plain-text file: byte-order mark, else UTF-8 if valid, else windows-1252.
-    public static func detectText(_ bytes: UnsafeRawBufferPointer) -> CharsetDetection {
+    package static func detectText(_ bytes: UnsafeRawBufferPointer) -> CharsetDetection {
         if let bom = byteOrderMark(bytes) {
             return CharsetDetection(encoding: bom.encoding, source: .byteOrderMark, bomLength: bom.length)
         }
@@ -130,12 +130,12 @@ public enum Charset {
         return CharsetDetection(encoding: .windows1252, source: .fallback)
     }
 
-    public static func detectText(_ bytes: [UInt8]) -> CharsetDetection {
+    package static func detectText(_ bytes: [UInt8]) -> CharsetDetection {
         bytes.withUnsafeBytes { detectText($0) }
     }
 
     /// The encoding named by a byte-order mark at the start of `bytes`, and the mark's length.
-    public static func byteOrderMark(_ bytes: UnsafeRawBufferPointer) -> (encoding: TextEncoding, length: Int)? {
+    package static func byteOrderMark(_ bytes: UnsafeRawBufferPointer) -> (encoding: TextEncoding, length: Int)? {
         let n = bytes.count
         if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return (.utf8, 3) }
         if n >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF { return (.utf16BE, 2) }
@@ -147,7 +147,7 @@ public enum Charset {
 
     /// Detects the charset of an HTML document and decodes it to valid UTF-8 (BOM removed,
     /// invalid sequences replaced by U+FFFD, NUL bytes removed).
-    public static func decodeHTML(_ bytes: UnsafeRawBufferPointer) -> DecodedText {
+    package static func decodeHTML(_ bytes: UnsafeRawBufferPointer) -> DecodedText {
         let prepared = prepareHTML(bytes)
         let utf8: [UInt8]
         switch prepared.payload {
@@ -158,13 +158,13 @@ public enum Charset {
                            detection: prepared.detection, warnings: prepared.warnings)
     }
 
-    public static func decodeHTML(_ bytes: [UInt8]) -> DecodedText {
+    package static func decodeHTML(_ bytes: [UInt8]) -> DecodedText {
         bytes.withUnsafeBytes { decodeHTML($0) }
     }
 
     /// Detects the charset of a plain-text file and decodes it to valid UTF-8 (BOM removed,
     /// invalid sequences replaced by U+FFFD). NUL bytes are kept: they are valid UTF-8.
-    public static func decodeText(_ bytes: UnsafeRawBufferPointer) -> DecodedText {
+    package static func decodeText(_ bytes: UnsafeRawBufferPointer) -> DecodedText {
         let detection = detectText(bytes)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[detection.bomLength...])
         var warnings = detection.warnings
@@ -175,7 +175,7 @@ public enum Charset {
         return DecodedText(utf8: utf8, encoding: detection.encoding, detection: detection, warnings: warnings)
     }
 
-    public static func decodeText(_ bytes: [UInt8]) -> DecodedText {
+    package static func decodeText(_ bytes: [UInt8]) -> DecodedText {
         bytes.withUnsafeBytes { decodeText($0) }
     }
 
@@ -183,7 +183,7 @@ public enum Charset {
     /// Returns the UTF-8 bytes and how many invalid sequences were replaced with U+FFFD.
     /// An encoding this system's iconv cannot convert is decoded as windows-1252 and
     /// counted as one invalid sequence per non-ASCII byte; use `canDecode` to check first.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, as encoding: TextEncoding) -> (utf8: [UInt8], invalidSequences: Int) {
+    package static func decode(_ bytes: UnsafeRawBufferPointer, as encoding: TextEncoding) -> (utf8: [UInt8], invalidSequences: Int) {
         switch encoding {
         case .utf8:
             let scan = scanUTF8(bytes)
@@ -205,12 +205,12 @@ public enum Charset {
         }
     }
 
-    public static func decode(_ bytes: [UInt8], as encoding: TextEncoding) -> (utf8: [UInt8], invalidSequences: Int) {
+    package static func decode(_ bytes: [UInt8], as encoding: TextEncoding) -> (utf8: [UInt8], invalidSequences: Int) {
         bytes.withUnsafeBytes { decode($0, as: encoding) }
     }
 
     /// Whether this system can decode `encoding` (iconv knows it, for the `.other` encodings).
-    public static func canDecode(_ encoding: TextEncoding) -> Bool {
+    package static func canDecode(_ encoding: TextEncoding) -> Bool {
         guard case .other(let name) = encoding else { return true }
         let cd = iconv_open("UTF-8", iconvName(forCanonical: name))
         if isInvalidIconv(cd) { return false }
@@ -219,7 +219,7 @@ public enum Charset {
     }
 
     /// True if `bytes` are entirely valid UTF-8.
-    public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
         scanUTF8(bytes).firstInvalid == nil
     }
 
@@ -536,7 +536,7 @@ public enum Charset {
     // MARK: - Labels
 
     /// The WHATWG canonical name for a label, or nil if the label is unknown.
-    public static func canonicalName(forLabel label: String) -> String? {
+    package static func canonicalName(forLabel label: String) -> String? {
         labelTable[trimmed(label)]
     }
 

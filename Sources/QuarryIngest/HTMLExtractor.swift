@@ -19,6 +19,7 @@
 
 internal import CLibXML2
 import QuarryCore
+import QuarryDocument
 
 #if canImport(Glibc)
 import Glibc
@@ -26,13 +27,13 @@ import Glibc
 
 /// Extracts title, body text and block structure from HTML. Cheap to create; safe to use from
 /// several threads at once (every call has its own parser context).
-public struct HTMLExtractor: Sendable {
-    public init() {}
+package struct HTMLExtractor: Sendable {
+    package init() {}
 
     /// Parses an HTML document (any charset: see `Charset.detectHTML`).
     /// Returns the article and warnings (charset problems, repaired bytes, a parser that
     /// stopped early). Throws an `IngestIssue` only when the document cannot be parsed at all.
-    public func extract(_ bytes: UnsafeRawBufferPointer, id: String, path: String) throws -> (article: Article, issues: [IngestIssue]) {
+    package func extract(_ bytes: UnsafeRawBufferPointer, id: String, path: String) throws -> (article: Article, issues: [IngestIssue]) {
         _ = LibXML2.initialized
         let prepared = Charset.prepareHTML(bytes)
         var issues = prepared.warnings.map { IngestIssue(path: path, message: $0, severity: .warning) }
@@ -56,7 +57,7 @@ public struct HTMLExtractor: Sendable {
         return (Article(id: id, path: path, title: title, body: body, blocks: blocks), issues)
     }
 
-    public func extract(_ bytes: [UInt8], id: String, path: String) throws -> (article: Article, issues: [IngestIssue]) {
+    package func extract(_ bytes: [UInt8], id: String, path: String) throws -> (article: Article, issues: [IngestIssue]) {
         try bytes.withUnsafeBytes { try extract($0, id: id, path: path) }
     }
 

@@ -1,27 +1,27 @@
 /// A malformed JSON line: what was wrong and at which byte of the line (0-based).
-public struct JSONLineError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var column: Int
-    public var message: String
-    public var description: String { "byte \(column + 1) of the line: \(message)" }
+package struct JSONLineError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var column: Int
+    package var message: String
+    package var description: String { "byte \(column + 1) of the line: \(message)" }
 }
 
 /// A small, strict JSON reader for one line holding one object, tuned for BEIR corpora:
 /// it extracts chosen string members and skips everything else without building values.
 /// Strings are unescaped (\uXXXX with surrogate pairs) into valid UTF-8; invalid UTF-8 in
 /// the input and lone surrogates become U+FFFD.
-public struct JSONLineParser {
+package struct JSONLineParser {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private static let maxDepth = 256
 
-    public init(_ line: UnsafeRawBufferPointer) {
+    package init(_ line: UnsafeRawBufferPointer) {
         bytes = line
     }
 
     /// Parses the object; `member(name, valueIsString)` is asked for each top-level member
     /// whether to keep it; kept string values are delivered to `value(name, utf8)`.
     /// Numbers are delivered as their text too (ids are sometimes numbers).
-    public mutating func parseObject(
+    package mutating func parseObject(
         keep: (UnsafeRawBufferPointer) -> Int?,
         value: (Int, UnsafeRawBufferPointer) -> Void
     ) throws(JSONLineError) {

@@ -1,3 +1,4 @@
+import QuarryDocument
 /// Turns a plain-text or Markdown file (already decoded to UTF-8) into an article.
 ///
 /// - The first non-empty line is the title (Markdown `#` marks removed); it is not repeated
@@ -8,10 +9,10 @@
 /// - A paragraph of one short line (at most 12 words) that does not end with punctuation and
 ///   is followed by more text is a heading. In Markdown, `#` lines are headings and ```
 ///   fences are preformatted blocks.
-public struct PlainTextExtractor: Sendable {
-    public var markdown: Bool
+package struct PlainTextExtractor: Sendable {
+    package var markdown: Bool
 
-    public init(markdown: Bool = false) {
+    package init(markdown: Bool = false) {
         self.markdown = markdown
     }
 
@@ -20,7 +21,7 @@ public struct PlainTextExtractor: Sendable {
         var end: Int
     }
 
-    public func extract(_ text: UnsafeRawBufferPointer, id: String, path: String) -> Article {
+    package func extract(_ text: UnsafeRawBufferPointer, id: String, path: String) -> Article {
         // Split into lines (without "\r\n").
         var lines: [Line] = []
         var start = 0

@@ -2,51 +2,19 @@
 import Glibc
 #endif
 import QuarryCore
-
-/// A document parsed from a source, with the fingerprint of the bytes it came from.
-public struct ParsedDocument: Sendable {
-    public var article: Article
-    /// XXH64 of the document's source bytes (the whole file, or its JSON line).
-    public var contentHash: UInt64
-    /// 1-based line number for JSON Lines documents.
-    public var line: Int?
-
-    public init(article: Article, contentHash: UInt64, line: Int? = nil) {
-        self.article = article
-        self.contentHash = contentHash
-        self.line = line
-    }
-}
+import QuarryDocument
 
 /// Parses sources into articles: HTML and plain-text files (one document each) and chunks
 /// of BEIR JSON Lines files. Problems are returned as issues; a broken document is skipped,
 /// the rest goes on.
-public struct SourceParser: Sendable {
+package struct SourceParser: Sendable {
     private let html = HTMLExtractor()
     private let beir = BEIRReader()
 
-    public init() {}
-
-    /// Reads and parses a one-document file. Returns nil and an error issue when the file
-    /// cannot be read or parsed.
-    public func parseFile(path: String, displayPath: String, id: String, format: SourceFormat)
-        -> (document: ParsedDocument?, issues: [IngestIssue], contentHash: UInt64?)
-    {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.read(path)
-        } catch let e as SystemError {
-            return (nil, [IngestIssue(path: displayPath, message: "cannot \(e.operation): \(e.reason)")], nil)
-        } catch {
-            return (nil, [IngestIssue(path: displayPath, message: "\(error)")], nil)
-        }
-        let hash = XXH64.hash(bytes)
-        let result = parseDocument(bytes, displayPath: displayPath, id: id, format: format)
-        return (result.article.map { ParsedDocument(article: $0, contentHash: hash, line: nil) }, result.issues, hash)
-    }
+    package init() {}
 
     /// Parses the bytes of a one-document file.
-    public func parseDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat) -> (article: Article?, issues: [IngestIssue]) {
+    package func parseDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat) -> (article: Article?, issues: [IngestIssue]) {
         switch format {
         case .html:
             do {
@@ -73,28 +41,16 @@ public struct SourceParser: Sendable {
     /// `firstLine` gives the 1-based number of the chunk's first line (computed only when
     /// an error needs it).
     /// `baseOffset` is the file offset of `file[0]` (for error messages).
-    public func parseLines(
+    package func parseLines(
         _ file: UnsafeRawBufferPointer, range: Range<Int>, displayPath: String, baseOffset: Int = 0, firstLine: () -> Int,
-        _ body: (ParsedDocument) throws -> Void
+        _ body: (Article) throws -> Void
     ) throws -> [IngestIssue] {
         var issues: [IngestIssue] = []
-        var start = range.lowerBound
         var lineIndex = 0
         var chunkFirstLine: Int? = nil
-        while start < range.upperBound {
-            var end = start
-            if let base = file.baseAddress, let nl = memchr(base + start, 0x0A, range.upperBound - start) {
-                end = base.distance(to: UnsafeRawPointer(nl))
-            } else {
-                end = range.upperBound
-            }
-            var lineEnd = end
-            if lineEnd > start && file[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            let line = UnsafeRawBufferPointer(rebasing: file[start..<lineEnd])
+        try Lines.forEach(file, in: range) { line, start in
             do {
-                if let article = try beir.parse(line: line, path: displayPath) {
-                    try body(ParsedDocument(article: article, contentHash: XXH64.hash(line), line: nil))
-                }
+                if let article = try beir.parse(line: line, path: displayPath) { try body(article) }
             } catch let e as JSONLineError {
                 if chunkFirstLine == nil { chunkFirstLine = firstLine() }
                 let n = (chunkFirstLine ?? 1) + lineIndex
@@ -102,20 +58,8 @@ public struct SourceParser: Sendable {
                                           message: "invalid JSON (\(e.message)); line skipped"))
             }
             lineIndex += 1
-            start = end + 1
+            return true
         }
         return issues
     }
-}
-
-/// Counts the newlines in `bytes[0..<end]` (fast, with memchr).
-public func countNewlines(_ bytes: UnsafeRawBufferPointer, upTo end: Int) -> Int {
-    guard let base = bytes.baseAddress else { return 0 }
-    var count = 0
-    var p = 0
-    while p < end, let nl = memchr(base + p, 0x0A, end - p) {
-        count += 1
-        p = base.distance(to: UnsafeRawPointer(nl)) + 1
-    }
-    return count
 }

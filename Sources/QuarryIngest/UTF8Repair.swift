@@ -23,7 +23,7 @@ func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
 /// Swift's decoder do); valid runs are copied as they are. Returns the number of
 /// replacements.
 @discardableResult
-public func appendRepairingUTF8(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Int {
+package func appendRepairingUTF8(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Int {
     let n = bytes.count
     var i = 0
     var replaced = 0

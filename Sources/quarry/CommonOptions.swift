@@ -27,8 +27,17 @@ struct ScoringOptions: ParsableArguments {
     var parameters: BM25Parameters {
         BM25Parameters(k1: k1, b: b, mode: scoring, titleWeight: titleWeight, bodyWeight: bodyWeight)
     }
+
+    func validate() throws {
+        guard k1 >= 0 && k1.isFinite else { throw ValidationError("--k1 must be a non-negative number") }
+        guard b >= 0 && b <= 1 else { throw ValidationError("--b must be between 0 and 1") }
+        guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
+            throw ValidationError("--title-weight and --body-weight must be non-negative numbers")
+        }
+    }
 }
 
 extension ScoringMode: ExpressibleByArgument {}
 extension SnippetOrder: ExpressibleByArgument {}
 extension SourceFormat: ExpressibleByArgument {}
+extension QuerySyntax: ExpressibleByArgument {}

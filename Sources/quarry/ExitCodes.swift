@@ -3,7 +3,6 @@ import Glibc
 #endif
 import ArgumentParser
 import Quarry
-import QuarryCore
 
 /// Exit codes of `quarry` (documented in `quarry --help` and the README).
 enum ExitStatus: Int32 {
@@ -24,17 +23,17 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// A malformed query given on the command line.
 struct QueryFailure: Error {
-    var error: QueryError
+    var column: Int
+    var message: String
     var query: String
 
     /// "quarry: query error at column 12: unclosed quote", then the query with a caret under
     /// the column.
     var report: String {
-        let e = error
-        let column = max(1, min(e.column, query.count + 1))
-        let caret = String(repeating: " ", count: column - 1) + "^"
-        let head = Terminal.styled("quarry: query error at column \(e.column):", .red, enabled: Terminal.stderrColor)
-        return "\(head) \(e.message)\n  \(query)\n  \(caret)\n"
+        let at = max(1, min(column, query.count + 1))
+        let caret = String(repeating: " ", count: at - 1) + "^"
+        let head = Terminal.styled("quarry: query error at column \(column):", .red, enabled: Terminal.stderrColor)
+        return "\(head) \(message)\n  \(query)\n  \(caret)\n"
     }
 }
 
@@ -57,26 +56,8 @@ private func classify(_ error: any Error) -> (ExitStatus, String?) {
     case let e as QueryFailure:
         FileHandleStderr.write(e.report)
         return (.usage, nil)
-    case let e as QueryError:
-        return (.usage, e.description)
-    case let e as IndexError:
-        switch e {
-        case .notFound: return (.noIndex, e.description)
-        case .locked: return (.locked, e.description)
-        case .corrupt: return (.damaged, e.description)
-        case .settingsMismatch, .invalidArgument: return (.usage, e.description)
-        default: return (.failure, e.description)
-        }
-    case let e as FormatError:
-        return (.damaged, "index file damaged: \(e)")
-    case let e as SystemError:
-        return (.failure, e.description)
-    case let e as SearchError:
-        return (.usage, e.description)
-    case let e as AnalysisError:
-        return (.usage, e.description)
-    case let e as PassageSettingsError:
-        return (.usage, e.description)
+    case let e as QuarryError:
+        return (status(of: e), message(for: e))
     default:
         let code = QuarryCommand.exitCode(for: error)
         if code == .success { return (.success, nil) }
@@ -84,5 +65,32 @@ private func classify(_ error: any Error) -> (ExitStatus, String?) {
         let message = QuarryCommand.fullMessage(for: error)
         FileHandleStderr.write(message + "\n")
         return (.usage, nil)
+    }
+}
+
+/// The exit status of a library error.
+func status(of error: QuarryError) -> ExitStatus {
+    switch error {
+    case .noIndex: return .noIndex
+    case .locked: return .locked
+    case .damaged: return .damaged
+    case .invalidQuery, .invalidArgument, .settingsMismatch: return .usage
+    case .unknownDocument, .io, .internalError: return .failure
+    }
+}
+
+/// A library error as the command line says it: what happened, then what to do.
+func message(for error: QuarryError) -> String {
+    switch error {
+    case .noIndex(let path):
+        return "\(error) (run 'quarry index --index \(path) PATH...' to build one)"
+    case .locked:
+        return "\(error); wait for it to finish"
+    case .damaged:
+        return "\(error) (run 'quarry check' for a full report; rebuild the index to repair it)"
+    case .settingsMismatch:
+        return "\(error) (quarry index --rebuild)"
+    default:
+        return error.description
     }
 }

@@ -2,17 +2,12 @@
 import Glibc
 #endif
 import ArgumentParser
-import CSystem
 import Quarry
 
 /// The `quarry` command: a thin shell over the Quarry library.
 @main
 struct QuarryMain {
     static func main() {
-        // Large buffers (segment pools, flush scratch) come straight from mmap and go back to
-        // the system when freed; glibc's default raises this threshold after large frees,
-        // after which freed buffers stay in the process and peak memory exceeds --ram-mb.
-        _ = mallopt(M_MMAP_THRESHOLD, 512 * 1024)
         do {
             var command = try QuarryCommand.parseAsRoot()
             try command.run()

@@ -87,4 +87,28 @@ struct ReaderTests {
         let r = Run(["q": [.init(id: "a", score: .nan), .init(id: "b", score: 1), .init(id: "c", score: 2)]])
         #expect(r.rankings["q"]?.map(\.id) == ["c", "b", "a"])
     }
+
+    @Test("query files: BEIR JSON Lines (_id, text, other members ignored) or qid<TAB>text lines")
+    func querySets() throws {
+        let jsonl = try QuerySet(parsing: bytes("{\"_id\": \"1\", \"text\": \"a \\\"b\\\"\", \"metadata\": {\"x\": [1]}}\r\n\n{\"text\": \"c\", \"_id\": \"2\"}"), file: "q.jsonl")
+        #expect(jsonl.format == .jsonl)
+        #expect(jsonl.texts == ["1": "a \"b\"", "2": "c"])
+        let tsv = try QuerySet(parsing: bytes("# comment\n1\tfirst query\n2\tsecond\twith a tab\n\n"), file: "q.tsv")
+        #expect(tsv.format == .tsv)
+        #expect(tsv.texts == ["1": "first query", "2": "second\twith a tab"])
+        #expect(throws: EvalError.malformed(file: "q.jsonl", problems: [.init(line: 2, message: "no \"text\" member"), .init(line: 3, message: "byte 8 of the line: expected ':' after a member name")], total: 2)) {
+            try QuerySet(parsing: bytes("{\"_id\": \"1\", \"text\": \"a\"}\n{\"_id\": \"2\"}\n{\"_id\" \"3\"}\n"), file: "q.jsonl")
+        }
+        #expect(throws: EvalError.malformed(file: "q.tsv", problems: [.init(line: 2, message: "expected 'qid<TAB>query text'")], total: 1)) {
+            try QuerySet(parsing: bytes("1\ta\n2 b\n"), file: "q.tsv")
+        }
+    }
+
+    @Test("a file that cannot be read is an error naming it")
+    func unreadable() {
+        #expect(throws: EvalError.unreadable(file: "/nonexistent/qrels", reason: "No such file or directory")) {
+            try Qrels(contentsOf: "/nonexistent/qrels")
+        }
+        #expect(throws: EvalError.self) { try Run(contentsOf: "/") }
+    }
 }

@@ -1,4 +1,5 @@
 import Testing
+import QuarryDocument
 import QuarryCore
 @testable import QuarryIndex
 

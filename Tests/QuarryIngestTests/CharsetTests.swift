@@ -1,4 +1,5 @@
 import Testing
+import QuarryDocument
 @testable import QuarryIngest
 
 /// A small deterministic generator for property tests.

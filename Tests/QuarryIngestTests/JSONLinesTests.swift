@@ -1,4 +1,6 @@
 import Testing
+import QuarryCore
+import QuarryDocument
 @testable import QuarryIngest
 
 func parseLine(_ s: String) throws -> Article? {
@@ -71,14 +73,14 @@ struct JSONLinesTests {
         for i in 0..<50 { text += i == 37 ? "{broken\n" : #"{"_id":"d\#(i)","text":"t \#(i)"}"# + "\n" }
         let bytes = Array(text.utf8)
         try bytes.withUnsafeBytes { raw in
-            let chunks = lineChunks(raw, chunkBytes: 100)
+            let chunks = Lines.chunks(raw, chunkBytes: 100)
             #expect(chunks.first?.lowerBound == 0 && chunks.last?.upperBound == raw.count)
             var ids: [String] = []
             var issues: [IngestIssue] = []
             for c in chunks {
                 #expect(c.upperBound == raw.count || raw[c.upperBound - 1] == 0x0A)
                 issues += try SourceParser().parseLines(raw, range: c, displayPath: "c.jsonl",
-                                                        firstLine: { countNewlines(raw, upTo: c.lowerBound) + 1 }) { ids.append($0.article.id) }
+                                                        firstLine: { Lines.countNewlines(raw, upTo: c.lowerBound) + 1 }) { ids.append($0.id) }
             }
             #expect(ids.count == 49)
             #expect(issues.count == 1)

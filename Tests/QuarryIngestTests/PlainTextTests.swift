@@ -1,4 +1,5 @@
 import Testing
+import QuarryDocument
 @testable import QuarryIngest
 
 func blockTexts(_ a: Article) -> [(BlockKind, String)] {

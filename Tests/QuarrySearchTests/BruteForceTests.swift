@@ -1,5 +1,6 @@
 import Testing
 import Glibc
+import QuarryDocument
 import QuarryAnalysis
 import QuarryCore
 import QuarryIndex
@@ -175,17 +176,19 @@ struct BruteForceTests {
     func documents(seed: UInt64) throws {
         let (searcher, stored, dir) = try build(seed: seed, threads: Int(seed % 2) + 1)
         defer { try? FileSystem.removeTree(dir) }
-        let brute = BruteForce(stored, analyzer: searcher.analyzer)
+        let analyzer = try Analyzer(settings: searcher.snapshot.settings.analyzer)
+        let brute = BruteForce(stored, analyzer: analyzer)
         var rng = SeededGenerator(seed: seed * 1000)
         let modes = [BM25Parameters(), BM25Parameters(k1: 1.2, b: 0.75), BM25Parameters(mode: .fields, titleWeight: 2, bodyWeight: 0.5)]
         for q in 0..<25 {
             let text = randomWords(1 + Int(rng.next() % 6), &rng)
-            let terms = searcher.terms(text)
+            let terms = try searcher.terms(text)
             for p in modes {
                 let expected = brute.rank(terms, p)
                 for k in [1, 7, 1000] {
                     for pruning in [true, false] {
-                        let got = try searcher.rank(terms, options: SearchOptions(limit: k, bm25: p, pruning: pruning)).map { ($0.id, $0.score) }
+                        let prepared = try searcher.prepare(terms, options: QueryOptions(scoring: p))
+                        let got = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: !pruning)).map { ($0.id, $0.score) }
                         expectSameRanking(got, expected, k: k, "seed \(seed) query \(q) '\(text)' \(p.mode) k1=\(p.k1) k=\(k) pruning=\(pruning)")
                     }
                 }
@@ -197,15 +200,16 @@ struct BruteForceTests {
     func passages(seed: UInt64) throws {
         let (searcher, stored, dir) = try build(seed: seed, threads: 2)
         defer { try? FileSystem.removeTree(dir) }
-        let brute = BruteForce(stored, analyzer: searcher.analyzer)
+        let analyzer = try Analyzer(settings: searcher.snapshot.settings.analyzer)
+        let brute = BruteForce(stored, analyzer: analyzer)
         var rng = SeededGenerator(seed: seed * 77)
         for q in 0..<30 {
             let text = randomWords(1 + Int(rng.next() % 5), &rng)
-            let terms = searcher.terms(text)
+            let terms = try searcher.terms(text)
             let termSet = Set(terms.map(\.term))
             let expected = brute.rankPassages(terms, BM25Parameters())
             for k in [3, 20] {
-                let hits = try searcher.passages(terms, options: SearchOptions(limit: k))
+                let hits = try searcher.passages(try searcher.prepare(terms), options: SearchOptions(limit: k))
                 expectSameRanking(hits.map { ("\($0.id)#\($0.passage.index)", $0.passage.score) },
                                   expected.map { ("\($0.0)#\($0.1)", $0.2) }, k: k, "seed \(seed) query \(q) '\(text)' k=\(k)")
                 for h in hits {
@@ -217,7 +221,7 @@ struct BruteForceTests {
                     for hl in h.passage.highlights {
                         let word = String(decoding: body[hl.start..<hl.end], as: UTF8.self)
                         #expect(termSet.contains(hl.term))
-                        #expect(searcher.analyzer.terms(word) == [hl.term], "highlight '\(word)' does not analyse to \(hl.term)")
+                        #expect(analyzer.terms(word) == [hl.term], "highlight '\(word)' does not analyse to \(hl.term)")
                         #expect(hl.start >= h.passage.start && hl.end <= h.passage.end)
                         #expect(Array(doc.body.unicodeScalars).count >= hl.charEnd)
                         #expect(String(String.UnicodeScalarView(Array(doc.body.unicodeScalars)[hl.charStart..<hl.charEnd])) == word)

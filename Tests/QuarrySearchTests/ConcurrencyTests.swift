@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import QuarryDocument
 import QuarryCore
 import QuarryIndex
 import QuarryIngest
@@ -54,7 +55,7 @@ struct ConcurrencyTests {
         for k in 1..<40 {
             let seen = attempts.load(ordering: .relaxed)
             while attempts.load(ordering: .relaxed) == seen { sched_yield() }
-            let w = try IndexWriter(directory: dir, options: WriterOptions(threads: 1, mergePolicy: policy))
+            let w = try IndexWriter(directory: dir, options: WriterOptions(threads: 1).with(mergePolicy: policy))
             _ = try w.add([article(k)])
             try w.commit()
             if k % 10 == 0 { try w.forceMerge(maxSegments: 1) }

@@ -1,3 +1,4 @@
+import QuarryDocument
 import QuarryCore
 import QuarryIndex
 import QuarryIngest
@@ -11,8 +12,8 @@ struct IncrementalTests {
     func ranking(_ dir: String, _ queries: [String], _ p: BM25Parameters) throws -> [[String]] {
         let s = try Searcher(directory: dir)
         return try queries.map { q in
-            try s.rank(q, options: SearchOptions(limit: 15, bm25: p)).map { "\($0.id) \($0.score.bitPattern)" }
-                + s.passages(q, options: SearchOptions(limit: 5, bm25: p)).map { "\($0.id)#\($0.passage.index) \($0.passage.score.bitPattern)" }
+            try s.rank(q, query: QueryOptions(scoring: p), options: SearchOptions(limit: 15)).map { "\($0.id) \($0.score.bitPattern)" }
+                + s.passages(q, query: QueryOptions(scoring: p), options: SearchOptions(limit: 5)).map { "\($0.id)#\($0.passage.index) \($0.passage.score.bitPattern)" }
         }
     }
 
@@ -32,7 +33,7 @@ struct IncrementalTests {
         let queries = (0..<12).map { _ in randomWords(1 + Int(rng.next() % 4), &rng) }
         for batch in 0..<8 {
             let writer = try IndexWriter(directory: dir, settings: batch == 0 ? settings : nil,
-                                         options: WriterOptions(threads: 1 + batch % 2, mergePolicy: policy))
+                                         options: WriterOptions(threads: 1 + batch % 2).with(mergePolicy: policy))
             var adds: [Article] = []
             for _ in 0..<(5 + Int(rng.next() % 25)) {
                 // New ids and changes of existing ones.

@@ -1,5 +1,6 @@
 import Testing
 import Glibc
+import QuarryDocument
 import QuarryAnalysis
 import QuarryCore
 import QuarryIndex
@@ -303,7 +304,8 @@ struct QueryEngineTests {
         var generator = QueryGenerator(rng: SeededGenerator(seed: seed * 31), bodies: stored.map { $0.body.split(separator: " ") })
         let modes = [BM25Parameters(), BM25Parameters(mode: .fields, titleWeight: 2, bodyWeight: 0.5)]
         let expansions = seed == 12 ? 3 : 128
-        let references = modes.map { ReferenceEngine(stored, analyzer: searcher.analyzer, parameters: $0, maxExpansions: expansions) }
+        let analyzer = try Analyzer(settings: searcher.snapshot.settings.analyzer)
+        let references = modes.map { ReferenceEngine(stored, analyzer: analyzer, parameters: $0, maxExpansions: expansions) }
         var nonEmpty = 0
         for q in 0..<60 {
             let query = generator.query()
@@ -312,13 +314,13 @@ struct QueryEngineTests {
                 if !expected.isEmpty { nonEmpty += 1 }
                 for k in [1, 5, 1000] {
                     for pruning in [true, false] {
-                        let options = SearchOptions(limit: k, bm25: p, pruning: pruning, maxExpansions: expansions)
-                        let got = try searcher.rank(try searcher.prepare(query, options: options), options: options).map { ($0.id, $0.score) }
+                        let prepared = try searcher.prepare(query, options: QueryOptions(scoring: p, maxExpansions: expansions))
+                        let got = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: !pruning)).map { ($0.id, $0.score) }
                         expectSameRanking(got, expected, k: k, "seed \(seed) query \(q) \(query) \(p.mode) k=\(k) pruning=\(pruning)")
                     }
                 }
-                let options = SearchOptions(limit: 5, bm25: p, snippets: 1, maxExpansions: expansions, explain: true)
-                for r in try searcher.search(try searcher.prepare(query, options: options), options: options) {
+                let prepared = try searcher.prepare(query, options: QueryOptions(scoring: p, maxExpansions: expansions))
+                for r in try searcher.search(prepared, options: SearchOptions(limit: 5, snippets: 1, explain: true)) {
                     let parts = r.explanation?.parts ?? []
                     #expect(!parts.isEmpty)
                     let sum = parts.reduce(0) { $0 + $1.score }

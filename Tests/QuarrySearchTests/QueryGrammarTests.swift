@@ -1,5 +1,6 @@
 import Testing
 
+import QuarryDocument
 @testable import QuarrySearch
 
 /// Draws for the generator (SeededGenerator is SplitMix64: every run tests the same queries).

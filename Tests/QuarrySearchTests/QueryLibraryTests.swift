@@ -1,6 +1,8 @@
 import Testing
+import QuarryDocument
 import QuarryCore
 import QuarryIndex
+import QuarryCollection
 import QuarryIngest
 @testable import QuarrySearch
 
@@ -19,8 +21,9 @@ struct QueryLibraryTests {
         let dir = try temporaryDirectory("library")
         defer { try? FileSystem.removeTree(dir) }
         let writer = try IndexWriter(directory: dir)
-        _ = try writer.index(paths: [Self.corpus], format: .auto)
-        try writer.commit()
+        let sync = try CollectionSync(writer: writer)
+        _ = try sync.sync(paths: [Self.corpus], format: .auto)
+        try sync.commit()
         writer.close()
         let searcher = try Searcher(directory: dir)
 
@@ -34,7 +37,7 @@ struct QueryLibraryTests {
         #expect(built.description == "+\"fight or flight\" stress -dopamine")
 
         let options = SearchOptions(limit: 10, explain: true)
-        let fromTree = try searcher.search(try searcher.prepare(built, options: options), options: options)
+        let fromTree = try searcher.search(try searcher.prepare(built), options: options)
         let fromText = try searcher.search("+\"fight or flight\" stress -dopamine", options: options)
         #expect(fromTree.map(\.id) == ["norepinephrine-ptsd.txt"])
         #expect(fromTree.map(\.id) == fromText.map(\.id))

@@ -1,5 +1,6 @@
 import Testing
 
+import QuarryDocument
 @testable import QuarrySearch
 
 private func t(_ word: String, _ field: QueryField? = nil) -> Query { .term(word, field: field) }

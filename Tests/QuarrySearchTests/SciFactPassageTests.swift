@@ -1,6 +1,8 @@
 import Foundation
+import QuarryDocument
 import QuarryCore
 import QuarryIndex
+import QuarryCollection
 import QuarryIngest
 import Testing
 @testable import QuarrySearch
@@ -35,20 +37,21 @@ struct SciFactPassageTests {
         let dir = try temporaryDirectory("scifact")
         defer { try? FileSystem.removeTree(dir) }
         let writer = try IndexWriter(directory: dir)
-        let report = try writer.index(paths: [SharedData.scifact + "/corpus.jsonl"], format: .beir)
-        try writer.commit()
+        let sync = try CollectionSync(writer: writer)
+        let report = try sync.sync(paths: [SharedData.scifact + "/corpus.jsonl"], format: .beir)
+        try sync.commit()
         writer.close()
         #expect(report.added == 5183)
         let searcher = try Searcher(directory: dir)
         var queriesWithMatch = 0, bestPassageHasTerm = 0, passagesChecked = 0
         for (_, text) in try SharedData.sciFactTestQueries() {
             // Questions are bags of words (a "+" or a quote in one is not syntax).
-            let docs = try searcher.search(try searcher.prepare(words: text, options: SearchOptions(limit: 1, snippets: 1)), options: SearchOptions(limit: 1, snippets: 1))
+            let docs = try searcher.search(try searcher.prepare(text, options: QueryOptions(syntax: .words)), options: SearchOptions(limit: 1, snippets: 1))
             if let top = docs.first {
                 queriesWithMatch += 1
                 if top.passages.first.map({ !$0.highlights.isEmpty }) == true { bestPassageHasTerm += 1 }
             }
-            for hit in try searcher.passages(try searcher.prepare(words: text), options: SearchOptions(limit: 5)) {
+            for hit in try searcher.passages(try searcher.prepare(text, options: QueryOptions(syntax: .words)), options: SearchOptions(limit: 5)) {
                 let body = Array(try searcher.document(id: hit.id).body.utf8)
                 #expect(hit.passage.start >= 0 && hit.passage.start < hit.passage.end && hit.passage.end <= body.count)
                 #expect(String(decoding: body[hit.passage.start..<hit.passage.end], as: UTF8.self) == hit.passage.text)

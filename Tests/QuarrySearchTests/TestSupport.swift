@@ -1,6 +1,8 @@
+import QuarryDocument
 import QuarryCore
 import QuarryIndex
 import QuarryIngest
+@testable import QuarrySearch
 
 /// A small deterministic random generator (SplitMix64), so failures can be replayed from
 /// the seed printed in the test name.
@@ -56,4 +58,19 @@ func randomArticle(id: String, _ rng: inout SeededGenerator) -> Article {
     }
     let (body, blocks) = b.finish()
     return Article(id: id, path: id, title: title, body: body, blocks: blocks)
+}
+
+/// Text queries in one call (the library prepares once and runs; tests often do both).
+extension Searcher {
+    func rank(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
+        try rank(try prepare(text, options: query), options: options)
+    }
+
+    func search(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
+        try search(try prepare(text, options: query), options: options)
+    }
+
+    func passages(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
+        try passages(try prepare(text, options: query), options: options)
+    }
 }

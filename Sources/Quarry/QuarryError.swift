@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QuarryAnalysis
+import QuarryCore
+import QuarryDocument
+import QuarryIndex
+import QuarrySearch
+
+/// Every error the Quarry library throws. Each case says what went wrong and carries what
+/// a caller needs to react (a path, a column); `description` is a sentence for people.
+public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No index at the path (no `MANIFEST`).
+    case noIndex(path: String)
+    /// Another process holds the index's writer lock.
+    case locked(path: String, pid: Int32?)
+    /// A file of the index is damaged, truncated, foreign or missing: the index must be
+    /// rebuilt (or restored). `offset` is the byte where the problem was found, when known.
+    case damaged(file: String, offset: Int?, reason: String)
+    /// Malformed query text: the 1-based column (in characters) and what was expected.
+    case invalidQuery(column: Int, message: String)
+    /// An argument is out of range or inconsistent (a parameter, a setting, an option).
+    case invalidArgument(String)
+    /// The settings asked for differ from those the index was built with; rebuild it to
+    /// change them.
+    case settingsMismatch(String)
+    /// No document with this id in the index.
+    case unknownDocument(id: String)
+    /// An operating-system call failed on a path (not a damaged index).
+    case io(path: String, operation: String, reason: String)
+    /// Something Quarry did not expect: a bug.
+    case internalError(String)
+
+    public var description: String {
+        switch self {
+        case .noIndex(let path):
+            return "no index at \(path)"
+        case .locked(let path, let pid):
+            let who = pid.map { "pid \($0)" } ?? "another process"
+            return "the index \(path) is locked by \(who), which is writing to it"
+        case .damaged(let file, let offset, let reason):
+            return "index file damaged: \(file)" + (offset.map { ": byte \($0)" } ?? "") + ": \(reason)"
+        case .invalidQuery(let column, let message):
+            return "query error at column \(column): \(message)"
+        case .invalidArgument(let s), .settingsMismatch(let s):
+            return s
+        case .unknownDocument(let id):
+            return "no document with id '\(id)' in the index"
+        case .io(let path, let operation, let reason):
+            return "\(path): cannot \(operation): \(reason)"
+        case .internalError(let s):
+            return "internal error: \(s)"
+        }
+    }
+
+    /// The library error an error of the machinery stands for.
+    package init(_ error: any Error) {
+        switch error {
+        case let e as QuarryError: self = e
+        case let e as IndexError:
+            switch e {
+            case .notFound(let path): self = .noIndex(path: path)
+            case .locked(let path, let pid): self = .locked(path: path, pid: pid)
+            case .settingsMismatch(let s): self = .settingsMismatch(s)
+            case .corrupt(let f): self = .damaged(file: f.file, offset: f.offset, reason: f.message)
+            case .system(let s): self = QuarryError(s)
+            case .invalidArgument(let s): self = .invalidArgument(s)
+            case .internalError(let s): self = .internalError(s)
+            }
+        case let e as FormatError: self = .damaged(file: e.file, offset: e.offset, reason: e.message)
+        case let e as SystemError: self = .io(path: e.path, operation: e.operation, reason: e.reason)
+        case let e as QueryError: self = .invalidQuery(column: e.column, message: e.message)
+        case let e as SearchError:
+            switch e {
+            case .invalidParameter(let s): self = .invalidArgument(s)
+            case .unknownDocument(let id): self = .unknownDocument(id: id)
+            }
+        case let e as AnalysisError: self = .invalidArgument(e.description)
+        case let e as PassageSettingsError: self = .invalidArgument(e.description)
+        default: self = .internalError("\(error)")
+        }
+    }
+}
+
+/// Runs `body`, turning any error it throws into a `QuarryError`.
+@inline(__always)
+func mapped<R>(_ body: () throws -> R) throws(QuarryError) -> R {
+    do {
+        return try body()
+    } catch {
+        throw QuarryError(error)
+    }
+}

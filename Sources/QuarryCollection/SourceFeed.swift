@@ -1,0 +1,127 @@
+import QuarryCore
+import QuarryDocument
+import QuarryIndex
+import QuarryIngest
+import Synchronization
+
+/// One input of a sync run: a file to read, or standard input.
+struct SourceInput: Sendable {
+    /// Absolute path (the source's key in the sources table, and its documents' origin).
+    var path: String
+    /// The path as the user can read it.
+    var displayPath: String
+    /// The id of its document (one-document files).
+    var id: String
+    var format: SourceFormat
+    var size: Int
+    /// Hash the previous commit recorded for this source (to skip unchanged content).
+    var previousHash: UInt64?
+    /// The bytes of a JSON Lines source.
+    var lines: LineFile?
+}
+
+/// What happened to one input during a run.
+struct SourceOutcome: Sendable {
+    var documents = 0
+    var failed = false
+    /// Content hash of the file (one-document files; JSON Lines files are hashed up front).
+    var contentHash: UInt64?
+    /// The file's content was unchanged after all (same hash as before): nothing was parsed.
+    var unchanged = false
+}
+
+/// The documents of a sync run, for the index writer's threads: one item per
+/// one-document file, one per chunk of about 1 MB of whole lines of a JSON Lines input.
+/// Files are read, hashed and parsed on the writer's threads; what happened to each input
+/// (and its problems, in input order) is kept here.
+final class SourceFeed: DocumentFeed, @unchecked Sendable {
+    // @unchecked: immutable after init but for the Mutex-protected results.
+    enum Item: Sendable {
+        case file(input: Int)
+        case lines(input: Int, range: Range<Int>)
+    }
+
+    let inputs: [SourceInput]
+    let items: [Item]
+    private let parser = SourceParser()
+    private let results = Mutex<(outcomes: [Int: SourceOutcome], issues: [(item: Int, issue: IngestIssue)])>(([:], []))
+
+    init(inputs: [SourceInput], items: [Item]) {
+        self.inputs = inputs
+        self.items = items
+    }
+
+    var itemCount: Int { items.count }
+    var totalBytes: Int { inputs.reduce(0) { $0 + $1.size } }
+
+    func produce(item i: Int, emit: (Article, String) throws -> Void) throws -> Int {
+        var outcome = SourceOutcome()
+        var issues: [IngestIssue] = []
+        let inputIndex: Int
+        let bytesDone: Int
+        switch items[i] {
+        case .file(let s):
+            inputIndex = s
+            let input = inputs[s]
+            bytesDone = input.size
+            do {
+                let bytes = try FileSystem.read(input.path)
+                let hash = XXH64.hash(bytes)
+                outcome.contentHash = hash
+                if hash == input.previousHash {
+                    outcome.unchanged = true
+                } else {
+                    let (article, found) = parser.parseDocument(bytes, displayPath: input.displayPath, id: input.id, format: input.format)
+                    issues.append(contentsOf: found)
+                    if let article {
+                        try emit(article, input.path)
+                        outcome.documents = 1
+                    } else {
+                        outcome.failed = true
+                    }
+                }
+            } catch let e as SystemError {
+                issues.append(IngestIssue(path: input.displayPath, message: "cannot \(e.operation): \(e.reason); skipped"))
+                outcome.failed = true
+            }
+        case .lines(let s, let range):
+            inputIndex = s
+            let input = inputs[s]
+            bytesDone = range.count
+            if let file = input.lines {
+                var count = 0
+                let found = try file.withBytes(range) { bytes in
+                    try parser.parseLines(bytes, range: 0..<bytes.count, displayPath: input.displayPath, baseOffset: range.lowerBound,
+                                          firstLine: { file.newlines(before: range.lowerBound) + 1 }) { article in
+                        try emit(article, input.path)
+                        count += 1
+                    }
+                }
+                outcome.documents = count
+                issues.append(contentsOf: found)
+            }
+        }
+        let finished = outcome
+        let found = issues
+        results.withLock { r in
+            var o = r.outcomes[inputIndex] ?? SourceOutcome()
+            o.documents += finished.documents
+            o.failed = o.failed || finished.failed
+            if let h = finished.contentHash { o.contentHash = h }
+            o.unchanged = o.unchanged || finished.unchanged
+            r.outcomes[inputIndex] = o
+            for issue in found { r.issues.append((i, issue)) }
+        }
+        return bytesDone
+    }
+
+    /// What happened to each input (by input index).
+    var outcomes: [Int: SourceOutcome] { results.withLock { $0.outcomes } }
+
+    /// The problems found, in input order (items are produced in parallel).
+    var issues: [IngestIssue] {
+        results.withLock { r in
+            r.issues.enumerated().sorted { ($0.element.item, $0.offset) < ($1.element.item, $1.offset) }.map { $0.element.issue }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The text of an errno value.
+package func systemErrorMessage(_ code: Int32) -> String {
+    guard let s = strerror(code) else { return "error \(code)" }
+    return String(cString: s)
+}
+
+/// A read-only memory map of a whole file. The mapping lives as long as the object, so
+/// a reader keeps the bytes of a file even after a writer has unlinked it.
+package final class MappedFile: @unchecked Sendable {
+    // @unchecked: the mapping is read-only and immutable for the object's lifetime.
+    package let path: String
+    package let count: Int
+    private let address: UnsafeMutableRawPointer?
+
+    /// Maps `path`; an empty file maps to an empty buffer.
+    package init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw SystemError(path: path, operation: "stat", errno: errno) }
+        count = Int(st.st_size)
+        if count == 0 {
+            address = nil
+            return
+        }
+        let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+        if p == MAP_FAILED || p == nil { throw SystemError(path: path, operation: "memory-map", errno: errno) }
+        address = p
+    }
+
+    deinit {
+        if let address { munmap(address, count) }
+    }
+
+    /// The mapped bytes (valid while this object is alive).
+    package var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: address.map { UnsafeRawPointer($0) }, count: count)
+    }
+
+    /// Drops this process's resident pages of the file (they stay in the page cache and
+    /// fault back in on the next read). Long sequential passes, such as merges, call it so
+    /// that the pages they have read do not add up in the process's resident memory.
+    package func releaseResidentPages() {
+        if let address { _ = madvise(address, count, MADV_DONTNEED) }
+    }
+
+    /// Tells the kernel the whole file will be read soon.
+    package func adviseWillNeed() {
+        if let address { _ = madvise(address, count, MADV_WILLNEED) }
+    }
+}
+
+/// Small file-system helpers with errors that name the path.
+package enum FileSystem {
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    package static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Size and modification time (nanoseconds since the epoch) of a file.
+    package static func status(_ path: String) throws -> (size: Int64, mtimeNanos: Int64, isDirectory: Bool, isRegular: Bool) {
+        var st = stat()
+        if stat(path, &st) != 0 { throw SystemError(path: path, operation: "stat", errno: errno) }
+        let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        let kind = st.st_mode & S_IFMT
+        return (Int64(st.st_size), nanos, kind == S_IFDIR, kind == S_IFREG)
+    }
+
+    /// Creates a directory and its parents.
+    package static func makeDirectories(_ path: String) throws {
+        if isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if !isDirectory(prefix) && mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw SystemError(path: prefix, operation: "create directory", errno: errno)
+            }
+            prefix += "/"
+        }
+    }
+
+    /// Names in a directory (no "." or ".."), unsorted.
+    package static func list(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw SystemError(path: path, operation: "list", errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    package static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw SystemError(path: path, operation: "remove", errno: errno) }
+    }
+
+    /// Removes a directory tree (used for scratch directories only).
+    package static func removeTree(_ path: String) throws {
+        guard isDirectory(path) else {
+            try remove(path)
+            return
+        }
+        for name in try list(path) { try removeTree(path + "/" + name) }
+        if rmdir(path) != 0 && errno != ENOENT { throw SystemError(path: path, operation: "remove directory", errno: errno) }
+    }
+
+    package static func rename(_ from: String, _ to: String) throws {
+        if Glibc.rename(from, to) != 0 { throw SystemError(path: to, operation: "rename \(from) to", errno: errno) }
+    }
+
+    /// fsyncs a directory so that renames and new names in it are durable.
+    package static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 { throw SystemError(path: path, operation: "open directory", errno: errno) }
+        defer { close(fd) }
+        if fsync(fd) != 0 && errno != EINVAL { throw SystemError(path: path, operation: "sync directory", errno: errno) }
+    }
+
+    /// Reads a whole file.
+    package static func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0 && st.st_size > 0 { result.reserveCapacity(Int(st.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return result
+    }
+
+    /// Writes a file durably and atomically: a temporary name, fsync, rename, fsync of the directory.
+    package static func writeAtomically(_ path: String, _ data: [UInt8]) throws {
+        let tmp = path + ".tmp"
+        let file = try OutputFile(path: tmp)
+        try file.write(data)
+        try file.close(sync: true)
+        try rename(tmp, path)
+        try syncDirectory(directoryName(path))
+    }
+
+    /// The directory part of a path ("." when there is none).
+    package static func directoryName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// The current process id.
+    package static var processID: Int32 { getpid() }
+
+    /// True when a process with this id exists.
+    package static func processExists(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+}
+
+/// A file being written: buffered, with a running XXH64 of everything written.
+package final class OutputFile {
+    package let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var hasher = XXH64()
+    /// Bytes written so far (including buffered ones).
+    package private(set) var offset: Int = 0
+
+    package init(path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw SystemError(path: path, operation: "create", errno: errno) }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    package func write(_ data: UnsafeRawBufferPointer) throws {
+        hasher.update(data)
+        offset += data.count
+        if buffer.count + data.count > (1 << 20) { try flushBuffer() }
+        if data.count >= (1 << 20) {
+            try writeAll(data)
+        } else {
+            buffer.append(contentsOf: data)
+        }
+    }
+
+    package func write(_ data: [UInt8]) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    /// XXH64 of every byte written so far.
+    package var checksum: UInt64 { hasher.finalize() }
+
+    private func flushBuffer() throws {
+        if buffer.isEmpty { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ data: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < data.count {
+            let n = Glibc.write(fd, data.baseAddress! + done, data.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(path: path, operation: "write", errno: errno)
+            }
+            done += n
+        }
+    }
+
+    /// Flushes, optionally fsyncs, and closes.
+    package func close(sync: Bool) throws {
+        try flushBuffer()
+        if sync && fsync(fd) != 0 { throw SystemError(path: path, operation: "sync", errno: errno) }
+        if Glibc.close(fd) != 0 {
+            fd = -1
+            throw SystemError(path: path, operation: "close", errno: errno)
+        }
+        fd = -1
+    }
+}
+
+extension FileSystem {
+    /// The process's working directory.
+    package static var currentDirectory: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// True when the path itself is a symbolic link.
+    package static func isSymbolicLink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+}

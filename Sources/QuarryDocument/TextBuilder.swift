@@ -1,0 +1,138 @@
+/// Builds an article body block by block: collapses whitespace inside blocks, separates blocks
+/// with "\n", and records each block's byte range. Extractors (HTML, plain text, JSONL) feed it
+/// decoded text and tell it where blocks begin and end.
+package struct TextBuilder {
+    package private(set) var bytes: [UInt8] = []
+    package private(set) var blocks: [TextBlock] = []
+    private var blockStart = 0
+    private var kind: BlockKind = .paragraph
+    private var level: UInt8 = 0
+    private var pendingSpace = false
+    private var preformatted = false
+    /// Offset of the separator newline added for the current block, if any.
+    private var separatorAt: Int? = nil
+
+    package init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// True when the current block has no text yet.
+    package var currentBlockIsEmpty: Bool { bytes.count == blockStart }
+
+    /// Ends the current block (if it has text) and starts a new one of the given kind.
+    package mutating func startBlock(_ newKind: BlockKind, level newLevel: UInt8 = 0) {
+        endBlock()
+        kind = newKind
+        level = newLevel
+        preformatted = newKind == .preformatted
+    }
+
+    /// Ends the current block; the next text starts a new paragraph block unless
+    /// `startBlock` says otherwise.
+    package mutating func endBlock() {
+        if preformatted {
+            // Trim trailing spaces and newlines of preformatted text.
+            while bytes.count > blockStart, let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x09 {
+                bytes.removeLast()
+            }
+        }
+        if bytes.count > blockStart {
+            blocks.append(TextBlock(start: blockStart, end: bytes.count, kind: kind, level: level))
+        } else if let at = separatorAt, at == bytes.count - 1, bytes.count == blockStart {
+            // The block ended up empty (e.g. preformatted whitespace): drop its separator.
+            bytes.removeLast()
+            blockStart = bytes.count
+        }
+        separatorAt = nil
+        kind = .paragraph
+        level = 0
+        preformatted = false
+        pendingSpace = false
+        blockStart = bytes.count
+    }
+
+    /// Appends decoded UTF-8 text to the current block.
+    /// Appends decoded text, which must be valid UTF-8 (`finish` repairs it if not).
+    /// U+00A0 (no-break space) outside preformatted text counts as whitespace.
+    package mutating func append(_ text: UnsafeRawBufferPointer) {
+        if preformatted {
+            for b in text { appendPreformatted(b) }
+            return
+        }
+        var i = 0
+        let n = text.count
+        while i < n {
+            let b = text[i]
+            if b <= 0x20 || b == 0x7F {
+                // Whitespace sets a pending space; other control characters are dropped.
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) { pendingSpace = true }
+                i += 1
+                continue
+            }
+            if b == 0xC2 && i + 1 < n && text[i + 1] == 0xA0 {
+                pendingSpace = true
+                i += 2
+                continue
+            }
+            // A run of ordinary bytes, appended at once.
+            var j = i + 1
+            while j < n {
+                let c = text[j]
+                if c <= 0x20 || c == 0x7F || c == 0xC2 { break }
+                j += 1
+            }
+            if bytes.count == blockStart {
+                startIfNeeded()
+            } else if pendingSpace {
+                bytes.append(0x20)
+            }
+            pendingSpace = false
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[i..<j]))
+            i = j
+        }
+    }
+
+    package mutating func append(_ text: String) {
+        var t = text
+        t.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    @inline(__always) private mutating func appendPreformatted(_ b: UInt8) {
+        if b == 0x0D { return }
+        guard b == 0x0A || b == 0x09 || (b >= 0x20 && b != 0x7F) else { return }
+        if bytes.count == blockStart {
+            if b == 0x0A || b == 0x20 || b == 0x09 { return }  // no leading blank lines or spaces
+            startIfNeeded()
+        }
+        bytes.append(b == 0x09 ? 0x20 : b)
+    }
+
+    /// Puts the newline that separates this block from the previous one.
+    private mutating func startIfNeeded() {
+        if !blocks.isEmpty || blockStart > 0 {
+            if bytes.last != 0x0A {
+                bytes.append(0x0A)
+                separatorAt = bytes.count - 1
+            }
+            blockStart = bytes.count
+        }
+    }
+
+    /// Appends a non-breaking-space-like character as a plain space (collapsed like one).
+    package mutating func appendSpace() { pendingSpace = true }
+
+    /// Finishes: the body text and its blocks.
+    package mutating func finish() -> (body: String, blocks: [TextBlock]) {
+        endBlock()
+        if let body = String(validating: bytes, as: UTF8.self) {
+            return (body, blocks)
+        }
+        // Invalid UTF-8 slipped in: repair block by block so the ranges stay exact.
+        var repaired = TextBuilder(capacity: bytes.count)
+        for block in blocks {
+            repaired.startBlock(block.kind, level: block.level)
+            repaired.append(String(decoding: bytes[block.start..<block.end], as: UTF8.self))
+        }
+        return repaired.finish()
+    }
+}

@@ -1,0 +1,69 @@
+/// Decides which segments to merge after a commit (log-structured, by size tiers):
+///
+/// - A segment's tier is 0 below `floorDocuments` live documents, then one more for each
+///   factor of `mergeFactor` above it (10,000; 100,000; 1,000,000; … with the defaults).
+/// - When a tier holds `mergeFactor` segments or more, its `mergeFactor` smallest are
+///   merged into one (of the next tier, usually). Each document is therefore rewritten about
+///   once per tier, and the number of segments stays below `mergeFactor` per tier.
+/// - A segment with more than `maxDeletedFraction` of its documents deleted is rewritten on
+///   its own, which purges them.
+package struct MergePolicy: Sendable, Equatable {
+    package var mergeFactor: Int
+    package var floorDocuments: Int
+    package var maxDeletedFraction: Double
+
+    package init(mergeFactor: Int = 10, floorDocuments: Int = 10_000, maxDeletedFraction: Double = 0.3) {
+        self.mergeFactor = max(2, mergeFactor)
+        self.floorDocuments = max(1, floorDocuments)
+        self.maxDeletedFraction = maxDeletedFraction
+    }
+
+    package static let `default` = MergePolicy()
+
+    func tier(_ s: SegmentEntry) -> Int {
+        var live = s.documents - s.deleted
+        var t = 0
+        while live >= floorDocuments {
+            live /= mergeFactor
+            t += 1
+        }
+        return t
+    }
+
+    /// Groups of segment names to merge (each group into one new segment).
+    package func merges(_ segments: [SegmentEntry]) -> [[String]] {
+        var groups: [[String]] = []
+        var used = Set<String>()
+        var byTier: [Int: [SegmentEntry]] = [:]
+        for s in segments { byTier[tier(s), default: []].append(s) }
+        for t in byTier.keys.sorted() {
+            let members = (byTier[t] ?? []).sorted { ($0.documents - $0.deleted, $0.name) < ($1.documents - $1.deleted, $1.name) }
+            if members.count >= mergeFactor {
+                let group = members.prefix(mergeFactor).map(\.name)
+                groups.append(group)
+                used.formUnion(group)
+            }
+        }
+        for s in segments where !used.contains(s.name) && s.documents > 0
+            && Double(s.deleted) / Double(s.documents) > maxDeletedFraction {
+            groups.append([s.name])
+        }
+        return groups
+    }
+
+    /// Groups that bring the index down to at most `maxSegments` segments (smallest first)
+    /// and purge every deletion of the segments that remain.
+    package func forcedMerges(_ segments: [SegmentEntry], maxSegments: Int) -> [[String]] {
+        let target = max(1, maxSegments)
+        let sorted = segments.sorted { ($0.documents - $0.deleted, $0.name) < ($1.documents - $1.deleted, $1.name) }
+        var groups: [[String]] = []
+        var rest = sorted
+        if sorted.count > target {
+            let take = sorted.count - target + 1
+            groups.append(sorted.prefix(take).map(\.name))
+            rest = Array(sorted.dropFirst(take))
+        }
+        for s in rest where s.deleted > 0 { groups.append([s.name]) }
+        return groups
+    }
+}

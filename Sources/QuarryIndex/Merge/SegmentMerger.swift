@@ -1,0 +1,186 @@
+import QuarryCore
+import QuarryDocument
+
+/// Merges segments into one new segment, leaving out deleted documents. Postings are
+/// re-encoded with new document numbers; statistics come from the segments' own minus
+/// their deletions' (which are exact), so the merged segment scores like a fresh build.
+struct SegmentMerger {
+    let directory: String
+    let storeLevel: Int32
+
+    /// Writes segment `name` from `sources` (in that order: documents keep their relative
+    /// order). Returns what a flushed segment returns (sequence numbers are not kept).
+    /// Bytes of postings merged between two releases of the sources' resident pages.
+    static let releaseEveryBytes = 16 << 20
+
+    func merge(_ sources: [SegmentReader], into name: String, nonce: UInt64) throws -> FlushedSegment {
+        func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
+        do {
+            return try write(sources, name: name, nonce: nonce, path: path)
+        } catch {
+            for kind in SegmentFiles.kinds { try? FileSystem.remove(path(kind)) }
+            throw error
+        }
+    }
+
+    private func write(_ sources: [SegmentReader], name: String, nonce: UInt64, path: (IndexFileKind) -> String) throws -> FlushedSegment {
+        // New document numbers: live documents, segment after segment.
+        var docMap: [[Int32]] = []
+        var docCount = 0
+        for s in sources {
+            var map = [Int32](repeating: -1, count: s.documentCount)
+            for d in 0..<s.documentCount where !s.isDeleted(d) {
+                map[d] = Int32(docCount)
+                docCount += 1
+            }
+            docMap.append(map)
+        }
+        guard docCount > 0 else { throw IndexError.internalError("merge of segments without live documents") }
+
+        // Per-document files, in new document order.
+        var titleLengths: [UInt32] = [], bodyLengths: [UInt32] = []
+        titleLengths.reserveCapacity(docCount)
+        bodyLengths.reserveCapacity(docCount)
+        var passageData = ByteWriter(), passageOffsets: [UInt32] = [0]
+        var idBytes: [UInt8] = [], idOffsets: [UInt32] = [0]
+        var origins: [String] = [], originIndex: [String: UInt32] = [:]
+        var docOrigin: [UInt32] = []
+        var bounds: [PassageBounds] = []
+        let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
+        var stats = CollectionStats()
+        for s in sources {
+            let meta = try s.origins()
+            for d in 0..<s.documentCount where !s.isDeleted(d) {
+                titleLengths.append(s.titleLength(d))
+                bodyLengths.append(s.bodyLength(d))
+                try s.passages.rawRecord(d) { raw in passageData.append(raw) }
+                passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
+                try s.withExternalID(d) { idBytes.append(contentsOf: $0) }
+                idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
+                let origin = meta.origins[Int(meta.docOrigin[d])]
+                if let i = originIndex[origin] {
+                    docOrigin.append(i)
+                } else {
+                    originIndex[origin] = UInt32(origins.count)
+                    docOrigin.append(UInt32(origins.count))
+                    origins.append(origin)
+                }
+                try s.passageBounds(d, into: &bounds)
+                stats.add(titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)),
+                          passages: bounds.count, passageLength: bounds.reduce(0) { $0 + $1.length })
+            }
+            // Stored documents: whole compressed blocks when nothing is deleted, else record by record.
+            try s.ensureVerified(.store)
+            if !s.hasDeletions {
+                try store.appendBlocks(of: s.store)
+            } else {
+                try s.store.forEach { d, doc in
+                    guard !s.isDeleted(d) else { return }
+                    try store.add { block in
+                        StoredDocument.encode(id: doc.id, path: doc.path, title: doc.title, body: doc.body, blocks: doc.blocks,
+                                              passages: doc.passages, into: &block)
+                    }
+                }
+            }
+            s.releaseResidentPages()
+        }
+        try store.finish()
+        let expected = sources.reduce(CollectionStats()) { $0 + $1.liveStats }
+        guard stats == expected else {
+            throw IndexError.internalError("merged statistics \(stats) differ from the segments' live statistics \(expected)")
+        }
+
+        // Postings: terms of all segments in byte order.
+        let docFile = try OutputFile(path: path(.postings))
+        let posFile = try OutputFile(path: path(.positions))
+        try FileEnvelope.writeHeader(.postings, nonce: nonce, to: docFile)
+        try FileEnvelope.writeHeader(.positions, nonce: nonce, to: posFile)
+        var dictionary = TermDictionaryWriter()
+        var encoder = PostingsEncoder()
+        defer { encoder.free() }
+        var cursors: [TermDictionaryReader.TermCursor?] = []
+        var heads: [TermInfo?] = []
+        for s in sources {
+            if s.dictionary.blockCount > 0 {
+                var c = try TermDictionaryReader.TermCursor(s.dictionary, block: 0)
+                heads.append(try c.next())
+                cursors.append(c)
+            } else {
+                heads.append(nil)
+                cursors.append(nil)
+            }
+        }
+        var termCount = 0
+        var readSinceRelease = 0
+        while true {
+            // The smallest current term.
+            var smallest: [UInt8]? = nil
+            for i in sources.indices where heads[i] != nil {
+                guard let key = cursors[i]?.key else { continue }
+                if smallest == nil || key.lexicographicallyPrecedes(smallest ?? []) { smallest = key }
+            }
+            guard let term = smallest else { break }
+            // Live statistics from the segments minus their deletions (exact): the document
+            // frequency is known before the postings are streamed.
+            var live = TermStats()
+            var members: [(Int, TermInfo)] = []
+            for i in sources.indices {
+                guard let info = heads[i], let key = cursors[i]?.key, key == term else { continue }
+                live = live + (try term.withUnsafeBytes { try sources[i].termStats($0, info: info) })
+                members.append((i, info))
+                heads[i] = try cursors[i]?.next()
+            }
+            if live.df == 0 { continue }  // every document with the term was deleted
+            encoder.begin(df: live.df)
+            var written = 0
+            for (i, info) in members {
+                let s = sources[i]
+                let c = try s.postings(info)
+                while try c.next() != PostingsCursor.end {
+                    let nd = docMap[i][Int(c.doc)]
+                    if nd < 0 { continue }
+                    encoder.add(doc: UInt32(nd), tfTitle: c.tfTitle, tfBody: c.tfBody,
+                                lengthTitle: titleLengths[Int(nd)], lengthBody: bodyLengths[Int(nd)])
+                    try c.copyPositions(into: &encoder.positions)
+                    written += 1
+                }
+            }
+            guard written == live.df else {
+                throw IndexError.internalError("term '\(String(decoding: term, as: UTF8.self))': \(written) live postings, statistics say \(live.df)")
+            }
+            encoder.finish()
+            let info = TermInfo(df: live.df, dfTitle: live.dfTitle, dfBody: live.dfBody, passageDf: live.passageDf,
+                                docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
+                                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
+            try docFile.write(encoder.docBytes.bytes)
+            try posFile.write(encoder.positions.bytes)
+            // The sources are read in term order, front to back: let go of what has been
+            // read every so often, so that a merge's resident memory does not grow with the
+            // size of its inputs (mapped pages count as resident until released).
+            readSinceRelease += encoder.docBytes.count + encoder.positions.count
+            if readSinceRelease >= SegmentMerger.releaseEveryBytes {
+                for s in sources { s.releaseResidentPages() }
+                readSinceRelease = 0
+            }
+            term.withUnsafeBytes { dictionary.add($0, info) }
+            termCount += 1
+        }
+        try FileEnvelope.finish(docFile)
+        try FileEnvelope.finish(posFile)
+        var bytes = store.bytesWritten + docFile.offset + posFile.offset
+        func writeFile(_ kind: IndexFileKind, _ body: [UInt8]) throws {
+            let file = try OutputFile(path: path(kind))
+            try FileEnvelope.writeHeader(kind, nonce: nonce, to: file)
+            try file.write(body)
+            try FileEnvelope.finish(file)
+            bytes += body.count + FileEnvelope.headerSize + FileEnvelope.footerSize
+        }
+        try writeFile(.terms, dictionary.finish())
+        try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
+        try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
+        try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
+        try writeFile(.meta, SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
+        try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
+        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, items: [], bytes: bytes)
+    }
+}

@@ -1,0 +1,297 @@
+import QuarryCore
+
+/// Iterates one term's postings in one segment: documents in ascending order with their
+/// title and body term frequencies, positions on demand, and per-block upper bounds
+/// (impacts) for dynamic pruning. Every offset read from the file is checked against the
+/// term's region, so damaged data is an error, never a crash.
+package final class PostingsCursor {
+    /// "No more documents".
+    @usableFromInline package static let end = Int32.max
+    static let blockSize = BitPacking.blockSize
+
+    package let df: Int
+    private let region: UnsafeRawBufferPointer
+    private let positionsRegion: UnsafeRawBufferPointer
+    private let name: String
+    /// `name (positions)`, made once: readers are made per document.
+    private let positionsName: String
+    private let regionOffset: Int
+
+    /// Number of blocks (1 for a term of at most 128 documents).
+    package let blockCount: Int
+    private let isLong: Bool
+    private let fullBlocks: Int
+    private let skipStart = 4
+    @exclusivity(unchecked) private var impactsStart = 0
+    @exclusivity(unchecked) private var blocksStart = 0
+
+    // Decoded current block.
+    private let docs: UnsafeMutablePointer<UInt32>
+    private let tfBodies: UnsafeMutablePointer<UInt32>
+    private let tfTitles: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var block = -1
+    @exclusivity(unchecked) private var blockLength = 0
+    @exclusivity(unchecked) private var index = 0
+    /// Current document, or `PostingsCursor.end` (a getter, so that other modules read it
+    /// through this module's unchecked access).
+    @exclusivity(unchecked) private var current: Int32 = -1
+    package var doc: Int32 { current }
+    // Positions of the current block: next unread doc index and its byte offset.
+    @exclusivity(unchecked) private var positionsDoc = 0
+    @exclusivity(unchecked) private var positionsOffset = 0
+    @exclusivity(unchecked) private var positionsBlock = -1
+
+    /// Verified before positions are first read.
+    private let positionsCheck: LazyVerification?
+
+    init(region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int,
+         positionsCheck: LazyVerification? = nil) throws(FormatError) {
+        self.positionsCheck = positionsCheck
+        self.region = region
+        self.positionsRegion = positions
+        self.df = df
+        self.name = name
+        positionsName = name + " (positions)"
+        self.regionOffset = regionOffset
+        isLong = df > PostingsCursor.blockSize
+        fullBlocks = isLong ? df / PostingsCursor.blockSize : 0
+        blockCount = isLong ? (df + PostingsCursor.blockSize - 1) / PostingsCursor.blockSize : 1
+        docs = .allocate(capacity: PostingsCursor.blockSize)
+        tfBodies = .allocate(capacity: PostingsCursor.blockSize)
+        tfTitles = .allocate(capacity: PostingsCursor.blockSize)
+        if isLong {
+            guard region.count >= 4 + blockCount * 16 else { throw fail("postings region too short for its skip table", 0) }
+            let impactsLength = Int(UInt32(littleEndian: region.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+            impactsStart = skipStart + blockCount * 16
+            blocksStart = impactsStart + impactsLength
+            guard blocksStart <= region.count else { throw fail("impacts area runs past the postings region", 0) }
+        }
+    }
+
+    deinit {
+        docs.deallocate()
+        tfBodies.deallocate()
+        tfTitles.deallocate()
+    }
+
+    private func fail(_ message: String, _ at: Int) -> FormatError {
+        FormatError(file: name, offset: regionOffset + at, message: message)
+    }
+
+    // MARK: Skip table
+
+    @inline(__always) private func skipU32(_ b: Int, _ field: Int) -> Int {
+        Int(UInt32(littleEndian: region.loadUnaligned(fromByteOffset: skipStart + b * 16 + field * 4, as: UInt32.self)))
+    }
+
+    /// Last document of block `b` (long terms only; for a short term, its last document).
+    @inline(__always) package func blockLastDoc(_ b: Int) -> Int32 {
+        Int32(truncatingIfNeeded: skipU32(b, 0))
+    }
+
+    /// Upper bounds of what block `b` can score (long terms).
+    package func blockImpacts(_ b: Int) throws(FormatError) -> Impacts {
+        let at = impactsStart + skipU32(b, 3)
+        guard at < blocksStart else { throw fail("block impacts offset out of range", skipStart + b * 16 + 12) }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[at..<blocksStart]), fileOffset: regionOffset + at, context: name)
+        return try Impacts.decode(&r)
+    }
+
+    /// Upper bounds over the whole term. For short terms, computed from the postings
+    /// (with the lengths function giving each document's title and body lengths).
+    package func termImpacts(lengths: (Int) -> (UInt32, UInt32)) throws(FormatError) -> Impacts {
+        if isLong {
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
+            return try Impacts.decode(&r)
+        }
+        try loadBlock(0)
+        var builder = ImpactsBuilder()
+        for i in 0..<blockLength {
+            let (lt, lb) = lengths(Int(docs[i]))
+            builder.add(tfTitle: tfTitles[i], tfBody: tfBodies[i], lengthTitle: lt, lengthBody: lb)
+        }
+        block = -1
+        return builder.build()
+    }
+
+    // MARK: Decoding
+
+    private func loadBlock(_ b: Int) throws(FormatError) {
+        block = b
+        index = 0
+        positionsBlock = -1
+        var previous: Int64 = -1
+        if isLong && b > 0 { previous = Int64(blockLastDoc(b - 1)) }
+        if isLong && b < fullBlocks {
+            let start = blocksStart + skipU32(b, 1)
+            guard start + 3 <= region.count else { throw fail("block \(b) starts outside the postings region", skipStart + b * 16 + 4) }
+            let wd = Int(region[start]), wb = Int(region[start + 1]), wt = Int(region[start + 2])
+            guard wd <= 32, wb <= 32, wt <= 32, start + 3 + 16 * (wd + wb + wt) <= region.count else {
+                throw fail("block \(b) has invalid bit widths or runs past the region", start)
+            }
+            guard let base = region.baseAddress else { throw fail("empty postings region", 0) }
+            var p = base + start + 3
+            BitPacking.unpack(p, width: wd, into: docs)
+            p += 16 * wd
+            BitPacking.unpack(p, width: wb, into: tfBodies)
+            p += 16 * wb
+            BitPacking.unpack(p, width: wt, into: tfTitles)
+            var d = previous
+            for i in 0..<PostingsCursor.blockSize {
+                d += Int64(docs[i]) + 1
+                docs[i] = UInt32(truncatingIfNeeded: d)
+            }
+            guard d < Int64(Int32.max), Int32(truncatingIfNeeded: d) == blockLastDoc(b) else {
+                throw fail("block \(b) does not end at the document its skip entry names", start)
+            }
+            blockLength = PostingsCursor.blockSize
+        } else {
+            let start = isLong ? blocksStart + skipU32(b, 1) : 0
+            let count = isLong ? df - fullBlocks * PostingsCursor.blockSize : df
+            guard start <= region.count else { throw fail("tail block starts outside the postings region", 0) }
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[start...]), fileOffset: regionOffset + start, context: name)
+            var d = previous
+            for i in 0..<count {
+                let code = try r.varint()
+                d += Int64(code >> 1) + 1
+                tfTitles[i] = code & 1 == 1 ? UInt32(truncatingIfNeeded: try r.varint()) : 0
+                tfBodies[i] = UInt32(truncatingIfNeeded: try r.varint())
+                docs[i] = UInt32(truncatingIfNeeded: d)
+            }
+            guard d < Int64(Int32.max) else { throw fail("document id out of range", start) }
+            if isLong && Int32(truncatingIfNeeded: d) != blockLastDoc(b) {
+                throw fail("last block does not end at the document its skip entry names", start)
+            }
+            blockLength = count
+        }
+    }
+
+    /// Moves to the next document; returns it (or `end`).
+    @inline(__always)
+    package func next() throws(FormatError) -> Int32 {
+        index += 1
+        if block >= 0 && index < blockLength {
+            current = Int32(bitPattern: docs[index])
+            return current
+        }
+        let nextBlock = block + 1
+        if nextBlock >= blockCount {
+            current = PostingsCursor.end
+            return current
+        }
+        try loadBlock(nextBlock)
+        current = Int32(bitPattern: docs[0])
+        return current
+    }
+
+    /// Moves to the first document ≥ `target`; returns it (or `end`).
+    @inline(__always)
+    package func advance(to target: Int32) throws(FormatError) -> Int32 {
+        if current >= target { return current }
+        if target == PostingsCursor.end {
+            current = PostingsCursor.end
+            return current
+        }
+        // Skip whole blocks using the skip table.
+        if isLong {
+            var b = max(block, 0)
+            if block < 0 || blockLastDoc(b) < target {
+                while b < blockCount && blockLastDoc(b) < target { b += 1 }
+                if b >= blockCount {
+                    current = PostingsCursor.end
+                    return current
+                }
+                if b != block { try loadBlock(b) }
+            }
+        } else if block < 0 {
+            try loadBlock(0)
+        }
+        while index < blockLength && Int32(bitPattern: docs[index]) < target { index += 1 }
+        if index >= blockLength {
+            current = PostingsCursor.end
+            return current
+        }
+        current = Int32(bitPattern: docs[index])
+        return current
+    }
+
+    /// The block holding the first document ≥ `target` (without decoding), or `blockCount`.
+    @inline(__always)
+    package func blockFor(_ target: Int32) -> Int {
+        guard isLong else { return 0 }
+        var b = max(block, 0)
+        while b < blockCount && blockLastDoc(b) < target { b += 1 }
+        return b
+    }
+
+    /// Moves the shallow block pointer (never backwards) to the block that would hold the
+    /// first document ≥ `target`, without decoding anything; returns that block's last
+    /// document (`end` when there is none; a short list is one block ending at `end`).
+    @exclusivity(unchecked) private var shallow = 0
+
+    @inline(__always)
+    package func shallowAdvance(to target: Int32) -> (block: Int, lastDoc: Int32) {
+        guard isLong else { return (0, PostingsCursor.end) }
+        var b = max(shallow, block, 0)
+        while b < blockCount && blockLastDoc(b) < target { b += 1 }
+        shallow = b
+        return b < blockCount ? (b, blockLastDoc(b)) : (b, PostingsCursor.end)
+    }
+
+    /// True for a list of more than one block (only those have per-block impacts).
+    package var hasBlocks: Bool { isLong }
+
+    /// Title term frequency of the current document.
+    @inline(__always) package var tfTitle: UInt32 { tfTitles[index] }
+    /// Body term frequency of the current document.
+    @inline(__always) package var tfBody: UInt32 { tfBodies[index] }
+
+    /// Moves the positions reader to the current document's positions; returns the reader.
+    private func positionsReader() throws(FormatError) -> ByteReader {
+        try positionsCheck?.ensure()
+        if positionsBlock != block || index < positionsDoc {
+            positionsBlock = block
+            positionsDoc = 0
+            positionsOffset = isLong ? skipU32(block, 2) : 0
+        }
+        guard positionsOffset <= positionsRegion.count else { throw fail("positions offset out of range", 0) }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: positionsRegion[positionsOffset...]), context: positionsName)
+        var skipped = 0
+        while positionsDoc < index {
+            skipped += Int(tfTitles[positionsDoc]) + Int(tfBodies[positionsDoc])
+            positionsDoc += 1
+        }
+        try r.skipVarints(skipped)
+        return r
+    }
+
+    /// Appends the current document's positions, encoded as they are in the file, to `out`
+    /// (merging copies them without decoding).
+    func copyPositions(into out: inout RawBuffer<UInt8>) throws(FormatError) {
+        var r = try positionsReader()
+        let start = r.position
+        try r.skipVarints(Int(tfTitles[index]) + Int(tfBodies[index]))
+        out.append(UnsafeRawBufferPointer(rebasing: r.base[start..<r.position]))
+        positionsDoc = index + 1
+        positionsOffset += r.position
+    }
+
+    /// Positions of the current document: title positions, then body positions.
+    package func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
+        title.removeAll(keepingCapacity: true)
+        body.removeAll(keepingCapacity: true)
+        var r = try positionsReader()
+        var p: UInt32 = 0
+        for _ in 0..<tfTitles[index] {
+            p &+= UInt32(truncatingIfNeeded: try r.varint())
+            title.append(p)
+        }
+        p = 0
+        for _ in 0..<tfBodies[index] {
+            p &+= UInt32(truncatingIfNeeded: try r.varint())
+            body.append(p)
+        }
+        positionsDoc = index + 1
+        positionsOffset += r.position
+    }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QuarryIndex
+
+/// How documents are scored.
+public enum ScoringMode: String, Sendable, Codable, CaseIterable {
+    /// Title and body as one field: tf = title tf + body tf, length = title + body length.
+    case flat
+    /// Title and body as separate fields, each with its own statistics and weight; the
+    /// document's score is the weighted sum of the fields' BM25.
+    case fields
+}
+
+/// BM25 as Lucene defines it (since Lucene 8, without the (k1 + 1) factor):
+///
+///     score(t, d) = boost · idf(t) · tf / (tf + k1 · (1 − b + b · dl / avgdl))
+///     idf(t)      = ln(1 + (N − df + 0.5) / (df + 0.5))
+///
+/// with N the number of documents that have the field, df the number that have the term in
+/// it, dl the document's length in terms and avgdl the average over the N documents.
+/// Lengths are exact (Lucene rounds them to one byte).
+public struct BM25Parameters: Sendable, Equatable, Codable {
+    public var k1: Double
+    public var b: Double
+    public var mode: ScoringMode
+    /// Field weights of the `fields` mode.
+    public var titleWeight: Double
+    public var bodyWeight: Double
+
+    public init(k1: Double = 0.9, b: Double = 0.4, mode: ScoringMode = .flat, titleWeight: Double = 1, bodyWeight: Double = 1) {
+        self.k1 = k1
+        self.b = b
+        self.mode = mode
+        self.titleWeight = titleWeight
+        self.bodyWeight = bodyWeight
+    }
+
+    public static let `default` = BM25Parameters()
+
+    package func validate() throws {
+        guard k1 >= 0 && k1.isFinite else { throw SearchError.invalidParameter("k1 must be a non-negative number, not \(k1)") }
+        guard b >= 0 && b <= 1 else { throw SearchError.invalidParameter("b must be between 0 and 1, not \(b)") }
+        guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
+            throw SearchError.invalidParameter("field weights must be non-negative numbers")
+        }
+    }
+
+    /// Lucene's idf.
+    @inline(__always)
+    package static func idf(documents n: Int, df: Int) -> Double {
+        let N = Double(n), d = Double(df)
+        return (1 + (N - d + 0.5) / (d + 0.5)).log()
+    }
+}
+
+extension Double {
+    @inline(__always) func log() -> Double { Glibc.log(self) }
+}
+
+/// The per-query weight of one term (or phrase) in one field: everything of BM25 but tf
+/// and dl, plus what `--explain` shows.
+struct FieldWeight: Sendable {
+    /// boost · idf (0 when the field cannot match).
+    var weight: Double
+    /// k1 · (1 − b)
+    var k1MinusB: Double
+    /// k1 · b / avgdl
+    var k1BOverAvg: Double
+    // For explanations only.
+    var boost: Double = 0
+    var idf: Double = 0
+    var averageLength: Double = 0
+    var documents: Int = 0
+
+    static let zero = FieldWeight(weight: 0, k1MinusB: 0, k1BOverAvg: 0)
+
+    init(weight: Double, k1MinusB: Double, k1BOverAvg: Double) {
+        self.weight = weight
+        self.k1MinusB = k1MinusB
+        self.k1BOverAvg = k1BOverAvg
+    }
+
+    init(boost: Double, documents: Int, df: Int, lengthSum: Int, parameters p: BM25Parameters) {
+        guard documents > 0, df > 0 else {
+            self = .zero
+            return
+        }
+        self.init(boost: boost, idf: BM25Parameters.idf(documents: documents, df: df), documents: documents, lengthSum: lengthSum, parameters: p)
+    }
+
+    /// A weight with a given idf (a phrase's is the sum of its terms' idf, as in Lucene).
+    init(boost: Double, idf: Double, documents: Int, lengthSum: Int, parameters p: BM25Parameters) {
+        guard documents > 0 else {
+            self = .zero
+            return
+        }
+        let avgdl = Double(lengthSum) / Double(documents)
+        weight = boost * idf
+        k1MinusB = p.k1 * (1 - p.b)
+        k1BOverAvg = avgdl > 0 ? p.k1 * p.b / avgdl : 0
+        self.boost = boost
+        self.idf = idf
+        averageLength = avgdl
+        self.documents = documents
+    }
+
+    /// Multiplies the weight (a field weight of the `fields` form).
+    mutating func scale(_ factor: Double) {
+        weight *= factor
+        boost *= factor
+    }
+
+    /// The score of a term frequency in a field of a length.
+    @inline(__always)
+    func score(tf: UInt32, length: UInt32) -> Double {
+        if tf == 0 { return 0 }
+        let f = Double(tf)
+        return weight * (f / (f + k1MinusB + k1BOverAvg * Double(length)))
+    }
+
+    /// The score of a fractional frequency (a sloppy phrase's).
+    @inline(__always)
+    func score(frequency f: Double, length: UInt32) -> Double {
+        if f <= 0 { return 0 }
+        return weight * (f / (f + k1MinusB + k1BOverAvg * Double(length)))
+    }
+}

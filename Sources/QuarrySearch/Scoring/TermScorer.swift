@@ -1,0 +1,162 @@
+import QuarryIndex
+
+/// Everything about one query term that does not depend on the document: its BM25 weights
+/// in each scoring form, computed from the snapshot's live statistics.
+struct TermWeights: Sendable {
+    let term: String
+    let boost: Double
+    let bytes: [UInt8]
+    let stats: TermStats
+    /// The term's dictionary entry in each segment (nil where it does not occur).
+    let infos: [TermInfo?]
+    let flat: FieldWeight
+    let title: FieldWeight
+    let body: FieldWeight
+    let passage: FieldWeight
+
+    private let collection: CollectionStats
+    private let parameters: BM25Parameters
+
+    init(_ wt: WeightedTerm, snapshot: IndexSnapshot, parameters p: BM25Parameters) throws {
+        // One dictionary lookup per segment gives both the statistics and the postings.
+        var s = TermStats()
+        var infos: [TermInfo?] = []
+        let b = Array(wt.term.utf8)
+        for segment in snapshot.segments {
+            let info = try b.withUnsafeBytes { try segment.termInfo($0) }
+            infos.append(info)
+            if let info { s = s + (try b.withUnsafeBytes { try segment.termStats($0, info: info) }) }
+        }
+        self.init(term: wt.term, boost: wt.boost, infos: infos, stats: s, collection: snapshot.stats, parameters: p)
+    }
+
+    private init(term: String, boost: Double, infos: [TermInfo?], stats s: TermStats, collection c: CollectionStats, parameters p: BM25Parameters) {
+        self.term = term
+        self.boost = boost
+        bytes = Array(term.utf8)
+        self.infos = infos
+        stats = s
+        collection = c
+        parameters = p
+        flat = FieldWeight(boost: boost, documents: c.documentsWithAny, df: s.df, lengthSum: c.titleLengthSum + c.bodyLengthSum, parameters: p)
+        title = FieldWeight(boost: boost * p.titleWeight, documents: c.documentsWithTitle, df: s.dfTitle, lengthSum: c.titleLengthSum, parameters: p)
+        body = FieldWeight(boost: boost * p.bodyWeight, documents: c.documentsWithBody, df: s.dfBody, lengthSum: c.bodyLengthSum, parameters: p)
+        passage = FieldWeight(boost: boost, documents: c.passages, df: s.passageDf, lengthSum: c.passageLengthSum, parameters: p)
+    }
+
+    /// The same term with another boost (no dictionary lookups).
+    func reweighted(_ boost: Double) -> TermWeights {
+        TermWeights(term: term, boost: boost, infos: infos, stats: stats, collection: collection, parameters: parameters)
+    }
+}
+
+/// Which fields a term is scored in: both as one (flat), both separately (fields), or one
+/// field only (a `title:` or `body:` clause, scored with that field's statistics).
+enum ScoreForm: Sendable, Equatable {
+    case flat
+    case fields
+    case title
+    case body
+
+    init(mode: ScoringMode, field: QueryField?) {
+        switch field {
+        case .title?: self = .title
+        case .body?: self = .body
+        case nil: self = mode == .flat ? .flat : .fields
+        }
+    }
+}
+
+/// Scores one term's postings in one segment.
+final class TermScorer {
+    /// Position of the term in the query (scores are summed in this order).
+    let index: Int
+    let cursor: PostingsCursor
+    let segment: SegmentReader
+    let weights: TermWeights
+    let form: ScoreForm
+    /// Upper bound of the term's score over the segment.
+    @exclusivity(unchecked) private(set) var maxScore: Double = 0
+
+    /// Bounds are raised by this relative margin so that rounding never makes a bound
+    /// smaller than a score it bounds.
+    static let boundMargin = 1 + 1e-9
+
+    init(index: Int, cursor: PostingsCursor, segment: SegmentReader, weights: TermWeights, form: ScoreForm) throws {
+        self.index = index
+        self.cursor = cursor
+        self.segment = segment
+        self.weights = weights
+        self.form = form
+        if cursor.hasBlocks {
+            maxScore = bound(try cursor.termImpacts { _ in (0, 0) })
+        } else {
+            // A short list has no stored impacts: BM25's tf part is below 1, so boost · idf
+            // bounds it (decoding it just for a tighter bound costs more than it saves).
+            switch form {
+            case .flat: maxScore = weights.flat.weight * TermScorer.boundMargin
+            case .fields: maxScore = (weights.title.weight + weights.body.weight) * TermScorer.boundMargin
+            case .title: maxScore = weights.title.weight * TermScorer.boundMargin
+            case .body: maxScore = weights.body.weight * TermScorer.boundMargin
+            }
+        }
+    }
+
+    /// The term frequency in the fields the scorer scores (0: the document does not match).
+    @inline(__always) var frequency: UInt32 {
+        switch form {
+        case .flat, .fields: return cursor.tfTitle &+ cursor.tfBody
+        case .title: return cursor.tfTitle
+        case .body: return cursor.tfBody
+        }
+    }
+
+    @inline(__always) var doc: Int32 { cursor.doc }
+
+    /// Score of the current document.
+    @inline(__always)
+    func score() -> Double {
+        let d = Int(cursor.doc)
+        switch form {
+        case .flat:
+            return weights.flat.score(tf: cursor.tfTitle + cursor.tfBody, length: segment.titleLength(d) + segment.bodyLength(d))
+        case .fields:
+            return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
+                + weights.body.score(tf: cursor.tfBody, length: segment.bodyLength(d))
+        case .title:
+            return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
+        case .body:
+            return weights.body.score(tf: cursor.tfBody, length: segment.bodyLength(d))
+        }
+    }
+
+    // Cache of the last block bound asked for.
+    @exclusivity(unchecked) private var boundBlock = -1
+    @exclusivity(unchecked) private var boundValue = 0.0
+
+    /// Upper bound of the score of any document of block `b` (the term's bound for a
+    /// short list, which is one block).
+    @inline(__always)
+    func blockBound(_ b: Int) throws -> Double {
+        guard cursor.hasBlocks else { return maxScore }
+        if b == boundBlock { return boundValue }
+        boundValue = b < cursor.blockCount ? bound(try cursor.blockImpacts(b)) : 0
+        boundBlock = b
+        return boundValue
+    }
+
+    /// Upper bound of the score of any document described by `impacts`.
+    func bound(_ impacts: Impacts) -> Double {
+        var m = 0.0
+        let title = weights.title.score(tf: impacts.titleMaxTF, length: impacts.titleMinLength == UInt32.max ? 0 : impacts.titleMinLength)
+        let body = weights.body.score(tf: impacts.bodyMaxTF, length: impacts.bodyMinLength == UInt32.max ? 0 : impacts.bodyMinLength)
+        switch form {
+        case .flat:
+            for p in impacts.flat { m = max(m, weights.flat.score(tf: p.tf, length: p.length)) }
+        case .fields: m = title + body
+        case .title: m = title
+        case .body: m = body
+        }
+        return m * TermScorer.boundMargin
+    }
+}

@@ -1,0 +1,79 @@
+/// How query text is read.
+public enum QuerySyntax: String, Sendable, Codable, CaseIterable {
+    /// The query language of docs/QUERY.md: phrases, `+required`, `-excluded`, fields,
+    /// prefixes, fuzzy words, boosts.
+    case query
+    /// A bag of words: every analysed word is an optional term, whatever punctuation or
+    /// operators the text holds (what benchmark harnesses expect).
+    case words
+}
+
+/// How a query is read and scored. Fixed when the query is prepared: a prepared query
+/// carries its weights.
+public struct QueryOptions: Sendable, Equatable {
+    /// BM25 parameters and the scoring of fields.
+    public var scoring: BM25Parameters
+    /// The operator between free words of query text (`a b`).
+    public var defaultOperator: QueryOperator
+    /// How text is read (the query language, or a bag of words).
+    public var syntax: QuerySyntax
+    /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
+    public var maxExpansions: Int
+
+    public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
+                maxExpansions: Int = 128) {
+        self.scoring = scoring
+        self.defaultOperator = defaultOperator
+        self.syntax = syntax
+        self.maxExpansions = maxExpansions
+    }
+
+    package func validate() throws {
+        try scoring.validate()
+        guard maxExpansions >= 1 else { throw SearchError.invalidParameter("maxExpansions must be 1 or more, not \(maxExpansions)") }
+    }
+}
+
+/// How snippets of document results are ordered.
+public enum SnippetOrder: String, Sendable, Codable, CaseIterable {
+    /// Best passage first.
+    case score
+    /// In the order they appear in the document.
+    case document
+}
+
+/// What a search returns: which page of results, and what each result carries.
+public struct SearchOptions: Sendable, Equatable {
+    /// Results to return (at most).
+    public var limit: Int
+    /// Results to skip first: `offset: 10, limit: 10` is the second page of ten, exactly
+    /// results 11–20 of `limit: 20`.
+    public var offset: Int
+    /// Passages returned with each document result (0 for none).
+    public var snippets: Int
+    public var snippetOrder: SnippetOrder
+    /// Attach to each result how its score was computed.
+    public var explain: Bool
+    /// Score every matching document instead of skipping those that cannot reach the top
+    /// (same results; for checks).
+    public var exhaustive: Bool
+
+    public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
+                exhaustive: Bool = false) {
+        self.limit = limit
+        self.offset = offset
+        self.snippets = snippets
+        self.snippetOrder = snippetOrder
+        self.explain = explain
+        self.exhaustive = exhaustive
+    }
+
+    /// Results to collect before the page is cut out of them.
+    package var depth: Int { max(0, offset) + max(0, limit) }
+
+    package func validate() throws {
+        guard limit >= 0 else { throw SearchError.invalidParameter("limit must be 0 or more, not \(limit)") }
+        guard offset >= 0 else { throw SearchError.invalidParameter("offset must be 0 or more, not \(offset)") }
+        guard snippets >= 0 else { throw SearchError.invalidParameter("snippets must be 0 or more, not \(snippets)") }
+    }
+}

@@ -1,0 +1,217 @@
+import ArgumentParser
+import Quarry
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search an index: ranked documents with snippets, or ranked passages.",
+        discussion: """
+            Free words are analysed like the indexed text (lowercased, stemmed, diacritics \
+            folded) and documents matching any of them are ranked by BM25 (k1 = 0.9, \
+            b = 0.4; title and body scored as one field unless --scoring fields); --all \
+            requires every word. The query language (docs/QUERY.md) also knows:
+              "exact phrase"   "words near"~3   +required   -excluded   a AND (b OR c)
+              NOT x   title:word   body:"a phrase"   optim*   colour~1   word^2
+            A malformed query is an error naming its column (exit code 2).
+
+            Each document result carries its best passages as snippets, with the query's \
+            words highlighted (colour on a terminal, offsets in JSON). --passages ranks \
+            passages across the whole index instead, scored with BM25 over passage \
+            statistics.
+
+            Batch mode reads queries from a file of "qid<TAB>query text" lines and prints \
+            one result block per query: TREC run lines ("qid Q0 docid rank score quarry", \
+            the default) or JSON lines.
+
+            With --queries, each line is read as a bag of words (every word optional, \
+            punctuation and operators ignored: what benchmark harnesses expect) unless \
+            --syntax query.
+
+            Examples:
+              quarry search norepinephrine deficiency symptoms
+              quarry search '"fight or flight" stress -dopamine title:ptsd'
+              quarry search --explain --limit 1 dopamine
+              quarry search --limit 3 --json "low norepinephrine"
+              quarry search --passages --format markdown "fight or flight response"
+              quarry search --index scifact --queries queries.tsv --format trec --limit 100
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, jsonl, markdown, trec
+    }
+
+    @OptionGroup var location: IndexLocation
+
+    // No short name: `-l…` must stay free for excluded query words (`rcu -lock`).
+    @Option(help: ArgumentHelp("Number of results.", valueName: "n"))
+    var limit: Int = 10
+
+    @Flag(help: "Rank passages across the index instead of documents.")
+    var passages = false
+
+    @Option(help: ArgumentHelp("Passages shown with each document result (0–3).", valueName: "n"))
+    var snippets: Int = 2
+
+    @Option(help: ArgumentHelp("Order of a document's snippets: score or document.", valueName: "order"))
+    var snippetOrder: SnippetOrder = .score
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Output: text (default), json, jsonl, markdown, or trec (batch).", valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(help: ArgumentHelp("Batch mode: a file of qid<TAB>query lines.", valueName: "file"))
+    var queries: String?
+
+    @OptionGroup var scoring: ScoringOptions
+
+    @Flag(help: "Require every free word (default operator AND instead of OR).")
+    var all = false
+
+    @Option(help: ArgumentHelp("How query text is read: query (the query language; the default for one query) or words (a bag of words; the default with --queries).", valueName: "syntax"))
+    var syntax: QuerySyntax?
+
+    @Option(help: ArgumentHelp("Most terms a prefix* or fuzzy~ word expands to (more are reported).", valueName: "n"))
+    var maxExpansions: Int = 128
+
+    @Flag(help: "Show how each result's score was computed (per term and field: idf, tf, length norm).")
+    var explain = false
+
+    @Flag(help: "Score every matching document (no pruning; for checks).")
+    var exhaustive = false
+
+    /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
+    var query: [String] = []
+
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if snippets < 0 || snippets > 3 { throw ValidationError("--snippets must be between 0 and 3") }
+        if let option = optionLikeWords.first {
+            throw ValidationError("unknown option '\(option)' (see quarry search --help); to search for it, put it after -- or inside quotes in the query")
+        }
+        if queries == nil && queryText.isEmpty { throw ValidationError("give a query, or --queries FILE for batch mode") }
+        if queries != nil && !queryText.isEmpty { throw ValidationError("give either a query or --queries FILE, not both") }
+        if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
+        if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
+        if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
+        if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
+    }
+
+    /// Query words before a `--` that look like long options: most likely mistyped options.
+    var optionLikeWords: [String] {
+        query.prefix { $0 != "--" }.filter { $0.hasPrefix("--") && $0.count > 2 }
+    }
+
+    /// The query words as given, without the `--` that ends the options.
+    var queryText: String {
+        var words = query
+        if let end = words.firstIndex(of: "--") { words.remove(at: end) }
+        return words.joined(separator: " ")
+    }
+
+    var querySyntax: QuerySyntax { syntax ?? (queries == nil ? .query : .words) }
+
+    var outputFormat: OutputFormat {
+        if json { return .json }
+        if let format { return format }
+        return queries == nil ? .text : .trec
+    }
+
+    func run() throws {
+        let searcher = try Searcher(directory: location.index)
+        let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
+                                 maxExpansions: maxExpansions)
+        var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive)
+        if outputFormat == .trec { options.snippets = 0 }
+        var out = Output()
+        defer { out.flush() }
+        if let queries {
+            var failed = 0
+            for (qid, text) in try readQueries(queries) {
+                do {
+                    try answer(try searcher.prepare(text, options: query), text: text, qid: qid, searcher: searcher, options: options, out: &out)
+                } catch QuarryError.invalidQuery(let column, let message) {
+                    Terminal.error("query \(qid): query error at column \(column): \(message)")
+                    failed += 1
+                }
+            }
+            if failed > 0 { throw CommandFailure(status: .usage, message: "\(failed) quer\(failed == 1 ? "y was" : "ies were") malformed and skipped") }
+        } else {
+            let text = queryText
+            let prepared: PreparedQuery
+            do {
+                prepared = try searcher.prepare(text, options: query)
+            } catch QuarryError.invalidQuery(let column, let message) {
+                throw QueryFailure(column: column, message: message, query: text)
+            }
+            try answer(prepared, text: text, qid: nil, searcher: searcher, options: options, out: &out)
+        }
+    }
+
+    private func answer(_ prepared: PreparedQuery, text: String, qid: String?, searcher: Searcher, options: SearchOptions, out: inout Output) throws {
+        let format = outputFormat
+        let started = now()
+        if format != .json && format != .jsonl {
+            for n in prepared.notices { Terminal.note((qid.map { "query \($0): " } ?? "") + n.message) }
+        }
+        if format == .trec {
+            let head = Array("\(qid ?? "q") Q0 ".utf8)
+            let tail = Array(" quarry\n".utf8)
+            func row(_ id: String, _ rank: Int, _ score: Double) {
+                out.bytes(head)
+                out.bytes(id.utf8)
+                out.bytes([0x20])
+                out.decimal(rank)
+                out.bytes([0x20])
+                out.fixed6(score)
+                out.bytes(tail)
+            }
+            if passages {
+                for h in try searcher.passages(prepared, options: options) { row("\(h.id)#\(h.passage.index)", h.rank, h.passage.score) }
+            } else {
+                for (i, r) in try searcher.rank(prepared, options: options).enumerated() { row(r.id, i + 1, r.score) }
+            }
+            return
+        }
+        if passages {
+            let hits = try searcher.passages(prepared, options: options)
+            let took = (now() - started) * 1000
+            switch format {
+            case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
+            case .markdown: Render.markdown(passages: hits, query: text, out: &out)
+            default: Render.text(passages: hits, query: text, qid: qid, out: &out)
+            }
+        } else {
+            let results = try searcher.search(prepared, options: options)
+            let took = (now() - started) * 1000
+            switch format {
+            case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
+            case .markdown: Render.markdown(documents: results, query: text, out: &out)
+            default: Render.text(documents: results, query: text, qid: qid, out: &out)
+            }
+        }
+    }
+
+    /// qid<TAB>text lines; blank lines and lines starting with '#' are skipped.
+    private func readQueries(_ path: String) throws -> [(String, String)] {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch {
+            throw CommandFailure(status: .usage, message: "cannot read the query file: \(error)")
+        }
+        var result: [(String, String)] = []
+        for (n, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var l = Substring(line)
+            if l.hasSuffix("\r") { l = l.dropLast() }
+            if l.trimmingCharacters().isEmpty || l.hasPrefix("#") { continue }
+            guard let tab = l.firstIndex(of: "\t") else {
+                throw CommandFailure(status: .usage, message: "\(path):\(n + 1): expected 'qid<TAB>query text'")
+            }
+            result.append((String(l[..<tab]), String(l[l.index(after: tab)...])))
+        }
+        return result
+    }
+}

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The command line's own input: files it is told to read (query files, stopword lists)
+/// and standard input.
+struct InputError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "\(path): \(reason)" }
+}
+
+/// All bytes of a file.
+func readFile(_ path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw InputError(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    return try readAll(fd, name: path)
+}
+
+/// All of standard input.
+func readStandardInput() throws -> [UInt8] {
+    try readAll(STDIN_FILENO, name: "<stdin>")
+}
+
+private func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw InputError(path: name, reason: String(cString: strerror(errno)))
+        }
+        if n == 0 { return result }
+        result.append(contentsOf: chunk[0..<n])
+    }
+}
