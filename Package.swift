@@ -37,10 +37,13 @@ let package = Package(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
 
+        // xxHash (XXH64 checksums).
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
+
         // glibc's malloc.h (malloc_trim, mallopt), which the Swift Glibc module does not export.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
-        .target(name: "QuarryCore"),
+        .target(name: "QuarryCore", dependencies: ["CXXHash"]),
         .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
         .target(name: "QuarryIngest", dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2"]),
