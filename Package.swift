@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Markdown → HTML for the Markdown extractor.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -32,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
         .target(name: "QuarryCore"),
-        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "CLibXML2"]),
+        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "CLibXML2", .product(name: "Ink", package: "Ink")]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
         .target(name: "QuarryIndex", dependencies: ["QuarryCore", "QuarryIngest", "QuarryAnalysis", "CZstd", "CSystem"]),
         .target(name: "QuarrySearch", dependencies: ["QuarryIndex"]),
@@ -52,6 +54,12 @@ let package = Package(
             name: "quarry-bench",
             dependencies: ["Quarry", "QuarryCore", "QuarryIndex", "QuarryAnalysis"],
             path: "Benchmarks/QuarryBench"),
+
+        // Release-mode extraction over documentation trees: swift run -c release quarry-extract-bench DIR...
+        .executableTarget(
+            name: "quarry-extract-bench",
+            dependencies: ["QuarryIngest", "QuarryCore"],
+            path: "Benchmarks/QuarryExtractBench"),
 
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryCore"]),
