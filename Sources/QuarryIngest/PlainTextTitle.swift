@@ -34,26 +34,34 @@ struct PlainTextTitle {
             nonBlank.append(i)
             if nonBlank.count == window { break }
         }
-        // 1. Underlined.
-        for i in nonBlank where i + 1 < lines.count && isRule(lines[i + 1]) && !isRule(lines[i]) && hasWordCharacters(lines[i]) {
-            let text = clean(lines[i])
-            guard text.count <= TitleRules.maxCharacters else { continue }
-            var used = [i, i + 1]
-            if i > 0 && isRule(lines[i - 1]) { used.insert(i - 1, at: 0) }
-            return Found(title: text, lines: used)
-        }
-        // 2. Heading-like lines.
+        // In file order, up to the first paragraph of body text: an underlined line is the
+        // title; heading-like lines are candidates.
         var candidates: [Int] = []
-        for i in nonBlank {
+        var k = 0
+        while k < nonBlank.count {
+            let i = nonBlank[k]
+            k += 1
             let line = lines[i]
-            guard isHeadingLike(line) else { continue }
+            if isRule(line) || isMarkupComment(line) || !hasWordCharacters(line) { continue }
+            let cleaned = clean(line)
+            if isNavigation(cleaned) || startsListItem(cleaned) { continue }  // breadcrumbs and lists are skipped
+            if i + 1 < lines.count && isRule(lines[i + 1]) {
+                let text = clean(line)
+                guard text.count <= TitleRules.maxCharacters else { break }
+                if candidates.isEmpty {
+                    var used = [i, i + 1]
+                    if i > 0 && isRule(lines[i - 1]) { used.insert(i - 1, at: 0) }
+                    return Found(title: text, lines: used)
+                }
+                break
+            }
             let startsParagraph = i == 0 || isBlank(lines[i - 1]) || isRule(lines[i - 1])
             let endsParagraph = i + 1 >= lines.count || isBlank(lines[i + 1]) || isRule(lines[i + 1])
+            guard startsParagraph, isHeadingLike(line) else { break }  // body text starts here
             if !endsParagraph {
                 // The first line of a paragraph of short lines (a title block), never a line of wrapped prose.
-                guard startsParagraph, isShortHeading(line), paragraphLinesAreShort(lines, from: i) else { continue }
-            } else if !startsParagraph {
-                continue
+                guard isShortHeading(line), paragraphLinesAreShort(lines, from: i) else { break }
+                while k < nonBlank.count && nonBlank[k] == nonBlank[k - 1] + 1 { k += 1 }
             }
             candidates.append(i)
         }
@@ -111,6 +119,13 @@ struct PlainTextTitle {
         if let last = text.last, ".,;:!?".contains(last) { return false }
         if startsListItem(text) || isNavigation(text) { return false }
         return true
+    }
+
+    /// A reStructuredText comment or directive (".. x"), or a field line (":orphan:").
+    static func isMarkupComment(_ line: Substring) -> Bool {
+        let t = line.drop { $0 == " " || $0 == "\t" }
+        if t == ".." || t.hasPrefix(".. ") { return true }
+        return t.hasPrefix(":") && t.dropFirst().contains(":") && !t.dropFirst().hasPrefix(" ")
     }
 
     static func isShortHeading(_ line: Substring) -> Bool {
