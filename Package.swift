@@ -24,6 +24,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Markdown → HTML for the Markdown extractor.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -46,7 +48,9 @@ let package = Package(
         .target(name: "QuarryCore", dependencies: ["CXXHash"]),
         .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
-        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2"]),
+        .target(
+            name: "QuarryIngest",
+            dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2", .product(name: "Ink", package: "Ink")]),
         .target(
             name: "QuarryIndex",
             dependencies: [
@@ -75,6 +79,12 @@ let package = Package(
             name: "quarry-bench",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
             path: "Benchmarks/QuarryBench"),
+
+        // Release-mode extraction over documentation trees: swift run -c release quarry-extract-bench DIR...
+        .executableTarget(
+            name: "quarry-extract-bench",
+            dependencies: ["QuarryCollection", "QuarryIngest", "QuarryDocument", "QuarryCore"],
+            path: "Benchmarks/QuarryExtractBench"),
 
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
