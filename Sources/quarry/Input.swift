@@ -36,3 +36,19 @@ private func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
         result.append(contentsOf: chunk[0..<n])
     }
 }
+
+/// Writes a file whole (created or truncated); `what` names it in errors ("the run").
+func writeWholeFile(_ path: String, _ bytes: [UInt8], what: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    if fd < 0 { throw CommandFailure(status: .failure, message: "cannot write \(what) \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + done }, bytes.count - done) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw CommandFailure(status: .failure, message: "cannot write \(what) \(path): \(String(cString: strerror(errno)))")
+        }
+        done += n
+    }
+}

@@ -197,16 +197,5 @@ func trecScore(_ value: Double) -> String {
 
 /// Writes a file whole (created or truncated).
 private func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    if fd < 0 { throw CommandFailure(status: .failure, message: "cannot write the run \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var done = 0
-    while done < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + done }, bytes.count - done) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CommandFailure(status: .failure, message: "cannot write the run \(path): \(String(cString: strerror(errno)))")
-        }
-        done += n
-    }
+    try writeWholeFile(path, bytes, what: "the run")
 }

@@ -64,6 +64,12 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Batch mode: a file of qid<TAB>query lines.", valueName: "file"))
     var queries: String?
 
+    @Option(help: ArgumentHelp("Batch mode: write each query's time to this file (qid<TAB>microseconds lines: from query text to the ranked results, output not included).", valueName: "file"))
+    var timings: String?
+
+    @Option(help: ArgumentHelp("Batch mode: run every query this many times first, unrecorded (warm-up before the timed pass).", valueName: "n"))
+    var warmup: Int = 0
+
     @OptionGroup var scoring: ScoringOptions
 
     @Flag(help: "Require every free word (default operator AND instead of OR).")
@@ -96,6 +102,8 @@ struct SearchCommand: ParsableCommand {
         if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
         if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
         if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
+        if (timings != nil || warmup != 0) && queries == nil { throw ValidationError("--timings and --warmup are for batch mode (--queries FILE)") }
+        if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
 
@@ -128,31 +136,75 @@ struct SearchCommand: ParsableCommand {
         var out = Output()
         defer { out.flush() }
         if let queries {
+            let list = try readQueries(queries)
+            for _ in 0..<warmup { try warmUp(list, searcher: searcher, query: query, options: options) }
+            var clock = timings.map { _ in QueryClock(capacity: list.count) }
             var failed = 0
-            for (qid, text) in try readQueries(queries) {
-                do {
-                    try answer(try searcher.prepare(text, options: query), text: text, qid: qid, searcher: searcher, options: options, out: &out)
-                } catch QuarryError.invalidQuery(let column, let message) {
-                    Terminal.error("query \(qid): query error at column \(column): \(message)")
+            for (qid, text) in list {
+                let started = now()
+                guard let prepared = try prepareBatchQuery(text, qid: qid, searcher: searcher, options: query) else {
                     failed += 1
+                    continue
                 }
+                let answer = try compute(prepared, searcher: searcher, options: options)
+                let seconds = now() - started
+                clock?.record(qid, seconds: seconds)
+                render(answer, prepared: prepared, text: text, qid: qid, tookMilliseconds: seconds * 1000, out: &out)
             }
+            if let timings, let clock { try clock.write(to: timings) }
             if failed > 0 { throw CommandFailure(status: .usage, message: "\(failed) quer\(failed == 1 ? "y was" : "ies were") malformed and skipped") }
         } else {
             let text = queryText
+            let started = now()
             let prepared: PreparedQuery
             do {
                 prepared = try searcher.prepare(text, options: query)
-            } catch QuarryError.invalidQuery(let column, let message) {
+            } catch {
+                guard case .invalidQuery(let column, let message) = error else { throw error }
                 throw QueryFailure(column: column, message: message, query: text)
             }
-            try answer(prepared, text: text, qid: nil, searcher: searcher, options: options, out: &out)
+            let answer = try compute(prepared, searcher: searcher, options: options)
+            render(answer, prepared: prepared, text: text, qid: nil, tookMilliseconds: (now() - started) * 1000, out: &out)
         }
     }
 
-    private func answer(_ prepared: PreparedQuery, text: String, qid: String?, searcher: Searcher, options: SearchOptions, out: inout Output) throws {
+    /// Prepares a query of a batch; nil (reported) when it is malformed.
+    private func prepareBatchQuery(_ text: String, qid: String, searcher: Searcher, options: QueryOptions) throws -> PreparedQuery? {
+        do {
+            return try searcher.prepare(text, options: options)
+        } catch {
+            guard case .invalidQuery(let column, let message) = error else { throw error }
+            Terminal.error("query \(qid): query error at column \(column): \(message)")
+            return nil
+        }
+    }
+
+    /// Runs every query of a batch once, without output (malformed ones are skipped here
+    /// and reported by the timed pass).
+    private func warmUp(_ list: [(String, String)], searcher: Searcher, query: QueryOptions, options: SearchOptions) throws {
+        for (_, text) in list {
+            let prepared: PreparedQuery
+            do { prepared = try searcher.prepare(text, options: query) } catch { continue }
+            _ = try compute(prepared, searcher: searcher, options: options)
+        }
+    }
+
+    /// What a query found, before it is written out.
+    enum Answer {
+        case ranked([ScoredID])
+        case passages([PassageHit])
+        case documents([DocumentResult])
+    }
+
+    /// Runs a prepared query (the part that `took_ms` and `--timings` measure).
+    private func compute(_ prepared: PreparedQuery, searcher: Searcher, options: SearchOptions) throws -> Answer {
+        if outputFormat == .trec && !passages { return .ranked(try searcher.rank(prepared, options: options)) }
+        if passages { return .passages(try searcher.passages(prepared, options: options)) }
+        return .documents(try searcher.search(prepared, options: options))
+    }
+
+    private func render(_ answer: Answer, prepared: PreparedQuery, text: String, qid: String?, tookMilliseconds took: Double, out: inout Output) {
         let format = outputFormat
-        let started = now()
         if format != .json && format != .jsonl {
             for n in prepared.notices { Terminal.note((qid.map { "query \($0): " } ?? "") + n.message) }
         }
@@ -168,24 +220,22 @@ struct SearchCommand: ParsableCommand {
                 out.fixed6(score)
                 out.bytes(tail)
             }
-            if passages {
-                for h in try searcher.passages(prepared, options: options) { row("\(h.id)#\(h.passage.index)", h.rank, h.passage.score) }
-            } else {
-                for (i, r) in try searcher.rank(prepared, options: options).enumerated() { row(r.id, i + 1, r.score) }
+            switch answer {
+            case .ranked(let ids): for (i, r) in ids.enumerated() { row(r.id, i + 1, r.score) }
+            case .passages(let hits): for h in hits { row("\(h.id)#\(h.passage.index)", h.rank, h.passage.score) }
+            case .documents(let results): for r in results { row(r.id, r.rank, r.score) }
             }
             return
         }
-        if passages {
-            let hits = try searcher.passages(prepared, options: options)
-            let took = (now() - started) * 1000
+        switch answer {
+        case .ranked: return
+        case .passages(let hits):
             switch format {
             case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(passages: hits, query: text, out: &out)
             default: Render.text(passages: hits, query: text, qid: qid, out: &out)
             }
-        } else {
-            let results = try searcher.search(prepared, options: options)
-            let took = (now() - started) * 1000
+        case .documents(let results):
             switch format {
             case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(documents: results, query: text, out: &out)
