@@ -1,5 +1,5 @@
 /// Damaged, truncated or foreign bytes: names the file, the byte offset and what was wrong.
-package struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
+@usableFromInline package struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
     package var file: String
     package var offset: Int
     package var message: String
@@ -10,7 +10,7 @@ package struct FormatError: Error, CustomStringConvertible, Sendable, Equatable 
         self.message = message
     }
 
-    package var description: String { "\(file): byte \(offset): \(message)" }
+    @usableFromInline package var description: String { "\(file): byte \(offset): \(message)" }
 }
 
 /// An operating-system call failed on a path.

@@ -15,6 +15,7 @@ import QuarryIndex
 package final class Searcher: Sendable {
     package let snapshot: IndexSnapshot
     let analyzers: AnalyzerPool
+    let scratches = ScratchPool()
 
     package init(snapshot: IndexSnapshot) throws {
         self.snapshot = snapshot
@@ -105,11 +106,13 @@ package final class Searcher: Sendable {
     private func topDocuments(_ prepared: PreparedQuery, _ options: SearchOptions) throws -> [ScoredDocument] {
         var top = TopDocuments(k: options.depth, segments: snapshot.segments)
         guard options.limit > 0, let plan = prepared.plan else { return [] }
-        for (si, segment) in snapshot.segments.enumerated() {
-            if let weights = prepared.disjunction {
-                try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, into: &top)
-            } else {
-                try collect(plan, segment: segment, si: si, prepared: prepared, options: options, into: &top)
+        try scratches.with { scratch in
+            for (si, segment) in snapshot.segments.enumerated() {
+                if let weights = prepared.disjunction {
+                    try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, scratch: scratch, into: &top)
+                } else {
+                    try collect(plan, segment: segment, si: si, prepared: prepared, options: options, into: &top)
+                }
             }
         }
         return top.sorted()
@@ -117,7 +120,7 @@ package final class Searcher: Sendable {
 
     /// A disjunction of unscoped terms: block-max MaxScore over the postings.
     private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, prepared: PreparedQuery,
-                                    options: SearchOptions, into top: inout TopDocuments) throws {
+                                    options: SearchOptions, scratch: CollectorScratch, into top: inout TopDocuments) throws {
         var scorers: [TermScorer] = []
         let form = ScoreForm(mode: prepared.parameters.mode, field: nil)
         for (i, w) in weights.enumerated() {
@@ -125,8 +128,7 @@ package final class Searcher: Sendable {
             scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, form: form))
         }
         if scorers.isEmpty { return }
-        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count)
-        defer { collector.free() }
+        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, scratch: scratch)
         if options.exhaustive {
             try collector.collectExhaustive(into: &top)
         } else {

@@ -110,6 +110,9 @@ struct DeletionsReader: @unchecked Sendable {
         return word & (1 << UInt64(doc & 63)) != 0
     }
 
+    /// The bitmap's words (see `DocumentView`).
+    var bitmapBase: UnsafeRawPointer? { bitmap.baseAddress }
+
     /// The deleted documents' contribution to a term's statistics.
     func termStats(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermStats {
         guard let info = try terms.lookup(term) else { return TermStats() }

@@ -45,6 +45,27 @@ package struct Impacts: Sendable, Equatable {
         if bodyMaxTF > 0 { w.varint(bodyMinLength) }
     }
 
+    /// Decodes encoded impacts without allocating: `pair` is called with each flat (tf,
+    /// length) pair; returns the per-field maxima (title max tf, title min length, body max
+    /// tf, body min length; a min length is `UInt32.max` when its max tf is 0).
+    @inline(__always)
+    package static func visit(_ r: inout ByteReader, pair: (UInt32, UInt32) -> Void) throws(FormatError)
+        -> (titleMaxTF: UInt32, titleMinLength: UInt32, bodyMaxTF: UInt32, bodyMinLength: UInt32)
+    {
+        let n = try r.count(limit: maxPairs, "impact pair count")
+        var pt: UInt32 = 0, pl: UInt32 = 0
+        for _ in 0..<n {
+            pt &+= UInt32(truncatingIfNeeded: try r.varint())
+            pl &+= UInt32(truncatingIfNeeded: try r.varint())
+            pair(pt, pl)
+        }
+        let titleMaxTF = UInt32(truncatingIfNeeded: try r.varint())
+        let titleMinLength = titleMaxTF > 0 ? UInt32(truncatingIfNeeded: try r.varint()) : UInt32.max
+        let bodyMaxTF = UInt32(truncatingIfNeeded: try r.varint())
+        let bodyMinLength = bodyMaxTF > 0 ? UInt32(truncatingIfNeeded: try r.varint()) : UInt32.max
+        return (titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
+    }
+
     static func decode(_ r: inout ByteReader) throws(FormatError) -> Impacts {
         var i = Impacts()
         let n = try r.count(limit: maxPairs, "impact pair count")

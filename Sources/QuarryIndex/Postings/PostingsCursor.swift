@@ -4,9 +4,13 @@ import QuarryCore
 /// title and body term frequencies, positions on demand, and per-block upper bounds
 /// (impacts) for dynamic pruning. Every offset read from the file is checked against the
 /// term's region, so damaged data is an error, never a crash.
-package final class PostingsCursor {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline `@inlinable` members of package-level types across modules);
+/// none of it is usable outside the package.
+public final class PostingsCursor {
     /// "No more documents".
-    @usableFromInline package static let end = Int32.max
+    @inlinable package static var end: Int32 { Int32.max }
     static let blockSize = BitPacking.blockSize
 
     package let df: Int
@@ -19,23 +23,34 @@ package final class PostingsCursor {
 
     /// Number of blocks (1 for a term of at most 128 documents).
     package let blockCount: Int
-    private let isLong: Bool
+    @usableFromInline let isLong: Bool
     private let fullBlocks: Int
     private let skipStart = 4
     @exclusivity(unchecked) private var impactsStart = 0
     @exclusivity(unchecked) private var blocksStart = 0
 
-    // Decoded current block.
-    private let docs: UnsafeMutablePointer<UInt32>
-    private let tfBodies: UnsafeMutablePointer<UInt32>
-    private let tfTitles: UnsafeMutablePointer<UInt32>
-    @exclusivity(unchecked) private var block = -1
-    @exclusivity(unchecked) private var blockLength = 0
-    @exclusivity(unchecked) private var index = 0
-    /// Current document, or `PostingsCursor.end` (a getter, so that other modules read it
-    /// through this module's unchecked access).
-    @exclusivity(unchecked) private var current: Int32 = -1
-    package var doc: Int32 { current }
+    // Decoded current block: documents and term frequencies, `blockLength` of them, the
+    // current one at `index`. Readable from other modules so that collectors can walk a
+    // block in a tight loop (`seek(index:)` moves the cursor within it).
+    @usableFromInline let docBuffer: UnsafeMutablePointer<UInt32>
+    @usableFromInline let tfBodyBuffer: UnsafeMutablePointer<UInt32>
+    @usableFromInline let tfTitleBuffer: UnsafeMutablePointer<UInt32>
+    /// The current block's documents, body and title frequencies (`blockLength` of each).
+    @inlinable package var docs: UnsafeMutablePointer<UInt32> { docBuffer }
+    @inlinable package var tfBodies: UnsafeMutablePointer<UInt32> { tfBodyBuffer }
+    @inlinable package var tfTitles: UnsafeMutablePointer<UInt32> { tfTitleBuffer }
+    @usableFromInline @exclusivity(unchecked) var currentBlock = -1
+    @usableFromInline @exclusivity(unchecked) var currentLength = 0
+    @usableFromInline @exclusivity(unchecked) var currentIndex = 0
+    @usableFromInline @exclusivity(unchecked) var currentDoc: Int32 = -1
+    /// The current block's number (-1 before the first).
+    @inlinable package var block: Int { currentBlock }
+    /// Entries of the current block.
+    @inlinable package var blockLength: Int { currentLength }
+    /// The current entry of the block.
+    @inlinable package var index: Int { currentIndex }
+    /// Current document, or `PostingsCursor.end`.
+    @inlinable package var doc: Int32 { currentDoc }
     // Positions of the current block: next unread doc index and its byte offset.
     @exclusivity(unchecked) private var positionsDoc = 0
     @exclusivity(unchecked) private var positionsOffset = 0
@@ -56,9 +71,9 @@ package final class PostingsCursor {
         isLong = df > PostingsCursor.blockSize
         fullBlocks = isLong ? df / PostingsCursor.blockSize : 0
         blockCount = isLong ? (df + PostingsCursor.blockSize - 1) / PostingsCursor.blockSize : 1
-        docs = .allocate(capacity: PostingsCursor.blockSize)
-        tfBodies = .allocate(capacity: PostingsCursor.blockSize)
-        tfTitles = .allocate(capacity: PostingsCursor.blockSize)
+        docBuffer = .allocate(capacity: PostingsCursor.blockSize)
+        tfBodyBuffer = .allocate(capacity: PostingsCursor.blockSize)
+        tfTitleBuffer = .allocate(capacity: PostingsCursor.blockSize)
         if isLong {
             guard region.count >= 4 + blockCount * 16 else { throw fail("postings region too short for its skip table", 0) }
             let impactsLength = Int(UInt32(littleEndian: region.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
@@ -91,10 +106,20 @@ package final class PostingsCursor {
 
     /// Upper bounds of what block `b` can score (long terms).
     package func blockImpacts(_ b: Int) throws(FormatError) -> Impacts {
+        var r = try blockImpactsReader(b)
+        return try Impacts.decode(&r)
+    }
+
+    /// A reader at block `b`'s encoded impacts (long terms), for `Impacts.visit`.
+    package func blockImpactsReader(_ b: Int) throws(FormatError) -> ByteReader {
         let at = impactsStart + skipU32(b, 3)
         guard at < blocksStart else { throw fail("block impacts offset out of range", skipStart + b * 16 + 12) }
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[at..<blocksStart]), fileOffset: regionOffset + at, context: name)
-        return try Impacts.decode(&r)
+        return ByteReader(UnsafeRawBufferPointer(rebasing: region[at..<blocksStart]), fileOffset: regionOffset + at, context: name)
+    }
+
+    /// A reader at the whole term's encoded impacts (long terms), for `Impacts.visit`.
+    package func termImpactsReader() throws(FormatError) -> ByteReader {
+        ByteReader(UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
     }
 
     /// Upper bounds over the whole term. For short terms, computed from the postings
@@ -105,20 +130,21 @@ package final class PostingsCursor {
             return try Impacts.decode(&r)
         }
         try loadBlock(0)
+        decodeFrequencies()
         var builder = ImpactsBuilder()
-        for i in 0..<blockLength {
+        for i in 0..<currentLength {
             let (lt, lb) = lengths(Int(docs[i]))
             builder.add(tfTitle: tfTitles[i], tfBody: tfBodies[i], lengthTitle: lt, lengthBody: lb)
         }
-        block = -1
+        currentBlock = -1
         return builder.build()
     }
 
     // MARK: Decoding
 
     private func loadBlock(_ b: Int) throws(FormatError) {
-        block = b
-        index = 0
+        currentBlock = b
+        currentIndex = 0
         positionsBlock = -1
         var previous: Int64 = -1
         if isLong && b > 0 { previous = Int64(blockLastDoc(b - 1)) }
@@ -130,22 +156,24 @@ package final class PostingsCursor {
                 throw fail("block \(b) has invalid bit widths or runs past the region", start)
             }
             guard let base = region.baseAddress else { throw fail("empty postings region", 0) }
-            var p = base + start + 3
+            let p = base + start + 3
             BitPacking.unpack(p, width: wd, into: docs)
-            p += 16 * wd
-            BitPacking.unpack(p, width: wb, into: tfBodies)
-            p += 16 * wb
-            BitPacking.unpack(p, width: wt, into: tfTitles)
+            // Frequencies are unpacked when first asked for (`decodeFrequencies`): lists
+            // that are only consulted for some documents skip most of them.
+            pendingFrequencies = (p + 16 * wd, wb, wt)
+            frequenciesPending = true
+            // Deltas are < 2³², so 128 of them cannot overflow an Int64.
             var d = previous
             for i in 0..<PostingsCursor.blockSize {
-                d += Int64(docs[i]) + 1
+                d &+= Int64(docs[i]) &+ 1
                 docs[i] = UInt32(truncatingIfNeeded: d)
             }
             guard d < Int64(Int32.max), Int32(truncatingIfNeeded: d) == blockLastDoc(b) else {
                 throw fail("block \(b) does not end at the document its skip entry names", start)
             }
-            blockLength = PostingsCursor.blockSize
+            currentLength = PostingsCursor.blockSize
         } else {
+            frequenciesPending = false
             let start = isLong ? blocksStart + skipU32(b, 1) : 0
             let count = isLong ? df - fullBlocks * PostingsCursor.blockSize : df
             guard start <= region.count else { throw fail("tail block starts outside the postings region", 0) }
@@ -162,64 +190,102 @@ package final class PostingsCursor {
             if isLong && Int32(truncatingIfNeeded: d) != blockLastDoc(b) {
                 throw fail("last block does not end at the document its skip entry names", start)
             }
-            blockLength = count
+            currentLength = count
         }
     }
 
     /// Moves to the next document; returns it (or `end`).
-    @inline(__always)
+    @inlinable @inline(__always)
     package func next() throws(FormatError) -> Int32 {
-        index += 1
-        if block >= 0 && index < blockLength {
-            current = Int32(bitPattern: docs[index])
-            return current
+        currentIndex += 1
+        if currentBlock >= 0 && currentIndex < currentLength {
+            currentDoc = Int32(bitPattern: docBuffer[currentIndex])
+            return currentDoc
         }
-        let nextBlock = block + 1
+        return try nextInNextBlock()
+    }
+
+    @usableFromInline func nextInNextBlock() throws(FormatError) -> Int32 {
+        let nextBlock = currentBlock + 1
         if nextBlock >= blockCount {
-            current = PostingsCursor.end
-            return current
+            currentDoc = PostingsCursor.end
+            return currentDoc
         }
         try loadBlock(nextBlock)
-        current = Int32(bitPattern: docs[0])
-        return current
+        currentDoc = Int32(bitPattern: docs[0])
+        return currentDoc
     }
 
     /// Moves to the first document ≥ `target`; returns it (or `end`).
-    @inline(__always)
+    @inlinable @inline(__always)
     package func advance(to target: Int32) throws(FormatError) -> Int32 {
-        if current >= target { return current }
+        if currentDoc >= target { return currentDoc }
+        // Within the current block (its last document is at least the target).
+        if currentBlock >= 0 && currentLength > 0 && Int32(bitPattern: docBuffer[currentLength - 1]) >= target {
+            var i = currentIndex
+            while Int32(bitPattern: docBuffer[i]) < target { i += 1 }
+            currentIndex = i
+            currentDoc = Int32(bitPattern: docBuffer[i])
+            return currentDoc
+        }
+        return try advanceAcrossBlocks(to: target)
+    }
+
+    @usableFromInline func advanceAcrossBlocks(to target: Int32) throws(FormatError) -> Int32 {
         if target == PostingsCursor.end {
-            current = PostingsCursor.end
-            return current
+            currentDoc = PostingsCursor.end
+            return currentDoc
         }
         // Skip whole blocks using the skip table.
         if isLong {
-            var b = max(block, 0)
-            if block < 0 || blockLastDoc(b) < target {
+            var b = max(currentBlock, 0)
+            if currentBlock < 0 || blockLastDoc(b) < target {
                 while b < blockCount && blockLastDoc(b) < target { b += 1 }
                 if b >= blockCount {
-                    current = PostingsCursor.end
-                    return current
+                    currentDoc = PostingsCursor.end
+                    return currentDoc
                 }
-                if b != block { try loadBlock(b) }
+                if b != currentBlock { try loadBlock(b) }
             }
-        } else if block < 0 {
+        } else if currentBlock < 0 {
             try loadBlock(0)
         }
-        while index < blockLength && Int32(bitPattern: docs[index]) < target { index += 1 }
-        if index >= blockLength {
-            current = PostingsCursor.end
-            return current
+        while currentIndex < currentLength && Int32(bitPattern: docs[currentIndex]) < target { currentIndex += 1 }
+        if currentIndex >= currentLength {
+            currentDoc = PostingsCursor.end
+            return currentDoc
         }
-        current = Int32(bitPattern: docs[index])
-        return current
+        currentDoc = Int32(bitPattern: docs[currentIndex])
+        return currentDoc
+    }
+
+    /// Moves to entry `i` of the current block (`i` < `blockLength`, at or after `index`):
+    /// the end of a tight loop over the block's arrays.
+    @inlinable @inline(__always)
+    package func seek(index i: Int) {
+        currentIndex = i
+        currentDoc = Int32(bitPattern: docs[i])
+    }
+
+    /// Decodes the next block and moves to its first entry; false (at `end`) when there is
+    /// none.
+    package func nextBlock() throws(FormatError) -> Bool {
+        let nextBlock = currentBlock + 1
+        if nextBlock >= blockCount {
+            currentIndex = currentLength
+            currentDoc = PostingsCursor.end
+            return false
+        }
+        try loadBlock(nextBlock)
+        currentDoc = Int32(bitPattern: docs[0])
+        return true
     }
 
     /// The block holding the first document ≥ `target` (without decoding), or `blockCount`.
     @inline(__always)
     package func blockFor(_ target: Int32) -> Int {
         guard isLong else { return 0 }
-        var b = max(block, 0)
+        var b = max(currentBlock, 0)
         while b < blockCount && blockLastDoc(b) < target { b += 1 }
         return b
     }
@@ -232,32 +298,57 @@ package final class PostingsCursor {
     @inline(__always)
     package func shallowAdvance(to target: Int32) -> (block: Int, lastDoc: Int32) {
         guard isLong else { return (0, PostingsCursor.end) }
-        var b = max(shallow, block, 0)
+        var b = max(shallow, currentBlock, 0)
         while b < blockCount && blockLastDoc(b) < target { b += 1 }
         shallow = b
         return b < blockCount ? (b, blockLastDoc(b)) : (b, PostingsCursor.end)
     }
 
     /// True for a list of more than one block (only those have per-block impacts).
-    package var hasBlocks: Bool { isLong }
+    @inlinable package var hasBlocks: Bool { isLong }
 
     /// Title term frequency of the current document.
-    @inline(__always) package var tfTitle: UInt32 { tfTitles[index] }
+    @inlinable @inline(__always) package var tfTitle: UInt32 {
+        decodeFrequencies()
+        return tfTitles[currentIndex]
+    }
     /// Body term frequency of the current document.
-    @inline(__always) package var tfBody: UInt32 { tfBodies[index] }
+    @inlinable @inline(__always) package var tfBody: UInt32 {
+        decodeFrequencies()
+        return tfBodies[currentIndex]
+    }
+
+    /// True when the current block's frequencies are still packed.
+    @usableFromInline @exclusivity(unchecked) var frequenciesPending = false
+    /// Where they are, and their bit widths (body, title).
+    @exclusivity(unchecked) private var pendingFrequencies: (UnsafeRawPointer, Int, Int) = (UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped, 0, 0)
+
+    /// Makes `tfTitles` and `tfBodies` valid for the current block (call before reading
+    /// them directly).
+    @inlinable @inline(__always) package func decodeFrequencies() {
+        if frequenciesPending { unpackFrequencies() }
+    }
+
+    @usableFromInline func unpackFrequencies() {
+        let (p, wb, wt) = pendingFrequencies
+        BitPacking.unpack(p, width: wb, into: tfBodies)
+        BitPacking.unpack(p + 16 * wb, width: wt, into: tfTitles)
+        frequenciesPending = false
+    }
 
     /// Moves the positions reader to the current document's positions; returns the reader.
     private func positionsReader() throws(FormatError) -> ByteReader {
         try positionsCheck?.ensure()
-        if positionsBlock != block || index < positionsDoc {
-            positionsBlock = block
+        decodeFrequencies()
+        if positionsBlock != currentBlock || currentIndex < positionsDoc {
+            positionsBlock = currentBlock
             positionsDoc = 0
-            positionsOffset = isLong ? skipU32(block, 2) : 0
+            positionsOffset = isLong ? skipU32(currentBlock, 2) : 0
         }
         guard positionsOffset <= positionsRegion.count else { throw fail("positions offset out of range", 0) }
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: positionsRegion[positionsOffset...]), context: positionsName)
         var skipped = 0
-        while positionsDoc < index {
+        while positionsDoc < currentIndex {
             skipped += Int(tfTitles[positionsDoc]) + Int(tfBodies[positionsDoc])
             positionsDoc += 1
         }
@@ -270,9 +361,9 @@ package final class PostingsCursor {
     func copyPositions(into out: inout RawBuffer<UInt8>) throws(FormatError) {
         var r = try positionsReader()
         let start = r.position
-        try r.skipVarints(Int(tfTitles[index]) + Int(tfBodies[index]))
+        try r.skipVarints(Int(tfTitles[currentIndex]) + Int(tfBodies[currentIndex]))
         out.append(UnsafeRawBufferPointer(rebasing: r.base[start..<r.position]))
-        positionsDoc = index + 1
+        positionsDoc = currentIndex + 1
         positionsOffset += r.position
     }
 
@@ -282,16 +373,16 @@ package final class PostingsCursor {
         body.removeAll(keepingCapacity: true)
         var r = try positionsReader()
         var p: UInt32 = 0
-        for _ in 0..<tfTitles[index] {
+        for _ in 0..<tfTitles[currentIndex] {
             p &+= UInt32(truncatingIfNeeded: try r.varint())
             title.append(p)
         }
         p = 0
-        for _ in 0..<tfBodies[index] {
+        for _ in 0..<tfBodies[currentIndex] {
             p &+= UInt32(truncatingIfNeeded: try r.varint())
             body.append(p)
         }
-        positionsDoc = index + 1
+        positionsDoc = currentIndex + 1
         positionsOffset += r.position
     }
 }

@@ -120,6 +120,9 @@ package final class SegmentReader: @unchecked Sendable {
     }
 
     @inline(__always) package func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
+
+    /// Field lengths and deletions as plain values, for tight loops over documents.
+    package var documentView: DocumentView { DocumentView(lengths: lengths, deleted: deletions?.bitmapBase) }
     package var hasDeletions: Bool { deletions != nil }
 
     /// Dictionary entry of a term.

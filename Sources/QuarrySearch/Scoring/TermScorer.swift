@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryIndex
 
 /// Everything about one query term that does not depend on the document: its BM25 weights
@@ -89,7 +90,8 @@ final class TermScorer {
         self.weights = weights
         self.form = form
         if cursor.hasBlocks {
-            maxScore = bound(try cursor.termImpacts { _ in (0, 0) })
+            var r = try cursor.termImpactsReader()
+            maxScore = try bound(&r)
         } else {
             // A short list has no stored impacts: BM25's tf part is below 1, so boost · idf
             // bounds it (decoding it just for a tighter bound costs more than it saves).
@@ -130,6 +132,9 @@ final class TermScorer {
         }
     }
 
+    /// What scoring one posting needs, as a value a collector keeps in registers.
+    var posting: PostingScorer { PostingScorer(form: form, flat: weights.flat, title: weights.title, body: weights.body) }
+
     // Cache of the last block bound asked for.
     @exclusivity(unchecked) private var boundBlock = -1
     @exclusivity(unchecked) private var boundValue = 0.0
@@ -140,9 +145,33 @@ final class TermScorer {
     func blockBound(_ b: Int) throws -> Double {
         guard cursor.hasBlocks else { return maxScore }
         if b == boundBlock { return boundValue }
-        boundValue = b < cursor.blockCount ? bound(try cursor.blockImpacts(b)) : 0
+        if b < cursor.blockCount {
+            var r = try cursor.blockImpactsReader(b)
+            boundValue = try bound(&r)
+        } else {
+            boundValue = 0
+        }
         boundBlock = b
         return boundValue
+    }
+
+    /// Upper bound of the score of any document described by encoded impacts (decoded
+    /// without allocating; the same value as `bound(Impacts)`).
+    func bound(_ r: inout ByteReader) throws(FormatError) -> Double {
+        var m = 0.0
+        let flat = weights.flat, isFlat = form == .flat
+        let f = try Impacts.visit(&r) { tf, length in
+            if isFlat { m = max(m, flat.score(tf: tf, length: length)) }
+        }
+        let title = weights.title.score(tf: f.titleMaxTF, length: f.titleMinLength == UInt32.max ? 0 : f.titleMinLength)
+        let body = weights.body.score(tf: f.bodyMaxTF, length: f.bodyMinLength == UInt32.max ? 0 : f.bodyMinLength)
+        switch form {
+        case .flat: break
+        case .fields: m = title + body
+        case .title: m = title
+        case .body: m = body
+        }
+        return m * TermScorer.boundMargin
     }
 
     /// Upper bound of the score of any document described by `impacts`.
@@ -158,5 +187,28 @@ final class TermScorer {
         case .body: m = body
         }
         return m * TermScorer.boundMargin
+    }
+}
+
+/// Scores one posting of a term: the same value as `TermScorer.score()` for a cursor on
+/// the document with these frequencies.
+struct PostingScorer {
+    let form: ScoreForm
+    let flat: FieldWeight
+    let title: FieldWeight
+    let body: FieldWeight
+
+    @_transparent
+    func score(doc d: Int, tfTitle: UInt32, tfBody: UInt32, view: DocumentView) -> Double {
+        switch form {
+        case .flat:
+            return flat.score(tf: tfTitle + tfBody, length: view.titleLength(d) + view.bodyLength(d))
+        case .fields:
+            return title.score(tf: tfTitle, length: view.titleLength(d)) + body.score(tf: tfBody, length: view.bodyLength(d))
+        case .title:
+            return title.score(tf: tfTitle, length: view.titleLength(d))
+        case .body:
+            return body.score(tf: tfBody, length: view.bodyLength(d))
+        }
     }
 }

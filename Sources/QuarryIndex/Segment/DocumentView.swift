@@ -1,0 +1,46 @@
+/// What scoring loops read per document, as plain values that inline across modules: the
+/// field lengths of `.len` and the deletion bitmap (nil when nothing is deleted). Valid
+/// while its segment reader is.
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline `@inlinable` members of package-level types across modules);
+/// none of it is usable outside the package.
+public struct DocumentView: @unchecked Sendable {
+    // @unchecked: pointers into immutable mapped files owned by the segment reader.
+    @usableFromInline let title: UnsafeRawPointer?
+    @usableFromInline let body: UnsafeRawPointer?
+    @usableFromInline let titleWidth: Int
+    @usableFromInline let bodyWidth: Int
+    @usableFromInline let deleted: UnsafeRawPointer?
+
+    init(lengths: LengthsReader, deleted: UnsafeRawPointer?) {
+        title = lengths.title
+        body = lengths.body
+        titleWidth = lengths.titleWidth
+        bodyWidth = lengths.bodyWidth
+        self.deleted = deleted
+    }
+
+    /// True when the segment has deleted documents.
+    @inlinable package var hasDeletions: Bool { deleted != nil }
+
+    @inlinable @inline(__always) package func isDeleted(_ doc: Int) -> Bool {
+        guard let deleted else { return false }
+        let word = UInt64(littleEndian: deleted.loadUnaligned(fromByteOffset: (doc >> 6) * 8, as: UInt64.self))
+        return word & (1 << UInt64(doc & 63)) != 0
+    }
+
+    @inlinable @inline(__always) static func read(_ p: UnsafeRawPointer?, _ width: Int, _ doc: Int) -> UInt32 {
+        guard let p else { return 0 }
+        switch width {
+        case 1: return UInt32(p.load(fromByteOffset: doc, as: UInt8.self))
+        case 2: return UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: doc * 2, as: UInt16.self)))
+        default: return UInt32(littleEndian: p.loadUnaligned(fromByteOffset: doc * 4, as: UInt32.self))
+        }
+    }
+
+    /// Title length (terms) of `doc` (< the segment's document count).
+    @inlinable @inline(__always) package func titleLength(_ doc: Int) -> UInt32 { DocumentView.read(title, titleWidth, doc) }
+    /// Body length (terms) of `doc`.
+    @inlinable @inline(__always) package func bodyLength(_ doc: Int) -> UInt32 { DocumentView.read(body, bodyWidth, doc) }
+}
