@@ -32,6 +32,8 @@ public typealias PassageSpan = QuarryDocument.PassageSpan
 public typealias IngestIssue = QuarryDocument.IngestIssue
 /// A document as the index stores it: text, blocks and passages.
 public typealias StoredDocument = QuarryIndex.StoredDocument
+/// Dates as seconds since 1970 (UTC), read from and written as ISO 8601 text.
+public typealias ISODate = QuarryDocument.ISODate
 
 // MARK: Indexes
 

@@ -1,8 +1,9 @@
 import QuarryCore
 import QuarryDocument
 
-/// Reads BEIR-style JSON Lines: one object per line with `_id`, `title` and `text`
-/// (other members, such as `metadata`, are skipped). Blank lines are ignored.
+/// Reads BEIR-style JSON Lines: one object per line with `_id`, `title` and `text`, and
+/// optionally `date` (an ISO 8601 string, see `ISODate`; one that is not a date is
+/// ignored); other members, such as `metadata`, are skipped. Blank lines are ignored.
 package struct BEIRReader: Sendable {
     package init() {}
 
@@ -18,18 +19,21 @@ package struct BEIRReader: Sendable {
         var parser = JSONLineParser(line)
         var id: [UInt8]? = nil
         var title: [UInt8] = []
+        var date: Int64? = nil
         var builder = TextBuilder(capacity: line.count)
         try parser.parseObject(
             keep: { name in
                 if name.elementsEqual("_id".utf8) { return 0 }
                 if name.elementsEqual("title".utf8) { return 1 }
                 if name.elementsEqual("text".utf8) { return 2 }
+                if name.elementsEqual("date".utf8) { return 3 }
                 return nil
             },
             value: { slot, value in
                 switch slot {
                 case 0: id = Array(value)
                 case 1: title = Array(value)
+                case 3: date = ISODate.parse(String(decoding: value, as: UTF8.self))
                 default:
                     appendLines(value, to: &builder)
                 }
@@ -42,7 +46,7 @@ package struct BEIRReader: Sendable {
         let (body, blocks) = builder.finish()
         return Article(
             id: String(decoding: id, as: UTF8.self), path: path,
-            title: titleBuilder.finish().body, body: body, blocks: blocks)
+            title: titleBuilder.finish().body, body: body, blocks: blocks, date: date)
     }
 
     /// Appends text, one paragraph block per non-empty line.

@@ -86,7 +86,7 @@ package struct HTMLExtractor: Sendable {
         var title = normalized(state.pointee.title)
         if title.isEmpty && !mainBlocks.isEmpty { title = normalized(state.pointee.mainH1Text) }
         if title.isEmpty { title = normalized(state.pointee.h1Text) }
-        let article = Article(id: id, path: path, title: TitleRules.cap(title), body: body, blocks: blocks)
+        let article = Article(id: id, path: path, title: TitleRules.cap(title), body: body, blocks: blocks, date: state.pointee.date)
         return Extraction(article: article, issues: issues, page: page)
     }
 

@@ -39,6 +39,11 @@ struct SAXState {
     var mainStartBlock = 0
     var mainBlocks: [Range<Int>] = []
 
+    /// The page's date from its `<meta>` elements, and the rank of the name it came from
+    /// (HTMLMetaDate).
+    var date: Int64? = nil
+    var dateRank = Int.max
+
     /// What the page showed of being generated, and the text bytes dropped as chrome.
     var generated: GeneratedPage?
     var chromeBytes = 0
@@ -75,6 +80,10 @@ struct SAXState {
         depth += 1
         if chromeDepth > 0 { return }
         guard let key = ElementKey(name) else { return }
+        if key == HTMLMetaDate.meta, let (rank, found) = HTMLMetaDate.read(attributes), rank < dateRank {
+            date = found
+            dateRank = rank
+        }
         let info = table.lookup(key)
         let signals = HTMLChrome.inspect(attributes)
         if generated == nil, let g = signals.generated { generated = g }

@@ -37,6 +37,7 @@ package struct MarkdownExtractor: Sendable {
             }
         }
         result.article.title = TitleRules.cap(title)
+        if let date = source.date { result.article.date = date }
         return result
     }
 

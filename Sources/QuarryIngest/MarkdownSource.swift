@@ -7,7 +7,8 @@ import QuarryDocument
 // - Line ends: "\r\n" and "\r" become "\n" (Ink compares Characters, and "\r\n" is one).
 // - Front matter: a first line "---" up to a line "---" or "..." (YAML), or "+++" to "+++"
 //   (TOML), within the first 256 lines. `title: x` / `title = "x"` at the top level gives the
-//   title; nothing of it is body text. Ink's own metadata reader is not used: it gives up on
+//   title, and `date: 2024-05-03` / `date = 2024-05-03T10:00:00Z` the date (ISO 8601, see
+//   ISODate; anything else is ignored); nothing of it is body text. Ink's own metadata reader is not used: it gives up on
 //   YAML lists and on "\r\n", and then shows the front matter as text.
 // - Setext headings ("Title" over "=====" or "-----") become "# Title" / "## Title".
 // - Indented code (4 spaces or a tab, after a blank line, not inside a list) becomes a fence.
@@ -17,6 +18,8 @@ import QuarryDocument
 
 struct MarkdownSource {
     var title: String?
+    /// Seconds since 1970 (UTC) of the front matter's `date`.
+    var date: Int64?
     var markdown: String
 
     static let frontMatterLineLimit = 256
@@ -24,8 +27,10 @@ struct MarkdownSource {
     init(_ text: String) {
         var lines = MarkdownSource.normalizedLineEnds(text).split(separator: "\n", omittingEmptySubsequences: false)
         title = nil
+        date = nil
         if let (end, found) = MarkdownSource.frontMatter(lines) {
             title = found
+            date = MarkdownSource.frontMatterDate(lines[1..<end])
             lines.removeSubrange(0...end)
         }
         markdown = MarkdownSource.rewrite(lines)
@@ -67,6 +72,16 @@ struct MarkdownSource {
             if closers.contains(line) { return (i, title) }
             if title == nil, let value = topLevelValue(line, key: "title", separator: opener == "+++" ? "=" : ":") {
                 title = value
+            }
+        }
+        return nil
+    }
+
+    /// The first top-level `date` of front matter lines that is an ISO 8601 date.
+    static func frontMatterDate(_ lines: ArraySlice<Substring>) -> Int64? {
+        for line in lines {
+            for separator: Character in [":", "="] {
+                if let value = topLevelValue(line, key: "date", separator: separator), let d = ISODate.parse(value) { return d }
             }
         }
         return nil

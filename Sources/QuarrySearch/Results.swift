@@ -50,6 +50,8 @@ public struct DocumentResult: Sendable, Equatable, Codable {
     public var passages: [PassageResult]
     /// How its score was computed (with `SearchOptions.explain`).
     public var explanation: ScoreExplanation?
+    /// Seconds since 1970 (UTC), if the document has a date (`Article.date`).
+    public var date: Int64? = nil
 }
 
 /// A ranked passage (from a `--passages` search).
@@ -61,6 +63,8 @@ public struct PassageHit: Sendable, Equatable, Codable {
     public var passage: PassageResult
     /// How the passage's score was computed (with `SearchOptions.explain`).
     public var explanation: ScoreExplanation?
+    /// Seconds since 1970 (UTC), if its document has a date (`Article.date`).
+    public var date: Int64? = nil
 }
 
 /// A document id with its score (the fast form, for TREC runs).

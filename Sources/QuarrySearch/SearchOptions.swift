@@ -1,3 +1,5 @@
+import QuarryDocument
+
 /// How query text is read.
 public enum QuerySyntax: String, Sendable, Codable, CaseIterable {
     /// The query language of docs/QUERY.md: phrases, `+required`, `-excluded`, fields,
@@ -57,15 +59,24 @@ public struct SearchOptions: Sendable, Equatable {
     /// Score every matching document instead of skipping those that cannot reach the top
     /// (same results; for checks).
     public var exhaustive: Bool
+    /// Only documents dated at or after this moment (seconds since 1970, UTC; `ISODate`
+    /// parses text). With `after` or `before`, documents without a date are left out.
+    /// Applied while collecting, before scoring: the results are exactly the top of the
+    /// documents in the range.
+    public var after: Int64?
+    /// Only documents dated before this moment (exclusive).
+    public var before: Int64?
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false) {
+                exhaustive: Bool = false, after: Int64? = nil, before: Int64? = nil) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
         self.snippetOrder = snippetOrder
         self.explain = explain
         self.exhaustive = exhaustive
+        self.after = after
+        self.before = before
     }
 
     /// Results to collect before the page is cut out of them.
@@ -75,5 +86,8 @@ public struct SearchOptions: Sendable, Equatable {
         guard limit >= 0 else { throw SearchError.invalidParameter("limit must be 0 or more, not \(limit)") }
         guard offset >= 0 else { throw SearchError.invalidParameter("offset must be 0 or more, not \(offset)") }
         guard snippets >= 0 else { throw SearchError.invalidParameter("snippets must be 0 or more, not \(snippets)") }
+        if let after, let before, after >= before {
+            throw SearchError.invalidParameter("the date range is empty: after (\(ISODate.format(after))) must be earlier than before (\(ISODate.format(before)))")
+        }
     }
 }

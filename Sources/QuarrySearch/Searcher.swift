@@ -32,11 +32,6 @@ package final class Searcher: Sendable {
         try analyzers.with { bagOfWords(text, analyzer: $0) }
     }
 
-    /// File kinds read by ranking only, by phrases, and by results with text.
-    static let rankingFiles: [IndexFileKind] = [.terms, .postings, .ids]
-    static let phraseFiles: [IndexFileKind] = [.terms, .postings, .ids, .positions]
-    static let textFiles: [IndexFileKind] = [.terms, .postings, .ids, .positions, .passages, .store]
-
     /// A prepared query can only run on the snapshot it was prepared against.
     private func check(_ prepared: PreparedQuery) throws {
         guard prepared.snapshot == ObjectIdentifier(snapshot) else {
@@ -44,9 +39,19 @@ package final class Searcher: Sendable {
         }
     }
 
-    /// Verifies (once) the files an operation reads, in every segment.
-    private func verify(_ kinds: [IndexFileKind]) throws {
-        for s in snapshot.segments { try s.verify(kinds) }
+    /// Verifies (once per process) what scoring reads in every segment without a reader
+    /// that verifies it (lengths, id ranks); everything else is verified as it is read.
+    private func prepareForScoring() throws {
+        for s in snapshot.segments { try s.prepareForScoring() }
+    }
+
+    /// What collecting in a segment sees of its documents: lengths, and which are excluded
+    /// (deleted, or outside the options' date range); nil when the range excludes them all.
+    private func view(of segment: SegmentReader, _ options: SearchOptions) throws -> DocumentView? {
+        let view = segment.documentView
+        guard options.after != nil || options.before != nil else { return view }
+        guard let dates = try segment.dateColumn() else { return nil }
+        return view.limited(to: dates, after: options.after, before: options.before)
     }
 
     // MARK: Preparing queries
@@ -55,7 +60,6 @@ package final class Searcher: Sendable {
     /// every term with the snapshot's statistics.
     package func prepare(_ query: Query, options: QueryOptions = QueryOptions()) throws -> PreparedQuery {
         try options.validate()
-        try verify([.terms])
         return try analyzers.with { analyzer in
             var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions)
             let plan = try planner.plan(query)
@@ -76,7 +80,6 @@ package final class Searcher: Sendable {
     /// Prepares weighted terms (OR).
     package func prepare(_ terms: [WeightedTerm], options: QueryOptions = QueryOptions()) throws -> PreparedQuery {
         try options.validate()
-        try verify([.terms])
         var leaves: [PlanNode] = []
         for t in terms {
             let w = try TermWeights(t, snapshot: snapshot, parameters: options.scoring)
@@ -92,7 +95,7 @@ package final class Searcher: Sendable {
     package func rank(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [ScoredID] {
         try check(prepared)
         try options.validate()
-        try verify(prepared.plan?.readsPositions == true ? Searcher.phraseFiles : Searcher.rankingFiles)
+        try prepareForScoring()
         return try page(try topDocuments(prepared, options), options).map {
             ScoredID(id: try snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score)
         }
@@ -108,10 +111,11 @@ package final class Searcher: Sendable {
         guard options.limit > 0, let plan = prepared.plan else { return [] }
         try scratches.with { scratch in
             for (si, segment) in snapshot.segments.enumerated() {
+                guard let view = try view(of: segment, options) else { continue }
                 if let weights = prepared.disjunction {
-                    try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, scratch: scratch, into: &top)
+                    try collectDisjunction(weights, segment: segment, si: si, view: view, prepared: prepared, options: options, scratch: scratch, into: &top)
                 } else {
-                    try collect(plan, segment: segment, si: si, prepared: prepared, options: options, into: &top)
+                    try collect(plan, segment: segment, si: si, view: view, prepared: prepared, options: options, into: &top)
                 }
             }
         }
@@ -119,7 +123,7 @@ package final class Searcher: Sendable {
     }
 
     /// A disjunction of unscoped terms: block-max MaxScore over the postings.
-    private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, prepared: PreparedQuery,
+    private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, view: DocumentView, prepared: PreparedQuery,
                                     options: SearchOptions, scratch: CollectorScratch, into top: inout TopDocuments) throws {
         var scorers: [TermScorer] = []
         let form = ScoreForm(mode: prepared.parameters.mode, field: nil)
@@ -128,7 +132,7 @@ package final class Searcher: Sendable {
             scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, form: form))
         }
         if scorers.isEmpty { return }
-        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, scratch: scratch)
+        let collector = DocumentCollector(segmentIndex: si, segment: segment, view: view, scorers: scorers, scratch: scratch)
         if options.exhaustive {
             try collector.collectExhaustive(into: &top)
         } else {
@@ -138,13 +142,13 @@ package final class Searcher: Sendable {
 
     /// Any other query: its matcher tree, document at a time; a conjunction at the top skips
     /// blocks that cannot reach the k-th best score.
-    private func collect(_ plan: PlanNode, segment: SegmentReader, si: Int, prepared: PreparedQuery, options: SearchOptions,
+    private func collect(_ plan: PlanNode, segment: SegmentReader, si: Int, view: DocumentView, prepared: PreparedQuery, options: SearchOptions,
                          into top: inout TopDocuments) throws {
         let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters)
         var minimum = -Double.infinity
         var d = try root.advance(to: 0)
         while d != PostingsCursor.end {
-            if !segment.isDeleted(Int(d)) {
+            if !view.isExcluded(Int(d)) {
                 top.offer(ScoredDocument(score: try root.score(), segment: Int32(si), doc: d))
                 if !options.exhaustive && top.isFull && top.threshold > minimum {
                     minimum = top.threshold
@@ -167,7 +171,7 @@ package final class Searcher: Sendable {
     package func search(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [DocumentResult] {
         try check(prepared)
         try options.validate()
-        try verify(Searcher.textFiles)
+        try prepareForScoring()
         let top = try topDocuments(prepared, options)
         return try analyzers.with { analyzer in
             let highlighter = Highlighter(analyzer: analyzer, plan: prepared.plan)
@@ -178,9 +182,11 @@ package final class Searcher: Sendable {
                 let si = Int(hit.segment)
                 let segment = snapshot.segments[si]
                 let doc = Int(hit.doc)
-                let stored = try segment.storedDocument(doc)
+                // Title, path and date from the summaries; the stored text only for snippets.
+                let (title, path) = try segment.summary(doc)
                 var passages: [PassageResult] = []
                 if options.snippets > 0 {
+                    let stored = try segment.storedDocument(doc)
                     let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
                     try reader.load(hit.doc)
                     try reader.occurrences(into: &occurrences)
@@ -195,11 +201,10 @@ package final class Searcher: Sendable {
                 if options.explain, let plan = prepared.plan {
                     explained = try explanation(plan, segment: si, doc: hit.doc, score: hit.score, parameters: prepared.parameters)
                 }
-                let titleRange = 0..<stored.title.utf8.count
                 results.append(DocumentResult(
-                    rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, score: hit.score,
-                    titleHighlights: highlighter.highlights(in: stored.title, range: titleRange, field: .title), passages: passages,
-                    explanation: explained))
+                    rank: rank + 1, id: try segment.externalID(doc), title: title, path: path, score: hit.score,
+                    titleHighlights: highlighter.highlights(in: title, range: 0..<title.utf8.count, field: .title), passages: passages,
+                    explanation: explained, date: try segment.date(doc)))
             }
             return results
         }
@@ -228,17 +233,18 @@ package final class Searcher: Sendable {
     package func passages(_ prepared: PreparedQuery, options: SearchOptions = SearchOptions()) throws -> [PassageHit] {
         try check(prepared)
         try options.validate()
-        try verify(Searcher.textFiles)
+        try prepareForScoring()
         var top = TopPassages(k: options.depth, segments: snapshot.segments)
         guard options.limit > 0, let plan = prepared.plan else { return [] }
         var scorer = PassageScorer(units: PassageUnit.units(of: plan))
         var occurrences: [[Occurrence]] = []
         for (si, segment) in snapshot.segments.enumerated() {
+            guard let view = try view(of: segment, options) else { continue }
             let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters)
             let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
             var d = try root.advance(to: 0)
             while d != PostingsCursor.end {
-                if !segment.isDeleted(Int(d)) {
+                if !view.isExcluded(Int(d)) {
                     try reader.load(d)
                     if options.exhaustive || !top.isFull || reader.bound() >= top.threshold {
                         try reader.occurrences(into: &occurrences)
@@ -266,7 +272,8 @@ package final class Searcher: Sendable {
                     _ = try scorer.score(segment: segment, doc: Int(p.doc), occurrences: occurrences)
                     explained = ScoreExplanation(score: p.score, parts: scorer.explain(passage: Int(p.passage), parameters: prepared.parameters))
                 }
-                hits.append(PassageHit(rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, passage: result, explanation: explained))
+                hits.append(PassageHit(rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, passage: result,
+                                       explanation: explained, date: stored.date))
             }
             return hits
         }
@@ -276,7 +283,6 @@ package final class Searcher: Sendable {
 
     /// The stored document with an external id.
     package func document(id: String) throws -> StoredDocument {
-        try verify([.ids, .store])
         guard let (s, d) = try snapshot.locate(id: id) else { throw SearchError.unknownDocument(id) }
         return try snapshot.segments[s].storedDocument(d)
     }
@@ -285,7 +291,7 @@ package final class Searcher: Sendable {
     /// the document does not match it).
     package func explain(_ prepared: PreparedQuery, id: String) throws -> ScoreExplanation? {
         try check(prepared)
-        try verify(prepared.plan?.readsPositions == true ? Searcher.phraseFiles : Searcher.rankingFiles)
+        try prepareForScoring()
         guard let plan = prepared.plan, let (s, d) = try snapshot.locate(id: id) else { return nil }
         let root = try makeMatcher(plan, segment: snapshot.segments[s], si: s, parameters: prepared.parameters)
         guard try root.advance(to: Int32(d)) == Int32(d) else { return nil }

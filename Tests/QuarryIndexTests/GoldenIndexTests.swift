@@ -20,19 +20,20 @@ struct GoldenIndexTests {
     }
 
     static func corpus() -> [Article] {
-        func article(_ id: String, _ title: String, _ blocks: [(BlockKind, String)]) -> Article {
+        func article(_ id: String, _ title: String, _ blocks: [(BlockKind, String)], date: Int64? = nil) -> Article {
             var b = TextBuilder()
             for (k, t) in blocks {
                 b.startBlock(k, level: k == .heading ? 2 : 0)
                 b.append(t)
             }
             let (body, bl) = b.finish()
-            return Article(id: id, path: "golden/" + id, title: title, body: body, blocks: bl)
+            return Article(id: id, path: "golden/" + id, title: title, body: body, blocks: bl, date: date)
         }
         return [
-            article("a.html", "Norepinephrine", [(.heading, "Function"), (.paragraph, "Norepinephrine raises heart rate. It acts in the fight-or-flight response.")]),
+            article("a.html", "Norepinephrine", [(.heading, "Function"), (.paragraph, "Norepinephrine raises heart rate. It acts in the fight-or-flight response.")],
+                    date: 1_714_694_400),
             article("b.txt", "Sleep and Stress", [(.paragraph, "Stress hormones disturb sleep; deep sleep lowers them again."), (.listItem, "Cortisol"), (.listItem, "Adrenaline")]),
-            article("c.html", "Норадреналин", [(.paragraph, "Норадреналин — гормон стресса. Élève naïve café.")]),
+            article("c.html", "Норадреналин", [(.paragraph, "Норадреналин — гормон стресса. Élève naïve café.")], date: -86_400),
             article("d.txt", "", [(.paragraph, String(repeating: "signal ", count: 150) + "end.")]),
         ] + (0..<140).map { article("e\($0)", "Entry \($0)", [(.paragraph, "A signal entry number \($0) about sleep.")]) }
     }
@@ -66,12 +67,25 @@ struct GoldenIndexTests {
             return
         }
         #expect(try FileSystem.list(golden).sorted() == names, "the set of files changed")
-        for n in names where !n.hasSuffix(".sto") {
+        // The store's compressed bytes may change with the zstd version, and with them the
+        // store's block checksums in `.chk`: both are compared without them.
+        for n in names where !n.hasSuffix(".sto") && !n.hasSuffix(".chk") {
             let produced = try FileSystem.read(dir + "/" + n)
             let expected = try FileSystem.read(golden + "/" + n)
             if produced != expected {
                 let at = zip(produced, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(produced.count, expected.count)
                 Issue.record("\(n) differs from the golden file at byte \(at) (\(produced.count) vs \(expected.count) bytes): update docs/FORMAT.md and the format version if the change is deliberate")
+            }
+        }
+        for n in names where n.hasSuffix(".chk") {
+            let produced = try FileSystem.read(dir + "/" + n), expected = try FileSystem.read(golden + "/" + n)
+            let a = try produced.withUnsafeBytes { try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: n) }
+            let b = try expected.withUnsafeBytes { try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: n) }
+            #expect(a.shift == b.shift)
+            #expect(Set(a.files.keys) == Set(b.files.keys))
+            for (kind, f) in a.files where kind != .store {
+                #expect(f.length == b.files[kind]?.length && f.hashes.elementsEqual(b.files[kind]?.hashes ?? UnsafeRawBufferPointer(start: nil, count: 0)),
+                        "\(n): the checksums of the \(kind.fileExtension) file differ")
             }
         }
         // Stored documents: same records.
@@ -94,7 +108,29 @@ struct GoldenIndexTests {
         guard let (s, d) = try snapshot.locate(id: "a.html") else { return }
         let doc = try snapshot.segments[s].storedDocument(d)
         #expect(doc.title == "Norepinephrine")
+        #expect(doc.path == "golden/a.html")
+        #expect(doc.date == 1_714_694_400)
         #expect(doc.passages.count == 2)
+        guard let (s2, d2) = try snapshot.locate(id: "e3") else { return }
+        #expect(try snapshot.segments[s2].storedDocument(d2).date == nil)
+        #expect(try snapshot.segments[s2].summary(d2).title == "Entry 3")
+    }
+
+    /// Indexes of older formats are refused with a message to rebuild (the golden index of
+    /// format 2 is kept as test data for this).
+    @Test("the golden index of format 2 is refused with a message to rebuild")
+    func olderFormatRefused() throws {
+        var parts = #filePath.split(separator: "/").map(String.init)
+        parts.removeLast()
+        let v2 = "/" + parts.joined(separator: "/") + "/Golden/index-v2"
+        #expect(FileSystem.exists(v2 + "/MANIFEST"))
+        do {
+            _ = try IndexSnapshot.open(v2)
+            Issue.record("a format 2 index opened")
+        } catch {
+            #expect("\(error)".contains("format version 2"), "\(error)")
+            #expect("\(error)".contains("rebuild"), "\(error)")
+        }
     }
 }
 

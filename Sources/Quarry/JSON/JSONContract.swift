@@ -30,6 +30,7 @@ public enum JSONContract {
             for p in r.passages { passage(p, into: &w) }
             w.endArray()
             if let e = r.explanation { explanation(e, into: &w) }
+            w.field("date", r.date.map(ISODate.format))
             w.endObject()
         }
         w.endArray()
@@ -51,6 +52,7 @@ public enum JSONContract {
             passageFields(h.passage, into: &w)
             w.endObject()
             if let e = h.explanation { explanation(e, into: &w) }
+            w.field("date", h.date.map(ISODate.format))
             w.endObject()
         }
         w.endArray()
@@ -114,6 +116,7 @@ public enum JSONContract {
             }
         }
         w.endArray()
+        w.field("date", d.date.map(ISODate.format))
         w.endObject()
         return w.text
     }

@@ -186,9 +186,17 @@ package final class OutputFile {
     private var hasher = XXH64()
     /// Bytes written so far (including buffered ones).
     package private(set) var offset: Int = 0
+    /// With block checksums: the block size, the hash of the block being written, and the
+    /// hashes of the finished blocks.
+    private let blockBytes: Int
+    private var blockHasher = XXH64()
+    private var hashes: [UInt64] = []
 
-    package init(path: String) throws {
+    /// `blockChecksumBytes` (a power of two, or 0 for none): also hash every block of that
+    /// many bytes of the file as it is written (`blockChecksums`).
+    package init(path: String, blockChecksumBytes: Int = 0) throws {
         self.path = path
+        blockBytes = blockChecksumBytes
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw SystemError(path: path, operation: "create", errno: errno) }
         buffer.reserveCapacity(1 << 20)
@@ -198,8 +206,30 @@ package final class OutputFile {
         if fd >= 0 { Glibc.close(fd) }
     }
 
+    /// XXH64 of each block of the bytes written so far, the last (partial) one included.
+    package var blockChecksums: [UInt64] {
+        offset % max(blockBytes, 1) == 0 ? hashes : hashes + [blockHasher.finalize()]
+    }
+
+    private func hashBlocks(_ data: UnsafeRawBufferPointer) {
+        var at = 0
+        var filled = offset % blockBytes
+        while at < data.count {
+            let n = min(blockBytes - filled, data.count - at)
+            blockHasher.update(UnsafeRawBufferPointer(rebasing: data[at..<(at + n)]))
+            at += n
+            filled += n
+            if filled == blockBytes {
+                hashes.append(blockHasher.finalize())
+                blockHasher = XXH64()
+                filled = 0
+            }
+        }
+    }
+
     package func write(_ data: UnsafeRawBufferPointer) throws {
         hasher.update(data)
+        if blockBytes > 0 { hashBlocks(data) }
         offset += data.count
         if buffer.count + data.count > (1 << 20) { try flushBuffer() }
         if data.count >= (1 << 20) {

@@ -94,9 +94,10 @@ package struct IndexChecker {
                 record(error, base + ".*")
                 continue
             }
-            // Every checksum, including the files a search verifies only when it reads them.
+            // Every checksum: each file's whole-file checksum, and every block against `.chk`.
             do {
-                for kind in SegmentFiles.kinds { try segment.ensureVerified(kind) }
+                try segment.verifyWholeFiles()
+                try segment.verifyAllBlocks()
             } catch {
                 record(error, base)
                 continue
@@ -216,18 +217,23 @@ package struct IndexChecker {
         var byRank = [String?](repeating: nil, count: n)
         var ids = Set<String>()
         var live = 0
-        try s.store.forEach { d, doc in
-            let indexed = try s.externalID(d)
-            if doc.id != indexed { fail("sto", "document \(d): stored id '\(doc.id)' differs from the id file's '\(indexed)'") }
-            if try s.documents(withID: doc.id).first(where: { $0 == d }) == nil { fail("ids", "document \(d) cannot be found by its id") }
+        var stored = 0
+        try s.store.forEach { d, text in
+            guard d < n else { return }
+            stored += 1
+            let id = try s.externalID(d)
+            _ = try s.summary(d)
+            for p in text.passages where p.end > text.body.utf8.count { fail("sto", "document \(d): a passage ends past the body") }
+            if try s.documents(withID: id).first(where: { $0 == d }) == nil { fail("ids", "document \(d) cannot be found by its id") }
             let r = Int(s.idRank(d))
-            if r < byRank.count { byRank[r] = doc.id } else { fail("ids", "document \(d): rank \(r) out of range") }
+            if r < byRank.count { byRank[r] = id } else { fail("ids", "document \(d): rank \(r) out of range") }
             _ = meta.docOrigin[d]
             if !s.isDeleted(d) {
                 live += 1
-                if !ids.insert(doc.id).inserted || !seenIDs.insert(doc.id).inserted { fail("ids", "id '\(doc.id)' is live more than once") }
+                if !ids.insert(id).inserted || !seenIDs.insert(id).inserted { fail("ids", "id '\(id)' is live more than once") }
             }
         }
+        if stored != n { fail("sto", "holds \(stored) documents, the segment \(n)") }
         if live != s.liveDocumentCount { fail("del", "live document count does not match") }
         // Ranks are a permutation that orders the ids.
         if byRank.contains(where: { $0 == nil }) { fail("ids", "ranks are not a permutation of the documents") }

@@ -17,6 +17,10 @@ package enum IndexFileKind: String, CaseIterable, Sendable {
     /// The origin of each document (`.met`, for "metadata" in format 1).
     case meta = "QMET"
     case store = "QSTO"
+    /// Each document's title, path and date (`.sum`, "summaries").
+    case summaries = "QSUM"
+    /// Checksums of every 64 KiB block of the segment's other files (`.chk`).
+    case checksums = "QCHK"
     case deletions = "QDEL"
     /// A commit's payload (`sources_G.src`: the collection layer's table of sources).
     case payload = "QSRC"
@@ -36,6 +40,8 @@ package enum IndexFileKind: String, CaseIterable, Sendable {
         case .ids: return "ids"
         case .meta: return "met"
         case .store: return "sto"
+        case .summaries: return "sum"
+        case .checksums: return "chk"
         case .deletions: return "del"
         case .payload: return "src"
         }
@@ -43,7 +49,7 @@ package enum IndexFileKind: String, CaseIterable, Sendable {
 }
 
 /// The on-disk format version. Bumped whenever a byte's meaning changes.
-package let indexFormatVersion: UInt16 = 2
+package let indexFormatVersion: UInt16 = 3
 
 package enum FileEnvelope {
     package static let headerSize = 16

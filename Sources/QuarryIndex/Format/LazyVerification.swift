@@ -85,3 +85,16 @@ extension FileEnvelope {
         return nil
     }
 }
+
+/// Runs a check until it has succeeded once (thread-safe; concurrent first runs may both
+/// run it, which is harmless for idempotent checks).
+final class LazyOnce: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    @inline(__always)
+    func run(_ body: () throws(FormatError) -> Void) throws(FormatError) {
+        if done.load(ordering: .acquiring) { return }
+        try body()
+        done.store(true, ordering: .releasing)
+    }
+}

@@ -60,10 +60,14 @@ struct IDsReader: @unchecked Sendable {
     private let blockCount: Int
     private let blockOffsetsStart: Int
     private let entriesStart: Int
+    /// Verifies the blocks a read touches (nil: not verified).
+    private let verifier: BlockVerifier?
 
-    init(_ bytes: UnsafeRawBufferPointer, name: String, docCount expected: Int) throws(FormatError) {
+    init(_ bytes: UnsafeRawBufferPointer, name: String, docCount expected: Int, verifier: BlockVerifier? = nil) throws(FormatError) {
         self.name = name
         self.bytes = bytes
+        self.verifier = verifier
+        try verifier?.verify(body: 0..<min(8, bytes.count))
         var r = ByteReader(bytes, fileOffset: FileEnvelope.headerSize, context: name)
         docCount = Int(try r.u32())
         blockCount = Int(try r.u32())
@@ -74,6 +78,21 @@ struct IDsReader: @unchecked Sendable {
         else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "ids header does not match the segment (\(expected) documents)")
         }
+    }
+
+    /// Header, ranks and block offsets: verified before ranks are compared.
+    var tableRange: Range<Int> { 0..<entriesStart }
+
+    /// The bytes of id block `b`, verified.
+    private func verifiedBlock(_ b: Int) throws(FormatError) -> Range<Int> {
+        let start = blockOffset(b)
+        let end = b + 1 < blockCount ? blockOffset(b + 1) : bytes.count
+        guard start <= end, end <= bytes.count else {
+            throw FormatError(file: name, offset: FileEnvelope.headerSize + blockOffsetsStart + b * 4, message: "id block \(b) points outside the file")
+        }
+        try verifier?.verify(body: (blockOffsetsStart + b * 4)..<(blockOffsetsStart + b * 4 + 4))
+        try verifier?.verify(body: start..<end)
+        return start..<end
     }
 
     /// Position of `doc` in id order.
@@ -88,9 +107,8 @@ struct IDsReader: @unchecked Sendable {
 
     /// Decodes block `b` entry by entry: `visit(id bytes, doc)` returns false to stop.
     private func scan(block b: Int, _ visit: (UnsafeRawBufferPointer, Int) -> Bool) throws(FormatError) {
-        let start = blockOffset(b)
-        guard start <= bytes.count else { throw FormatError(file: name, offset: FileEnvelope.headerSize + blockOffsetsStart + b * 4, message: "id block \(b) points outside the file") }
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[start...]), fileOffset: FileEnvelope.headerSize + start, context: name)
+        let range = try verifiedBlock(b)
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
         // The current id is rebuilt in one buffer, grown when an id is longer.
         var capacity = 256
         var key = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
@@ -116,6 +134,7 @@ struct IDsReader: @unchecked Sendable {
 
     /// Calls `body` with the id bytes of `doc`.
     func withID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) throws(FormatError) -> R {
+        try verifier?.verify(body: (8 + doc * 4)..<(12 + doc * 4))
         let r = Int(rank(doc))
         guard r < docCount else { throw FormatError(file: name, offset: FileEnvelope.headerSize + 8 + doc * 4, message: "rank of document \(doc) out of range") }
         var result: R? = nil
@@ -149,8 +168,8 @@ struct IDsReader: @unchecked Sendable {
         var lo = 0, hi = blockCount - 1, found = -1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            let start = blockOffset(mid)
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[min(start, bytes.count)...]), context: name)
+            let range = try verifiedBlock(mid)
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), context: name)
             let first = try r.lengthPrefixed()
             if compareBytes(first, id) < 0 { found = mid; lo = mid + 1 } else { hi = mid - 1 }
         }

@@ -24,6 +24,9 @@ struct SegmentMerger {
     }
 
     private func write(_ sources: [SegmentReader], name: String, nonce: UInt64, path: (IndexFileKind) -> String) throws -> FlushedSegment {
+        // Every byte of the sources is read: their whole-file checksums first.
+        for s in sources { try s.verifyWholeFiles() }
+        var output = SegmentOutput(directory: directory, name: name, nonce: nonce)
         // New document numbers: live documents, segment after segment.
         var docMap: [[Int32]] = []
         var docCount = 0
@@ -46,6 +49,7 @@ struct SegmentMerger {
         var origins: [String] = [], originIndex: [String: UInt32] = [:]
         var docOrigin: [UInt32] = []
         var bounds: [PassageBounds] = []
+        var summaries = SummariesWriter()
         let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
         var stats = CollectionStats()
         for s in sources {
@@ -57,6 +61,8 @@ struct SegmentMerger {
                 passageOffsets.append(UInt32(truncatingIfNeeded: passageData.count))
                 try s.withExternalID(d) { idBytes.append(contentsOf: $0) }
                 idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
+                let date = s.summaries.date(d)
+                try s.summaries.withSummary(d) { title, path in summaries.add(title: title, path: path, date: date) }
                 let origin = meta.origins[Int(meta.docOrigin[d])]
                 if let i = originIndex[origin] {
                     docOrigin.append(i)
@@ -70,31 +76,28 @@ struct SegmentMerger {
                           passages: bounds.count, passageLength: bounds.reduce(0) { $0 + $1.length })
             }
             // Stored documents: whole compressed blocks when nothing is deleted, else record by record.
-            try s.ensureVerified(.store)
             if !s.hasDeletions {
                 try store.appendBlocks(of: s.store)
             } else {
-                try s.store.forEach { d, doc in
+                try s.store.forEach { d, text in
                     guard !s.isDeleted(d) else { return }
                     try store.add { block in
-                        StoredDocument.encode(id: doc.id, path: doc.path, title: doc.title, body: doc.body, blocks: doc.blocks,
-                                              passages: doc.passages, into: &block)
+                        StoredText.encode(body: text.body, blocks: text.blocks, passages: text.passages, into: &block)
                     }
                 }
             }
             s.releaseResidentPages()
         }
         try store.finish()
+        output.record(.store, store.file)
         let expected = sources.reduce(CollectionStats()) { $0 + $1.liveStats }
         guard stats == expected else {
             throw IndexError.internalError("merged statistics \(stats) differ from the segments' live statistics \(expected)")
         }
 
         // Postings: terms of all segments in byte order.
-        let docFile = try OutputFile(path: path(.postings))
-        let posFile = try OutputFile(path: path(.positions))
-        try FileEnvelope.writeHeader(.postings, nonce: nonce, to: docFile)
-        try FileEnvelope.writeHeader(.positions, nonce: nonce, to: posFile)
+        let docFile = try output.create(.postings)
+        let posFile = try output.create(.positions)
         var dictionary = TermDictionaryWriter()
         var encoder = PostingsEncoder()
         defer { encoder.free() }
@@ -165,22 +168,16 @@ struct SegmentMerger {
             term.withUnsafeBytes { dictionary.add($0, info) }
             termCount += 1
         }
-        try FileEnvelope.finish(docFile)
-        try FileEnvelope.finish(posFile)
-        var bytes = store.bytesWritten + docFile.offset + posFile.offset
-        func writeFile(_ kind: IndexFileKind, _ body: [UInt8]) throws {
-            let file = try OutputFile(path: path(kind))
-            try FileEnvelope.writeHeader(kind, nonce: nonce, to: file)
-            try file.write(body)
-            try FileEnvelope.finish(file)
-            bytes += body.count + FileEnvelope.headerSize + FileEnvelope.footerSize
-        }
-        try writeFile(.terms, dictionary.finish())
-        try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
-        try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
-        try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        try writeFile(.meta, SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
-        try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
-        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, items: [], bytes: bytes)
+        try output.finish(.postings, docFile)
+        try output.finish(.positions, posFile)
+        try output.write(.terms, body: dictionary.finish())
+        try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
+        try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
+        try output.write(.ids, body: SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
+        try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
+        try output.write(.summaries, body: summaries.finish())
+        try output.write(.segmentInfo, body: SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
+        try output.finishChecksums()
+        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, items: [], bytes: output.bytes)
     }
 }

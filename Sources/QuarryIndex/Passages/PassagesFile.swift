@@ -78,9 +78,14 @@ struct PassagesReader: @unchecked Sendable {
     private let lengthsStart: Int
     private let dataStart: Int
 
-    init(_ bytes: UnsafeRawBufferPointer, name: String, docCount expected: Int) throws(FormatError) {
+    /// Verifies the blocks a read touches (nil: not verified).
+    private let verifier: BlockVerifier?
+
+    init(_ bytes: UnsafeRawBufferPointer, name: String, docCount expected: Int, verifier: BlockVerifier? = nil) throws(FormatError) {
         self.name = name
         self.bytes = bytes
+        self.verifier = verifier
+        try verifier?.verify(body: 0..<min(12, bytes.count))
         var r = ByteReader(bytes, fileOffset: FileEnvelope.headerSize, context: name)
         docCount = Int(try r.u32())
         checkpoints = Int(try r.u32())
@@ -98,11 +103,14 @@ struct PassagesReader: @unchecked Sendable {
     private func record(_ doc: Int) throws(FormatError) -> Range<Int> {
         guard doc >= 0 && doc < docCount else { throw FormatError(file: name, offset: 0, message: "document \(doc) out of range") }
         let c = doc / SegmentFiles.passageCheckpoint
+        try verifier?.verify(body: (12 + c * 8)..<(20 + c * 8))
         var offset = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12 + c * 8, as: UInt32.self)))
         let lengthAt = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 16 + c * 8, as: UInt32.self)))
         guard lengthsStart + lengthAt <= dataStart else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + 12 + c * 8, message: "passage checkpoint \(c) points outside the file")
         }
+        // At most 16 record lengths of at most 10 bytes each.
+        try verifier?.verify(body: (lengthsStart + lengthAt)..<min(dataStart, lengthsStart + lengthAt + SegmentFiles.passageCheckpoint * 10))
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(lengthsStart + lengthAt)..<dataStart]),
                            fileOffset: FileEnvelope.headerSize + lengthsStart + lengthAt, context: name)
         for _ in (c * SegmentFiles.passageCheckpoint)..<doc { offset += try r.count(limit: bytes.count, "record length") }
@@ -110,6 +118,7 @@ struct PassagesReader: @unchecked Sendable {
         guard dataStart + offset + length <= bytes.count else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + lengthsStart + lengthAt, message: "passage record of document \(doc) lies outside the file")
         }
+        try verifier?.verify(body: (dataStart + offset)..<(dataStart + offset + length))
         return (dataStart + offset)..<(dataStart + offset + length)
     }
 

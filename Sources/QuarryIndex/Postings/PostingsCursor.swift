@@ -56,12 +56,16 @@ public final class PostingsCursor {
     @exclusivity(unchecked) private var positionsOffset = 0
     @exclusivity(unchecked) private var positionsBlock = -1
 
-    /// Verified before positions are first read.
-    private let positionsCheck: LazyVerification?
+    /// Verifies the term's positions region (`positionsRange` of the `.pos` body) before
+    /// they are first read.
+    private let positionsVerifier: BlockVerifier?
+    private let positionsRange: Range<Int>
+    @exclusivity(unchecked) private var positionsVerified = false
 
     init(region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int,
-         positionsCheck: LazyVerification? = nil) throws(FormatError) {
-        self.positionsCheck = positionsCheck
+         positionsVerifier: BlockVerifier? = nil, positionsRange: Range<Int> = 0..<0) throws(FormatError) {
+        self.positionsVerifier = positionsVerifier
+        self.positionsRange = positionsRange
         self.region = region
         self.positionsRegion = positions
         self.df = df
@@ -338,7 +342,10 @@ public final class PostingsCursor {
 
     /// Moves the positions reader to the current document's positions; returns the reader.
     private func positionsReader() throws(FormatError) -> ByteReader {
-        try positionsCheck?.ensure()
+        if !positionsVerified {
+            try positionsVerifier?.verify(body: positionsRange)
+            positionsVerified = true
+        }
         decodeFrequencies()
         if positionsBlock != currentBlock || currentIndex < positionsDoc {
             positionsBlock = currentBlock

@@ -12,6 +12,12 @@ public struct DocumentView: @unchecked Sendable {
     @usableFromInline let titleWidth: Int
     @usableFromInline let bodyWidth: Int
     @usableFromInline let deleted: UnsafeRawPointer?
+    /// With a date range: the range [after, before) and the date column (nil when no
+    /// document of the segment has a date).
+    @usableFromInline var hasRange = false
+    @usableFromInline var dates: UnsafeRawPointer? = nil
+    @usableFromInline var after = Int64.min
+    @usableFromInline var before = Int64.max
 
     init(lengths: LengthsReader, deleted: UnsafeRawPointer?) {
         title = lengths.title
@@ -21,8 +27,35 @@ public struct DocumentView: @unchecked Sendable {
         self.deleted = deleted
     }
 
+    /// The same view, excluding the documents whose date is not in [after, before) or that
+    /// have none (`column` nil: no document of the segment has a date).
+    package func limited(to column: DateColumn?, after: Int64?, before: Int64?) -> DocumentView {
+        var v = self
+        v.hasRange = true
+        v.dates = column?.dates
+        // Int64.min means "no date": never in a range.
+        v.after = max(after ?? Int64.min, Int64.min + 1)
+        v.before = before ?? Int64.max
+        return v
+    }
+
     /// True when the segment has deleted documents.
     @inlinable package var hasDeletions: Bool { deleted != nil }
+    /// True when documents are limited to a date range.
+    @inlinable package var hasDateRange: Bool { hasRange }
+
+    /// True when the document is in the date range (always, without one).
+    @inlinable @inline(__always) package func inDateRange(_ doc: Int) -> Bool {
+        guard hasRange else { return true }
+        guard let dates else { return false }
+        let d = Int64(bitPattern: UInt64(littleEndian: dates.loadUnaligned(fromByteOffset: doc * 8, as: UInt64.self)))
+        return d >= after && d < before
+    }
+
+    /// True when the document is deleted or outside the date range.
+    @inlinable @inline(__always) package func isExcluded(_ doc: Int) -> Bool {
+        isDeleted(doc) || !inDateRange(doc)
+    }
 
     @inlinable @inline(__always) package func isDeleted(_ doc: Int) -> Bool {
         guard let deleted else { return false }

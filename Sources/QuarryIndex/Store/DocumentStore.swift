@@ -17,7 +17,7 @@ final class StoreWriter {
     private let context: OpaquePointer?
 
     init(path: String, nonce: UInt64, blockBytes: Int = 16 << 10, level: Int32 = 3) throws {
-        file = try OutputFile(path: path)
+        file = try OutputFile(path: path, blockChecksumBytes: BlockChecksums.blockBytes)
         name = path
         self.blockBytes = blockBytes
         self.level = level
@@ -37,7 +37,7 @@ final class StoreWriter {
         if block.count >= blockBytes { try flushBlock() }
     }
 
-    /// Appends a stored document, encoded straight into the current block.
+    /// Appends a document's record (`StoredText`), encoded straight into the current block.
     func add(_ document: (inout ByteWriter) -> Void) throws {
         // Reserve a 3-byte length, encode, then fill it in as a padded varint (continuation
         // bits on the first two bytes), or re-encode it for a record of 2 MiB or more.
@@ -125,11 +125,15 @@ final class StoreReader: @unchecked Sendable {
     private let blockCount: Int
     private let indexOffset: Int
     static let entrySize = 21
+    /// Verifies the blocks a read touches (nil: not verified).
+    private let verifier: BlockVerifier?
 
-    init(file: MappedFile, name: String, verify: Bool) throws {
+    init(file: MappedFile, name: String, verify: Bool, verifier: BlockVerifier? = nil) throws {
         self.file = file
         self.name = name
+        self.verifier = verifier
         body = try FileEnvelope.open(file.bytes, kind: .store, name: name, verifyChecksum: verify)
+        try verifier?.verify(body: max(0, body.count - 16)..<body.count)
         guard body.count >= 16 else { throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "store trailer missing") }
         var t = ByteReader(UnsafeRawBufferPointer(rebasing: body[(body.count - 16)...]), fileOffset: FileEnvelope.headerSize + body.count - 16, context: name)
         docCount = Int(try t.u32())
@@ -138,6 +142,7 @@ final class StoreReader: @unchecked Sendable {
         guard indexOffset <= body.count - 16, (body.count - 16 - indexOffset) == blockCount * StoreReader.entrySize else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + body.count - 16, message: "store block index does not fit the file")
         }
+        try verifier?.verify(body: indexOffset..<body.count)
     }
 
     private struct BlockEntry {
@@ -154,8 +159,8 @@ final class StoreReader: @unchecked Sendable {
         return BlockEntry(firstDoc: Int(try r.u32()), offset: Int(try r.u64()), stored: Int(try r.u32()), raw: Int(try r.u32()), codec: try r.u8())
     }
 
-    /// The stored document `doc`.
-    func document(_ doc: Int) throws -> StoredDocument {
+    /// The stored record of `doc`.
+    func document(_ doc: Int) throws -> StoredText {
         guard doc >= 0 && doc < docCount else { throw FormatError(file: name, offset: 0, message: "document \(doc) is not in this store (\(docCount) documents)") }
         // Binary search the block holding `doc`.
         var lo = 0, hi = blockCount - 1
@@ -165,14 +170,14 @@ final class StoreReader: @unchecked Sendable {
         }
         let e = try entry(lo)
         let raw = try blockBytes(e)
-        return try raw.withUnsafeBytes { (bytes) throws -> StoredDocument in
+        return try raw.withUnsafeBytes { (bytes) throws -> StoredText in
             var r = ByteReader(bytes, context: name + " (block \(lo))")
             var current = e.firstDoc
             while true {
                 let length = try r.count(limit: r.remaining, "record length")
                 if current == doc {
                     var rr = ByteReader(try r.bytes(length), fileOffset: r.position, context: name + " (block \(lo))")
-                    return try StoredDocument.decode(&rr)
+                    return try StoredText.decode(&rr)
                 }
                 try r.skip(length)
                 current += 1
@@ -184,6 +189,7 @@ final class StoreReader: @unchecked Sendable {
         guard e.offset >= 0, e.stored >= 0, e.offset + e.stored <= indexOffset, e.raw <= 1 << 30 else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + e.offset, message: "store block lies outside the file")
         }
+        try verifier?.verify(body: e.offset..<(e.offset + e.stored))
         let src = UnsafeRawBufferPointer(rebasing: body[e.offset..<(e.offset + e.stored)])
         if e.codec == 0 { return Array(src) }
         guard e.codec == 1 else { throw FormatError(file: name, offset: FileEnvelope.headerSize + e.offset, message: "unknown compression codec \(e.codec)") }
@@ -208,8 +214,8 @@ final class StoreReader: @unchecked Sendable {
         }
     }
 
-    /// Visits every stored document in order (for merges and checks).
-    func forEach(_ body: (Int, StoredDocument) throws -> Void) throws {
+    /// Visits every stored record in order (for merges and checks).
+    func forEach(_ body: (Int, StoredText) throws -> Void) throws {
         var doc = 0
         for b in 0..<blockCount {
             let e = try entry(b)
@@ -220,7 +226,7 @@ final class StoreReader: @unchecked Sendable {
                 while !r.isAtEnd {
                     let length = try r.count(limit: r.remaining, "record length")
                     var rr = ByteReader(try r.bytes(length), context: name + " (block \(b))")
-                    try body(doc, try StoredDocument.decode(&rr))
+                    try body(doc, try StoredText.decode(&rr))
                     doc += 1
                 }
             }

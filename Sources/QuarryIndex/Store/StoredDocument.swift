@@ -1,8 +1,9 @@
 import QuarryCore
 import QuarryDocument
 
-/// A document as kept in the store: everything needed to show it, highlight it and
-/// rebuild its passages.
+/// A document as the index keeps it: everything needed to show it, highlight it and
+/// rebuild its passages. Its id comes from `.ids`, title, path and date from `.sum`, and
+/// the rest from the store (`.sto`).
 public struct StoredDocument: Sendable, Equatable {
     public var id: String
     public var path: String
@@ -10,27 +11,34 @@ public struct StoredDocument: Sendable, Equatable {
     public var body: String
     public var blocks: [TextBlock]
     public var passages: [PassageSpan]
+    /// Seconds since 1970 (UTC), if the document has a date (`Article.date`).
+    public var date: Int64?
 
-    package init(id: String, path: String, title: String, body: String, blocks: [TextBlock], passages: [PassageSpan]) {
+    package init(id: String, path: String, title: String, body: String, blocks: [TextBlock], passages: [PassageSpan], date: Int64? = nil) {
         self.id = id
         self.path = path
         self.title = title
         self.body = body
         self.blocks = blocks
         self.passages = passages
+        self.date = date
     }
 
-    /// Record layout (docs/FORMAT.md, "Stored documents"):
-    /// id · path · title · body (each varint length + UTF-8) · block count · per block: kind (u8),
-    /// level (u8), start − previous end (varint), length (varint) · passage count · per passage:
-    /// start − previous start (varint), length (varint).
-    static func encode(
-        id: String, path: String, title: String, body: String, blocks: [TextBlock], passages: [PassageSpan],
-        into w: inout ByteWriter
-    ) {
-        w.string(id)
-        w.string(path)
-        w.string(title)
+    init(id: String, path: String, title: String, date: Int64?, text: StoredText) {
+        self.init(id: id, path: path, title: title, body: text.body, blocks: text.blocks, passages: text.passages, date: date)
+    }
+}
+
+/// What the store (`.sto`) keeps of a document: its body, blocks and passages.
+struct StoredText: Sendable, Equatable {
+    var body: String
+    var blocks: [TextBlock]
+    var passages: [PassageSpan]
+
+    /// Record layout (docs/FORMAT.md, "Stored documents"): body (varint length + UTF-8) ·
+    /// block count · per block: kind (u8), level (u8), start − previous end (varint), length
+    /// (varint) · passage count · per passage: start − previous start (varint), length (varint).
+    static func encode(body: String, blocks: [TextBlock], passages: [PassageSpan], into w: inout ByteWriter) {
         w.string(body)
         w.varint(blocks.count)
         var previousEnd = 0
@@ -50,10 +58,7 @@ public struct StoredDocument: Sendable, Equatable {
         }
     }
 
-    static func decode(_ r: inout ByteReader) throws(FormatError) -> StoredDocument {
-        let id = try r.string()
-        let path = try r.string()
-        let title = try r.string()
+    static func decode(_ r: inout ByteReader) throws(FormatError) -> StoredText {
         let bodyStart = r.position
         let body = try r.string()
         let bodyLength = body.utf8.count
@@ -81,6 +86,6 @@ public struct StoredDocument: Sendable, Equatable {
             passages.append(PassageSpan(start: start, end: end))
             previousStart = start
         }
-        return StoredDocument(id: id, path: path, title: title, body: body, blocks: blocks, passages: passages)
+        return StoredText(body: body, blocks: blocks, passages: passages)
     }
 }

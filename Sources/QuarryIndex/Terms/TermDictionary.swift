@@ -108,12 +108,17 @@ struct TermDictionaryReader: @unchecked Sendable {
     let docLimit: Int
     let posLimit: Int
 
-    init(body: UnsafeRawBufferPointer, name: String, docLimit: Int, posLimit: Int) throws(FormatError) {
+    /// Verifies the blocks a read touches (nil: not verified).
+    private let verifier: BlockVerifier?
+
+    init(body: UnsafeRawBufferPointer, name: String, docLimit: Int, posLimit: Int, verifier: BlockVerifier? = nil) throws(FormatError) {
         self.body = body
         self.name = name
         self.docLimit = docLimit
         self.posLimit = posLimit
+        self.verifier = verifier
         guard body.count >= 32 else { throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "dictionary trailer missing") }
+        try verifier?.verify(body: (body.count - 32)..<body.count)
         var t = ByteReader(UnsafeRawBufferPointer(rebasing: body[(body.count - 32)...]), fileOffset: FileEnvelope.headerSize + body.count - 32, context: name)
         let terms = try t.u64(), blocks = try t.u64(), keys = try t.u64(), index = try t.u64()
         guard keys <= index, index <= UInt64(body.count - 32),
@@ -138,6 +143,7 @@ struct TermDictionaryReader: @unchecked Sendable {
 
     func blockStart(_ b: Int) throws(FormatError) -> BlockStart {
         let at = indexOffset + b * TermDictionaryReader.indexEntrySize
+        try verifier?.verify(body: at..<(at + TermDictionaryReader.indexEntrySize))
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[at..<(at + TermDictionaryReader.indexEntrySize)]),
                            fileOffset: FileEnvelope.headerSize + at, context: name)
         let offset = try r.u64(), doc = try r.u64(), pos = try r.u64(), keyStart = Int(try r.u32()), keyLength = Int(try r.u32())
@@ -146,8 +152,17 @@ struct TermDictionaryReader: @unchecked Sendable {
         else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + at, message: "dictionary block index entry \(b) points outside the file")
         }
+        try verifier?.verify(body: (keysOffset + keyStart)..<(keysOffset + keyStart + keyLength))
         let key = UnsafeRawBufferPointer(rebasing: body[(keysOffset + keyStart)..<(keysOffset + keyStart + keyLength)])
         return BlockStart(offset: Int(offset), docOffset: Int(doc), posOffset: Int(pos), key: key)
+    }
+
+    /// Verifies the bytes of term block `b` (that starts at `start`).
+    func verifyBlock(_ b: Int, start: Int) throws(FormatError) {
+        guard let verifier else { return }
+        let end = b + 1 < blockCount ? try blockStart(b + 1).offset : keysOffset
+        guard start <= end else { throw FormatError(file: name, offset: FileEnvelope.headerSize + start, message: "dictionary block \(b) overlaps the next") }
+        try verifier.verify(body: start..<end)
     }
 
     /// The block that would hold `term` (the last block whose first key ≤ term), or nil.
@@ -172,6 +187,7 @@ struct TermDictionaryReader: @unchecked Sendable {
     func lookup(_ term: UnsafeRawBufferPointer) throws(FormatError) -> TermInfo? {
         guard let b = try findBlock(term) else { return nil }
         let start = try blockStart(b)
+        try verifyBlock(b, start: start.offset)
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<keysOffset]), fileOffset: FileEnvelope.headerSize, context: name)
         try r.seek(start.offset)
         var docOffset = start.docOffset, posOffset = start.posOffset
@@ -235,6 +251,7 @@ struct TermDictionaryReader: @unchecked Sendable {
 
         private mutating func enter(_ b: Int) throws(FormatError) {
             let start = try dict.blockStart(b)
+            try dict.verifyBlock(b, start: start.offset)
             reader = ByteReader(UnsafeRawBufferPointer(rebasing: dict.body[0..<dict.keysOffset]), fileOffset: FileEnvelope.headerSize, context: dict.name)
             try reader.seek(start.offset)
             docOffset = start.docOffset

@@ -65,8 +65,7 @@ final class SegmentBuilder {
         }()
         b.add(article, spans: spans, origin: origin, sequence: sequence, cache: cache)
         try store?.add { block in
-            StoredDocument.encode(id: article.id, path: article.path, title: article.title, body: article.body,
-                                  blocks: article.blocks, passages: spans, into: &block)
+            StoredText.encode(body: article.body, blocks: article.blocks, passages: spans, into: &block)
         }
     }
 
@@ -81,7 +80,9 @@ final class SegmentBuilder {
     func flush(cache: TermCache) throws -> FlushedSegment {
         guard let store, let b = buffers else { throw IndexError.internalError("flush of an empty segment") }
         try store.finish()
-        let flushed = try b.write(directory: directory, name: name, nonce: nonce, terms: cache.terms, storeBytes: store.bytesWritten)
+        var output = SegmentOutput(directory: directory, name: name, nonce: nonce)
+        output.record(.store, store.file)
+        let flushed = try b.write(into: &output, terms: cache.terms)
         b.free()
         buffers = nil
         return flushed
@@ -109,6 +110,8 @@ final class SegmentBuilder {
         var originIndex: [String: UInt32] = [:]
         var stats = CollectionStats()
         var inverter = DocumentInverter()
+        /// Titles, paths and dates (`.sum`).
+        var summaries = SummariesWriter()
 
         /// Releases the raw buffers.
         func free() {
@@ -121,7 +124,7 @@ final class SegmentBuilder {
         var memoryBytes: Int {
             pool.used + terms.memoryBytes + termOfCacheID.memoryBytes + inverter.memoryBytes
                 + titleLengths.capacity * 8 + passageOffsets.capacity * 4 + passageData.bytes.capacity
-                + idBytes.capacity + idOffsets.capacity * 4 + docOrigin.capacity * 4
+                + idBytes.capacity + idOffsets.capacity * 4 + docOrigin.capacity * 4 + summaries.memoryBytes
         }
 
         /// The segment term id of a cache term id, adding the term to the segment when new.
@@ -182,6 +185,7 @@ final class SegmentBuilder {
             bodyLengths.append(UInt32(inverter.bodyLength))
             stats.add(titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
                       passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
+            summaries.add(title: article.title, path: article.path, date: article.date)
             var id = article.id
             id.withUTF8 { idBytes.append(contentsOf: $0) }
             idOffsets.append(UInt32(truncatingIfNeeded: idBytes.count))
@@ -198,9 +202,7 @@ final class SegmentBuilder {
             docCount += 1
         }
         /// Writes every file of the segment.
-        func write(directory: String, name: String, nonce: UInt64, terms: ByteStringTable, storeBytes: Int) throws -> FlushedSegment {
-            func path(_ kind: IndexFileKind) -> String { directory + "/" + name + "." + kind.fileExtension }
-            var bytes = storeBytes
+        func write(into output: inout SegmentOutput, terms: ByteStringTable) throws -> FlushedSegment {
         // Terms in byte order.
         let termCount = self.terms.count
         var order = [(UInt64, Int32)]()
@@ -220,10 +222,8 @@ final class SegmentBuilder {
             }
         }
 
-        let docFile = try OutputFile(path: path(.postings))
-        let posFile = try OutputFile(path: path(.positions))
-        try FileEnvelope.writeHeader(.postings, nonce: nonce, to: docFile)
-        try FileEnvelope.writeHeader(.positions, nonce: nonce, to: posFile)
+        let docFile = try output.create(.postings)
+        let posFile = try output.create(.positions)
         var dictionary = TermDictionaryWriter()
         var encoder = PostingsEncoder()
         defer { encoder.free() }
@@ -253,24 +253,18 @@ final class SegmentBuilder {
             try posFile.write(encoder.positions.bytes)
             terms.withKey(Int(state.cacheID)) { dictionary.add($0, info) }
         }
-        try FileEnvelope.finish(docFile)
-        try FileEnvelope.finish(posFile)
-        bytes += docFile.offset + posFile.offset
-        func writeFile(_ kind: IndexFileKind, _ body: [UInt8]) throws -> Int {
-            let file = try OutputFile(path: path(kind))
-            try FileEnvelope.writeHeader(kind, nonce: nonce, to: file)
-            try file.write(body)
-            try FileEnvelope.finish(file)
-            return body.count + FileEnvelope.headerSize + FileEnvelope.footerSize
-        }
-        bytes += try writeFile(.terms, dictionary.finish())
-        bytes += try writeFile(.lengths, SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
-        bytes += try writeFile(.passages, SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
-        bytes += try writeFile(.ids, SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        bytes += try writeFile(.meta, SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
-        bytes += try writeFile(.segmentInfo, SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
-        return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats,
-                              items: items, bytes: bytes)
+        try output.finish(.postings, docFile)
+        try output.finish(.positions, posFile)
+        try output.write(.terms, body: dictionary.finish())
+        try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
+        try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
+        try output.write(.ids, body: SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
+        try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
+        try output.write(.summaries, body: summaries.finish())
+        try output.write(.segmentInfo, body: SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
+        try output.finishChecksums()
+        return FlushedSegment(name: output.name, nonce: output.nonce, docCount: docCount, stats: stats,
+                              items: items, bytes: output.bytes)
     }
     }
 }

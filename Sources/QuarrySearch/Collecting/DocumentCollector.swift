@@ -54,13 +54,15 @@ struct DocumentCollector {
     private let view: DocumentView
     private let scratch: CollectorScratch
 
-    init(segmentIndex: Int, segment: SegmentReader, scorers: [TermScorer], scratch: CollectorScratch) {
+    /// `view` gives the segment's lengths and which documents are excluded (deleted, or
+    /// outside the search's date range).
+    init(segmentIndex: Int, segment: SegmentReader, view: DocumentView, scorers: [TermScorer], scratch: CollectorScratch) {
         self.segmentIndex = Int32(segmentIndex)
         self.segment = segment
         self.scorers = scorers
         lanes = scorers.enumerated().map { Lane(scorer: $1, cursor: $1.cursor, term: $1.index, row: $0) }
         postings = scorers.map(\.posting)
-        view = segment.documentView
+        self.view = view
         self.scratch = scratch
         scratch.prepare(rows: scorers.count)
     }
@@ -98,7 +100,7 @@ struct DocumentCollector {
             var d = PostingsCursor.end
             for l in lanes where l.doc < d { d = l.doc }
             if d == PostingsCursor.end { return }
-            let deleted = view.isDeleted(Int(d))
+            let deleted = view.isExcluded(Int(d))
             for l in lanes where l.doc == d {
                 if !deleted { contributions[l.row * width] = l.score(view, postings[l.row]) }
                 _ = try l.next()
@@ -222,7 +224,7 @@ struct DocumentCollector {
             while i < length {
                 let d = Int32(bitPattern: docs[i])
                 if d > windowEnd { break }
-                if !view.isDeleted(Int(d)) {
+                if !view.isExcluded(Int(d)) {
                     let s = posting.score(doc: Int(d), tfTitle: tfTitles[i], tfBody: tfBodies[i], view: view)
                     if s + rest >= top.threshold {
                         contributions[leadRow] = s
@@ -246,6 +248,7 @@ struct DocumentCollector {
         let order = scratch.order
         let contributions = scratch.contributions, width = scratch.width
         let partials = scratch.partials, seen = scratch.seen
+        let limited = view.hasDateRange
         for k in firstEssential..<n {
             let l = order[k]
             let c = l.cursor
@@ -261,6 +264,11 @@ struct DocumentCollector {
                 while i < length {
                     let d = Int32(bitPattern: docs[i])
                     if d > windowEnd { break }
+                    // Outside the date range: skipped before scoring.
+                    if limited && !view.inDateRange(Int(d)) {
+                        i += 1
+                        continue
+                    }
                     let slot = Int(d - windowStart)
                     let s = posting.score(doc: Int(d), tfTitle: tfTitles[i], tfBody: tfBodies[i], view: view)
                     contributions[row + slot] = s

@@ -33,6 +33,7 @@ struct SearchCommand: ParsableCommand {
               quarry search --explain --limit 1 dopamine
               quarry search --limit 3 --json "low norepinephrine"
               quarry search --passages --format markdown "fight or flight response"
+              quarry search --after 2024-01-01 --before 2024-07-01 release notes
               quarry search --index scifact --queries queries.tsv --format trec --limit 100
             """)
 
@@ -87,6 +88,12 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Score every matching document (no pruning; for checks).")
     var exhaustive = false
 
+    @Option(help: ArgumentHelp("Only documents dated at or after DATE (ISO 8601: 2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00; UTC when no zone is given). Documents without a date are left out.", valueName: "date"))
+    var after: String?
+
+    @Option(help: ArgumentHelp("Only documents dated before DATE (exclusive; ISO 8601). Documents without a date are left out.", valueName: "date"))
+    var before: String?
+
     /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
     var query: [String] = []
@@ -104,6 +111,14 @@ struct SearchCommand: ParsableCommand {
         if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
         if (timings != nil || warmup != 0) && queries == nil { throw ValidationError("--timings and --warmup are for batch mode (--queries FILE)") }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+        for (flag, value) in [("--after", after), ("--before", before)] {
+            if let value, ISODate.parse(value) == nil {
+                throw ValidationError("\(flag) '\(value)' is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00)")
+            }
+        }
+        if let a = after.flatMap(ISODate.parse), let b = before.flatMap(ISODate.parse), a >= b {
+            throw ValidationError("--after must be earlier than --before")
+        }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
 
@@ -131,7 +146,8 @@ struct SearchCommand: ParsableCommand {
         let searcher = try Searcher(directory: location.index)
         let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
                                  maxExpansions: maxExpansions)
-        var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive)
+        var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive,
+                                    after: after.flatMap(ISODate.parse), before: before.flatMap(ISODate.parse))
         if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
         defer { out.flush() }

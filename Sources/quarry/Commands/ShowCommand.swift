@@ -28,7 +28,8 @@ struct ShowCommand: ParsableCommand {
         let doc: StoredDocument
         do {
             doc = try searcher.document(id: id)
-        } catch .unknownDocument {
+        } catch {
+            guard case .unknownDocument = error else { throw error }
             throw CommandFailure(status: .failure, message: "no document with id '\(id)' in \(location.index) (ids are shown by 'quarry search')")
         }
         var out = Output()
@@ -39,7 +40,8 @@ struct ShowCommand: ParsableCommand {
         }
         let color = Terminal.stdoutColor
         out.line(Terminal.styled(doc.title.isEmpty ? doc.id : doc.title, .bold, enabled: color))
-        out.line(Terminal.styled("id \(doc.id)  path \(doc.path)  \(doc.passages.count) passages", .dim, enabled: color))
+        let date = doc.date.map { "  date \(ISODate.format($0))" } ?? ""
+        out.line(Terminal.styled("id \(doc.id)  path \(doc.path)\(date)  \(doc.passages.count) passages", .dim, enabled: color))
         out.line("")
         out.line(doc.body)
     }

@@ -12,7 +12,7 @@ enum Render {
         for r in documents {
             let title = r.title.isEmpty ? r.id : marked(r.title, base: 0, r.titleHighlights, color: color, markdown: false)
             out.line("\(r.rank). " + Terminal.styled(title, .bold, enabled: color) + "  "
-                     + Terminal.styled("\(r.id)  score \(String(format1: r.score, digits: 3))", .dim, enabled: color))
+                     + Terminal.styled("\(r.id)\(dated(r.date))  score \(String(format1: r.score, digits: 3))", .dim, enabled: color))
             for p in r.passages {
                 var prefix = "   "
                 if let h = p.heading, !p.text.hasPrefix(h) { prefix += Terminal.styled("[\(h)] ", .cyan, enabled: color) }
@@ -34,7 +34,7 @@ enum Render {
         for h in passages {
             let p = h.passage
             out.line("\(h.rank). " + Terminal.styled(h.title.isEmpty ? h.id : h.title, .bold, enabled: color) + "  "
-                     + Terminal.styled("\(h.id) #\(p.index)  bytes \(p.start)–\(p.end)  score \(String(format1: p.score, digits: 3))", .dim, enabled: color))
+                     + Terminal.styled("\(h.id) #\(p.index)\(dated(h.date))  bytes \(p.start)–\(p.end)  score \(String(format1: p.score, digits: 3))", .dim, enabled: color))
             if let heading = p.heading, !p.text.hasPrefix(heading) {
                 out.line("   " + Terminal.styled("[\(heading)]", .cyan, enabled: color))
             }
@@ -42,6 +42,12 @@ enum Render {
             if let e = h.explanation { explanation(e, color: color, out: &out) }
             out.line("")
         }
+    }
+
+    /// "  2024-05-03" for a dated result (the day, UTC), "" otherwise.
+    static func dated(_ date: Int64?) -> String {
+        guard let date else { return "" }
+        return "  " + ISODate.format(date).prefix(10)
     }
 
     /// The parts of a score, one line each:
