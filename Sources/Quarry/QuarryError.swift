@@ -26,6 +26,9 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
     case settingsMismatch(String)
     /// No document with this id in the index.
     case unknownDocument(id: String)
+    /// The search's deadline (`SearchOptions.deadline`, `QueryOptions.deadline`) passed before
+    /// it finished; `phase` says what it was doing. Nothing is returned: no partial results.
+    case deadlineExceeded(phase: String)
     /// An operating-system call failed on a path (not a damaged index).
     case io(path: String, operation: String, reason: String)
     /// Something Quarry did not expect: a bug.
@@ -46,6 +49,8 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
             return s
         case .unknownDocument(let id):
             return "no document with id '\(id)' in the index"
+        case .deadlineExceeded(let phase):
+            return "the search's deadline passed while \(phase); it was stopped and returned nothing"
         case .io(let path, let operation, let reason):
             return "\(path): cannot \(operation): \(reason)"
         case .internalError(let s):
@@ -74,6 +79,7 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
             switch e {
             case .invalidParameter(let s): self = .invalidArgument(s)
             case .unknownDocument(let id): self = .unknownDocument(id: id)
+            case .deadlineExceeded(let phase): self = .deadlineExceeded(phase: phase)
             }
         case let e as AnalysisError: self = .invalidArgument(e.description)
         case let e as PassageSettingsError: self = .invalidArgument(e.description)
