@@ -19,13 +19,17 @@ public struct QueryOptions: Sendable, Equatable {
     public var syntax: QuerySyntax
     /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
     public var maxExpansions: Int
+    /// When preparing must have finished (expanding prefix and fuzzy words is the part that
+    /// can take long); nil for no deadline. See `SearchOptions.deadline`.
+    public var deadline: ContinuousClock.Instant?
 
     public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
-                maxExpansions: Int = 128) {
+                maxExpansions: Int = 128, deadline: ContinuousClock.Instant? = nil) {
         self.scoring = scoring
         self.defaultOperator = defaultOperator
         self.syntax = syntax
         self.maxExpansions = maxExpansions
+        self.deadline = deadline
     }
 
     package func validate() throws {
@@ -57,15 +61,21 @@ public struct SearchOptions: Sendable, Equatable {
     /// Score every matching document instead of skipping those that cannot reach the top
     /// (same results; for checks).
     public var exhaustive: Bool
+    /// When the search must have finished; nil for no deadline. It is checked as documents
+    /// and passages are scored and results built; once it has passed, the search stops and
+    /// throws (`QuarryError.deadlineExceeded`) instead of returning a partial ranking.
+    /// For example `.now + .milliseconds(500)`.
+    public var deadline: ContinuousClock.Instant?
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false) {
+                exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
         self.snippetOrder = snippetOrder
         self.explain = explain
         self.exhaustive = exhaustive
+        self.deadline = deadline
     }
 
     /// Results to collect before the page is cut out of them.
