@@ -43,6 +43,8 @@ struct SourceOutcome: Sendable {
     var generated: GeneratedPage?
     /// JSON lines left out because their ids were deleted with `delete`.
     var excludedLines = 0
+    /// JSON lines over the size limit, skipped.
+    var oversizedLines = 0
 }
 
 /// How a feed reads and extracts.
@@ -145,6 +147,7 @@ final class SourceFeed: DocumentFeed, @unchecked Sendable {
             inputIndex = s
             let input = inputs[s]
             bytesDone = range.count
+            outcome.oversizedLines = 1
             issues.append(IngestIssue(
                 path: input.displayPath, line: input.lineBase + line, byteOffset: input.byteBase + range.lowerBound,
                 message: "the line is \(FileSystem.megabytes(range.count)), over the limit of \(FileSystem.megabytes(options.maxDocumentBytes)) for one document (--max-file-mb); line skipped"))
@@ -159,6 +162,7 @@ final class SourceFeed: DocumentFeed, @unchecked Sendable {
             o.unchanged = o.unchanged || finished.unchanged
             if let g = finished.generated { o.generated = g }
             o.excludedLines += finished.excludedLines
+            o.oversizedLines += finished.oversizedLines
             r.outcomes[inputIndex] = o
             for issue in found { r.issues.append((i, issue)) }
         }

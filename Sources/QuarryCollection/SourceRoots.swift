@@ -80,12 +80,17 @@ enum RootNaming {
                 d.names[dir] = ""
                 continue
             }
+            // The shortest end of its path that no other directory uses, and that no other new
+            // directory of this run ends with too (two "…/html" both get a longer name).
             let parts = dir.split(separator: "/").map(String.init)
-            var name = parts.last ?? "root"
+            let others = pending.filter { $0 != dir }.map { $0.split(separator: "/").map(String.init) }
+            var name = "root"
             for k in 1...max(1, parts.count) {
-                name = parts.suffix(k).joined(separator: "/")
-                if name.isEmpty { name = "root" }
-                if taken[name] == nil || taken[name] == dir { break }
+                let candidate = parts.suffix(k).joined(separator: "/")
+                if candidate.isEmpty { break }
+                name = candidate
+                let shared = others.contains { $0.count >= k && $0.suffix(k) == parts.suffix(k) }
+                if !shared && (taken[name] == nil || taken[name] == dir) { break }
             }
             d.names[dir] = name
             taken[name] = dir

@@ -26,6 +26,9 @@ package struct SourceRecord: Sendable, Equatable {
     package var extractionRules: UInt32 = SourcesTable.extractionRules
     /// Its document was extracted with page chrome kept.
     package var keptChrome = false
+    /// Some of its JSON lines were over the size limit and skipped: it is read again on the
+    /// next run whatever its content (the limit may have been raised).
+    package var incomplete = false
 
     package init(path: String, size: Int64, mtimeNanos: Int64, contentHash: UInt64, format: SourceFormat, documentID: String) {
         self.path = path
@@ -110,7 +113,7 @@ package enum SourcesTable {
             w.u64(UInt64(bitPattern: r.mtimeNanos))
             w.u64(r.contentHash)
             w.u8(formatCode(r.format))
-            w.u8((r.generated ? 1 : 0) | (r.indexed ? 0 : 2) | (r.deletedByUser ? 4 : 0) | (r.keptChrome ? 8 : 0))
+            w.u8((r.generated ? 1 : 0) | (r.indexed ? 0 : 2) | (r.deletedByUser ? 4 : 0) | (r.keptChrome ? 8 : 0) | (r.incomplete ? 16 : 0))
             w.varint(r.extractionRules)
             w.string(r.documentID)
             w.u32(UInt32(r.deletedIDs.count))
@@ -185,7 +188,7 @@ package enum SourcesTable {
             var rules: UInt32 = 0
             if version >= 2 {
                 flags = try r.u8()
-                guard flags & ~15 == 0 else { throw r.error("unknown source flags \(flags)", at: r.position - 1) }
+                guard flags & ~31 == 0 else { throw r.error("unknown source flags \(flags)", at: r.position - 1) }
                 rules = UInt32(try r.count(limit: Int(UInt32.max), "extraction rules version"))
             }
             var record = SourceRecord(path: path, size: size, mtimeNanos: mtime, contentHash: hash, format: format, documentID: try r.string())
@@ -193,6 +196,7 @@ package enum SourcesTable {
             record.indexed = flags & 2 == 0
             record.deletedByUser = flags & 4 != 0
             record.keptChrome = flags & 8 != 0
+            record.incomplete = flags & 16 != 0
             record.extractionRules = rules
             if version >= 2 { record.deletedIDs = try strings(&r, body: body, what: "deleted id") }
             result[path] = record

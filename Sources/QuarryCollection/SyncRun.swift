@@ -25,7 +25,8 @@ extension CollectionSync {
         // Names of directories, then the walk.
         var directories: [(absolute: String, asked: String?)] = []
         for p in request.paths where FileSystem.isDirectory(p.path) { directories.append((absolutePath(p.path), p.name)) }
-        let naming = RootNaming.decide(directories, pathsInRun: request.paths.count, recorded: state.roots, sources: state.sources)
+        let distinct = Set(request.paths.map { absolutePath($0.path) }).count
+        let naming = RootNaming.decide(directories, pathsInRun: distinct, recorded: state.roots, sources: state.sources)
         var byName: [String: String] = [:]
         for (dir, _) in directories {
             let name = naming.names[dir] ?? ""
@@ -117,7 +118,9 @@ extension CollectionSync {
             let sameFile = old.map { $0.size == source.size && $0.mtimeNanos == source.mtimeNanos && $0.format == source.format } ?? false
             // Extract again whatever the content?
             var reason: SyncPlan.Reason? = nil
-            if let old, oneDocument {
+            if let old, old.incomplete {
+                reason = .incomplete
+            } else if let old, oneDocument {
                 if old.documentID != source.relativeID {
                     reason = .id
                 } else if old.extractionRules != SourcesTable.extractionRules {
@@ -158,7 +161,7 @@ extension CollectionSync {
                     report.failed += 1
                     continue
                 }
-                if let old, old.contentHash == scan.hash, old.format == .beir, !restoring {
+                if let old, old.contentHash == scan.hash, old.format == .beir, !restoring, reason == nil {
                     touch(source)
                     report.heldBack += excludedIDs.count
                     report.unchanged += 1
@@ -223,6 +226,7 @@ extension CollectionSync {
             r.generated = outcome.generated != nil
             r.indexed = !r.generated || options.indexGenerated
             r.keptChrome = options.keepChrome
+            r.incomplete = outcome.oversizedLines > 0
             let remembered = old ?? carried[input.path]
             if restoring {
                 report.restored += input.format == .beir ? (remembered?.deletedIDs.count ?? 0) : 1
@@ -255,7 +259,7 @@ extension CollectionSync {
 /// The inputs a sync run reads, and why files are extracted again.
 struct SyncPlan {
     enum Reason: CaseIterable {
-        case id, rules, chrome, generated
+        case id, rules, chrome, generated, incomplete
     }
 
     var inputs: [SourceInput] = []
@@ -273,6 +277,7 @@ struct SyncPlan {
             case .rules: return "extracting \(files) again: the index was made by an earlier quarry, whose text extraction differs"
             case .chrome: return "extracting \(files) again: page chrome is now \(options.keepChrome ? "kept" : "dropped")"
             case .generated: return "extracting \(files) again: generated pages are now \(options.indexGenerated ? "indexed" : "left out")"
+            case .incomplete: return "reading \(files) again: lines over the size limit were skipped last time"
             }
         }
     }
