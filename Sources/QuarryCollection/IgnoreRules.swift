@@ -84,6 +84,7 @@ package struct IgnoreRules: Sendable, Equatable {
 
     /// True when the path is ignored: the last matching pattern is not negated.
     package func ignores(_ relativePath: String, isDirectory: Bool) -> Bool {
+        if patterns.isEmpty { return false }
         let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
         for p in patterns.reversed() where p.matches(relativePath: relativePath, name: name, isDirectory: isDirectory) {
             return !p.negated

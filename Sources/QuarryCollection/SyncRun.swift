@@ -268,10 +268,21 @@ struct SyncPlan {
     var lineHashes: [Int: UInt64] = [:]
     var reasons: [Reason: Int] = [:]
 
+    /// 12,345.
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
+
     func notes(_ options: CollectionOptions) -> [String] {
         Reason.allCases.compactMap { reason in
             guard let n = reasons[reason], n > 0 else { return nil }
-            let files = n == 1 ? "1 file" : "\(n) files"
+            let files = n == 1 ? "1 file" : "\(SyncPlan.grouped(n)) files"
             switch reason {
             case .id: return "extracting \(files) again: their ids change"
             case .rules: return "extracting \(files) again: the index was made by an earlier quarry, whose text extraction differs"

@@ -14,7 +14,8 @@ struct UpgradeEndToEndTests {
     @Test("opens, searches, syncs without losing anything, and is then written in the new layout")
     func upgrade() throws {
         let fm = FileManager.default
-        // Other test processes may use the same fixed path: take a lock for the whole test.
+        // Other test processes may use the same fixed path: take a lock for the whole test
+        // (the empty lock file stays, so that every process locks the same file).
         let lockFD = open(Self.sourcesPath + ".lock", O_CREAT | O_RDWR, 0o644)
         #expect(lockFD >= 0)
         flock(lockFD, LOCK_EX)
