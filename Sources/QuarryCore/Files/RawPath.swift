@@ -40,21 +40,25 @@ package struct RawPath: Hashable, Sendable {
     /// True when the bytes are well-formed UTF-8 (then `text` is the same bytes).
     package var isUTF8: Bool { RawPath.firstIllFormed(bytes) == nil }
 
-    /// `bytes` as text, escaping ill-formed UTF-8 as `\xHH`.
+    /// `bytes` as text, escaping ill-formed UTF-8 as `\xHH` (`UTF8Validation` decides).
     package static func text(_ bytes: [UInt8]) -> String {
         guard firstIllFormed(bytes) != nil else { return String(decoding: bytes, as: UTF8.self) }
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 8)
-        var i = 0
-        while i < bytes.count {
-            let n = wellFormedLength(bytes, at: i)
-            if n > 0 {
-                out.append(contentsOf: bytes[i..<(i + n)])
-                i += n
-            } else {
-                let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-                out.append(contentsOf: [0x5C, 0x78, hex[Int(bytes[i] >> 4)], hex[Int(bytes[i] & 0x0F)]])
-                i += 1
+        bytes.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            var i = 0
+            while i < b.count {
+                let (length, valid) = UTF8Validation.sequence(at: i, in: p, count: b.count)
+                if valid {
+                    out.append(contentsOf: b[i..<(i + length)])
+                } else {
+                    for byte in b[i..<(i + length)] {
+                        out.append(contentsOf: [0x5C, 0x78, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                    }
+                }
+                i += length
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -62,35 +66,10 @@ package struct RawPath: Hashable, Sendable {
 
     /// Offset of the first byte that does not start a well-formed UTF-8 sequence.
     static func firstIllFormed(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] < 0x80 {
-                i += 1
-                continue
-            }
-            let n = wellFormedLength(bytes, at: i)
-            if n == 0 { return i }
-            i += n
-        }
-        return nil
-    }
-
-    /// Length of the well-formed UTF-8 sequence at `i` (Unicode table 3-7), 0 when there is none.
-    static func wellFormedLength(_ b: [UInt8], at i: Int) -> Int {
-        let c = b[i]
-        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
-            i + k < b.count && b[i + k] >= lo && b[i + k] <= hi
-        }
-        switch c {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: return cont(1) ? 2 : 0
-        case 0xE0: return cont(1, 0xA0, 0xBF) && cont(2) ? 3 : 0
-        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
-        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0
-        case 0xF0: return cont(1, 0x90, 0xBF) && cont(2) && cont(3) ? 4 : 0
-        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
-        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0
-        default: return 0
+        bytes.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return nil }
+            var hasNUL = false
+            return UTF8Validation.firstInvalid(p, count: b.count, hasNUL: &hasNUL)
         }
     }
 }
