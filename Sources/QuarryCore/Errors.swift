@@ -11,21 +11,32 @@
     }
 
     @usableFromInline package var description: String { "\(file): byte \(offset): \(message)" }
+
+    /// How the message of a file of another format version begins (not damage: the index
+    /// must be rebuilt).
+    package static let otherVersionPrefix = "made by another version of Quarry"
+
+    /// True when the file is of another format version.
+    package var isOtherVersion: Bool { message.hasPrefix(FormatError.otherVersionPrefix) }
 }
 
-/// An operating-system call failed on a path.
+/// An operating-system call failed on a path, or a file was refused before it was read
+/// (not a regular file, over a size limit: `detail` says so).
 package struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {
     package var path: String
     package var operation: String
     package var errno: Int32
+    /// What was wrong, when it says more than the errno's text.
+    package var detail: String?
 
-    package init(path: String, operation: String, errno: Int32) {
+    package init(path: String, operation: String, errno: Int32, detail: String? = nil) {
         self.path = path
         self.operation = operation
         self.errno = errno
+        self.detail = detail
     }
 
-    package var reason: String { systemErrorMessage(errno) }
+    package var reason: String { detail ?? systemErrorMessage(errno) }
 
     package var description: String { "\(path): cannot \(operation): \(reason)" }
 }

@@ -19,6 +19,9 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
     case settingsMismatch(String)
     /// No document with this id in the index.
     case unknownDocument(id: String)
+    /// The search's deadline (`SearchOptions.deadline`, `QueryOptions.deadline`) passed before
+    /// it finished; `phase` says what it was doing. Nothing is returned: no partial results.
+    case deadlineExceeded(phase: String)
     /// An operating-system call failed on a path (not a damaged index).
     case io(path: String, operation: String, reason: String)
     /// An input file given to Quarry (qrels, a run, a query file, a stopword list) has
@@ -28,6 +31,13 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Something Quarry did not expect: a bug.
     case internalError(String)
 
+    /// True for an index (or a file of it) made by another version of Quarry, whose format
+    /// this one does not read: rebuild the index from its sources (`damaged` otherwise).
+    public var isOtherFormatVersion: Bool {
+        if case .damaged(_, _, let reason) = self { return reason.hasPrefix(FormatError.otherVersionPrefix) }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .noIndex(let path):
@@ -35,6 +45,8 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .locked(let path, let pid):
             let who = pid.map { "pid \($0)" } ?? "another process"
             return "the index \(path) is locked by \(who), which is writing to it"
+        case .damaged(let file, _, let reason) where reason.hasPrefix(FormatError.otherVersionPrefix):
+            return "\(file): \(reason)"
         case .damaged(let file, let offset, let reason):
             return "index file damaged: \(file)" + (offset.map { ": byte \($0)" } ?? "") + ": \(reason)"
         case .invalidQuery(let column, let message):
@@ -43,6 +55,8 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
             return s
         case .unknownDocument(let id):
             return "no document with id '\(id)' in the index"
+        case .deadlineExceeded(let phase):
+            return "the search's deadline passed while \(phase); it was stopped and returned nothing"
         case .io(let path, let operation, let reason):
             return "\(path): cannot \(operation): \(reason)"
         case .malformedInput(let file, let line, let message):

@@ -21,13 +21,17 @@ public struct QueryOptions: Sendable, Equatable {
     public var syntax: QuerySyntax
     /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
     public var maxExpansions: Int
+    /// When preparing must have finished (expanding prefix and fuzzy words is the part that
+    /// can take long); nil for no deadline. See `SearchOptions.deadline`.
+    public var deadline: ContinuousClock.Instant?
 
     public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
-                maxExpansions: Int = 128) {
+                maxExpansions: Int = 128, deadline: ContinuousClock.Instant? = nil) {
         self.scoring = scoring
         self.defaultOperator = defaultOperator
         self.syntax = syntax
         self.maxExpansions = maxExpansions
+        self.deadline = deadline
     }
 
     package func validate() throws {
@@ -66,15 +70,21 @@ public struct SearchOptions: Sendable, Equatable {
     public var after: Int64?
     /// Only documents dated before this moment (exclusive).
     public var before: Int64?
+    /// When the search must have finished; nil for no deadline. It is checked as documents
+    /// and passages are scored and results built; once it has passed, the search stops and
+    /// throws (`QuarryError.deadlineExceeded`) instead of returning a partial ranking.
+    /// For example `.now + .milliseconds(500)`.
+    public var deadline: ContinuousClock.Instant?
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false, after: Int64? = nil, before: Int64? = nil) {
+                exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil, after: Int64? = nil, before: Int64? = nil) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
         self.snippetOrder = snippetOrder
         self.explain = explain
         self.exhaustive = exhaustive
+        self.deadline = deadline
         self.after = after
         self.before = before
     }

@@ -128,7 +128,7 @@ struct GoldenIndexTests {
             _ = try IndexSnapshot.open(v2)
             Issue.record("a format 2 index opened")
         } catch {
-            #expect("\(error)".contains("format version 2"), "\(error)")
+            #expect("\(error)".contains("index format 2"), "\(error)")
             #expect("\(error)".contains("rebuild"), "\(error)")
         }
     }

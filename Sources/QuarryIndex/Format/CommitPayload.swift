@@ -25,11 +25,11 @@ func writePayload(_ body: [UInt8], directory: String, file: String) throws {
 }
 
 /// Reads a payload file's body, verifying its envelope and checksum.
-package func readPayload(directory: String, file: String) throws -> [UInt8] {
+package func readPayload(directory: String, file: String, olderFormat: Bool = false) throws -> [UInt8] {
     let path = directory + "/" + file
     let bytes = try FileSystem.read(path)
     do {
-        return try bytes.withUnsafeBytes { Array(try FileEnvelope.open($0, kind: .payload, name: path, verifyChecksum: true)) }
+        return try bytes.withUnsafeBytes { Array(try FileEnvelope.open($0, kind: .payload, name: path, verifyChecksum: true, olderVersions: olderFormat)) }
     } catch let e as FormatError {
         throw IndexError.corrupt(e)
     }

@@ -102,8 +102,13 @@ package enum FileEnvelope {
 
     /// Checks magic, version and footer shape of a file; with `verifyChecksum` also the
     /// checksum. Returns the body (between header and footer).
+    /// Older versions whose manifest and commit payload (unchanged since) a rebuild reads, to
+    /// keep the settings and the caller's state of the index it replaces.
+    package static let rebuildableVersions: Set<UInt16> = [2]
+
+    /// `olderVersions`: also accept `rebuildableVersions` (manifest and payload only).
     package static func open(
-        _ bytes: UnsafeRawBufferPointer, kind: IndexFileKind, name: String, verifyChecksum: Bool
+        _ bytes: UnsafeRawBufferPointer, kind: IndexFileKind, name: String, verifyChecksum: Bool, olderVersions: Bool = false
     ) throws(FormatError) -> UnsafeRawBufferPointer {
         let n = bytes.count
         guard n >= headerSize + footerSize else {
@@ -116,8 +121,8 @@ package enum FileEnvelope {
             throw FormatError(file: name, offset: 0, message: "not a Quarry \(kind.rawValue) file (magic '\(shown)')")
         }
         let version = try r.u16()
-        guard version == indexFormatVersion else {
-            throw FormatError(file: name, offset: 4, message: "format version \(version), but this Quarry reads version \(indexFormatVersion); rebuild the index")
+        guard version == indexFormatVersion || (olderVersions && FileEnvelope.rebuildableVersions.contains(version)) else {
+            throw FormatError(file: name, offset: 4, message: "\(FormatError.otherVersionPrefix) (index format \(version); this one reads format \(indexFormatVersion)): rebuild the index from its sources (quarry index --rebuild)")
         }
         var f = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(n - footerSize)...]), fileOffset: n - footerSize, context: name)
         let stored = try f.u64()

@@ -24,6 +24,8 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
             return "index \(path) is locked by \(who), which is writing to it; wait for it to finish"
         case .settingsMismatch(let s):
             return s
+        case .corrupt(let e) where e.isOtherVersion:
+            return "\(e.file): \(e.message)"
         case .corrupt(let e):
             return "index file damaged: \(e) (run 'quarry check' for a full report; rebuild the index to repair it)"
         case .system(let e):

@@ -59,8 +59,8 @@ package struct Manifest: Sendable, Equatable {
         return FileEnvelope.wrap(.manifest, body: w.bytes)
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws(FormatError) -> Manifest {
-        let body = try FileEnvelope.open(bytes, kind: .manifest, name: name, verifyChecksum: true)
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String, olderFormat: Bool = false) throws(FormatError) -> Manifest {
+        let body = try FileEnvelope.open(bytes, kind: .manifest, name: name, verifyChecksum: true, olderVersions: olderFormat)
         var r = ByteReader(body, fileOffset: FileEnvelope.headerSize, context: name)
         let generation = try r.u64()
         let time = Int64(bitPattern: try r.u64())
@@ -102,13 +102,14 @@ package struct Manifest: Sendable, Equatable {
                         segments: segments, payloadFile: sources)
     }
 
-    /// Reads `DIR/MANIFEST`.
-    package static func read(directory: String) throws -> Manifest {
+    /// Reads `DIR/MANIFEST`. `olderFormat`: also one of a format a rebuild can replace
+    /// (`FileEnvelope.rebuildableVersions`; the manifest's layout has not changed since).
+    package static func read(directory: String, olderFormat: Bool = false) throws -> Manifest {
         let path = directory + "/" + fileName
         if !FileSystem.exists(path) { throw IndexError.notFound(path: directory) }
         let bytes = try FileSystem.read(path)
         do {
-            return try bytes.withUnsafeBytes { try decode($0, name: path) }
+            return try bytes.withUnsafeBytes { try decode($0, name: path, olderFormat: olderFormat) }
         } catch let error as FormatError {
             throw IndexError.corrupt(error)
         }

@@ -45,7 +45,8 @@ package final class IndexWriter {
         lock = try WriterLock(directory: directory)
         var existing: Manifest? = nil
         if FileSystem.exists(directory + "/" + Manifest.fileName) {
-            existing = try Manifest.read(directory: directory)
+            // A rebuild also replaces an index of an older format (keeping its settings).
+            existing = try Manifest.read(directory: directory, olderFormat: options.rebuild)
         }
         if let existing, !options.rebuild {
             if let requested, requested != existing.settings {

@@ -53,10 +53,14 @@ struct DocumentCollector {
     private let postings: [PostingScorer]
     private let view: DocumentView
     private let scratch: CollectorScratch
+    /// Checked once per document (exhaustive) or per window (block-max MaxScore).
+    private let deadline: DeadlineCheck
 
     /// `view` gives the segment's lengths and which documents are excluded (deleted, or
     /// outside the search's date range).
-    init(segmentIndex: Int, segment: SegmentReader, view: DocumentView, scorers: [TermScorer], scratch: CollectorScratch) {
+    init(segmentIndex: Int, segment: SegmentReader, view: DocumentView, scorers: [TermScorer], scratch: CollectorScratch,
+         deadline: DeadlineCheck = .none) {
+        self.deadline = deadline
         self.segmentIndex = Int32(segmentIndex)
         self.segment = segment
         self.scorers = scorers
@@ -97,6 +101,7 @@ struct DocumentCollector {
         let contributions = scratch.contributions, width = scratch.width
         for l in lanes { _ = try l.next() }
         while true {
+            try deadline.tick("scoring documents")
             var d = PostingsCursor.end
             for l in lanes where l.doc < d { d = l.doc }
             if d == PostingsCursor.end { return }
@@ -129,6 +134,7 @@ struct DocumentCollector {
         for l in lanes { _ = try l.next() }
         var windowStart: Int32 = 0
         while windowStart != PostingsCursor.end {
+            try deadline.tick("scoring documents")
             // Windows start at a document of some list.
             var first = PostingsCursor.end
             for l in lanes where l.doc < first { first = l.doc }

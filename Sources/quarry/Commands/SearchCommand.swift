@@ -93,6 +93,8 @@ struct SearchCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only documents dated before DATE (exclusive; ISO 8601). Documents without a date are left out.", valueName: "date"))
     var before: String?
+    @Option(help: ArgumentHelp("Stop a search that takes longer than this many seconds (exit code 6, no results); in batch mode, per query.", valueName: "seconds"))
+    var timeout: Double?
 
     /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
@@ -119,6 +121,7 @@ struct SearchCommand: ParsableCommand {
         if let a = after.flatMap(ISODate.parse), let b = before.flatMap(ISODate.parse), a >= b {
             throw ValidationError("--after must be earlier than --before")
         }
+        if let timeout, !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0") }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
 
@@ -158,11 +161,12 @@ struct SearchCommand: ParsableCommand {
             var failed = 0
             for (qid, text) in list {
                 let started = now()
-                guard let prepared = try prepareBatchQuery(text, qid: qid, searcher: searcher, options: query) else {
+                let (q, o) = bounded(query, options)
+                guard let prepared = try prepareBatchQuery(text, qid: qid, searcher: searcher, options: q) else {
                     failed += 1
                     continue
                 }
-                let answer = try compute(prepared, searcher: searcher, options: options)
+                let answer = try compute(prepared, searcher: searcher, options: o)
                 let seconds = now() - started
                 clock?.record(qid, seconds: seconds)
                 render(answer, prepared: prepared, text: text, qid: qid, tookMilliseconds: seconds * 1000, out: &out)
@@ -173,15 +177,26 @@ struct SearchCommand: ParsableCommand {
             let text = queryText
             let started = now()
             let prepared: PreparedQuery
+            let (q, o) = bounded(query, options)
             do {
-                prepared = try searcher.prepare(text, options: query)
+                prepared = try searcher.prepare(text, options: q)
             } catch {
                 guard case .invalidQuery(let column, let message) = error else { throw error }
                 throw QueryFailure(column: column, message: message, query: text)
             }
-            let answer = try compute(prepared, searcher: searcher, options: options)
+            let answer = try compute(prepared, searcher: searcher, options: o)
             render(answer, prepared: prepared, text: text, qid: nil, tookMilliseconds: (now() - started) * 1000, out: &out)
         }
+    }
+
+    /// The options with a deadline `--timeout` seconds from now (for one query).
+    private func bounded(_ query: QueryOptions, _ options: SearchOptions) -> (QueryOptions, SearchOptions) {
+        guard let timeout else { return (query, options) }
+        let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
+        var q = query, o = options
+        q.deadline = deadline
+        o.deadline = deadline
+        return (q, o)
     }
 
     /// Prepares a query of a batch; nil (reported) when it is malformed.
