@@ -11,7 +11,8 @@
 //   QuarrySearch      queries, BM25, top-k, passages, highlights           → Index, Analysis, Document
 //   QuarryCollection  walks sources, fingerprints them, syncs an index     → Ingest, Index
 //   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection
-//   quarry            the command line                                     → Quarry
+//   QuarryServer      `quarry serve` (HTTP JSON API) and `quarry mcp`      → Quarry, Hummingbird, MCP
+//   quarry            the command line                                     → Quarry, QuarryServer
 import PackageDescription
 
 let package = Package(
@@ -23,6 +24,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // `quarry serve` and `quarry mcp` (QuarryServer).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -37,7 +42,8 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
 
         // glibc's malloc.h (malloc_trim, mallopt), which the Swift Glibc module does not export.
-        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        // (Not "CSystem": swift-system, which the server's packages use, has a target of that name.)
+        .systemLibrary(name: "CQuarrySystem", path: "Sources/CQuarrySystem"),
 
         .target(name: "QuarryCore"),
         .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
@@ -46,7 +52,7 @@ let package = Package(
         .target(
             name: "QuarryIndex",
             dependencies: [
-                "QuarryCore", "QuarryDocument", "QuarryAnalysis", "CZstd", "CSystem",
+                "QuarryCore", "QuarryDocument", "QuarryAnalysis", "CZstd", "CQuarrySystem",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
         .target(
@@ -58,10 +64,20 @@ let package = Package(
         .target(
             name: "Quarry",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection"]),
+        // The HTTP JSON API and the MCP server over one index (imports only the façade).
+        .target(
+            name: "QuarryServer",
+            dependencies: [
+                "Quarry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .executableTarget(
             name: "quarry",
             dependencies: [
                 "Quarry",
+                "QuarryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

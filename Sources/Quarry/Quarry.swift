@@ -85,6 +85,8 @@ public typealias DocumentResult = QuarrySearch.DocumentResult
 public typealias PassageHit = QuarrySearch.PassageHit
 /// A passage of a result, with offsets and highlights.
 public typealias PassageResult = QuarrySearch.PassageResult
+/// The cropped part of a snippet (`SearchOptions.snippetWords`), with exact offsets.
+public typealias SnippetCrop = QuarrySearch.SnippetCrop
 /// A query word as it appears in stored text, with exact offsets.
 public typealias TextHighlight = QuarrySearch.TextHighlight
 /// How a score was computed.

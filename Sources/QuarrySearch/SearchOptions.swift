@@ -57,15 +57,24 @@ public struct SearchOptions: Sendable, Equatable {
     /// Score every matching document instead of skipping those that cannot reach the top
     /// (same results; for checks).
     public var exhaustive: Bool
+    /// Only documents whose id starts with this prefix (a folder of the indexed tree:
+    /// `docs/api/`); nil or empty for all. Applied while collecting, before scoring: the
+    /// results are exactly the top of the documents with the prefix.
+    public var idPrefix: String?
+    /// Crop each snippet of a document result to about this many words around its
+    /// highlights (`PassageResult.crop`); nil for whole passages.
+    public var snippetWords: Int?
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false) {
+                exhaustive: Bool = false, idPrefix: String? = nil, snippetWords: Int? = nil) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
         self.snippetOrder = snippetOrder
         self.explain = explain
         self.exhaustive = exhaustive
+        self.idPrefix = idPrefix
+        self.snippetWords = snippetWords
     }
 
     /// Results to collect before the page is cut out of them.
@@ -75,5 +84,6 @@ public struct SearchOptions: Sendable, Equatable {
         guard limit >= 0 else { throw SearchError.invalidParameter("limit must be 0 or more, not \(limit)") }
         guard offset >= 0 else { throw SearchError.invalidParameter("offset must be 0 or more, not \(offset)") }
         guard snippets >= 0 else { throw SearchError.invalidParameter("snippets must be 0 or more, not \(snippets)") }
+        if let w = snippetWords, w < 1 { throw SearchError.invalidParameter("snippetWords must be 1 or more, not \(w)") }
     }
 }

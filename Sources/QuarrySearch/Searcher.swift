@@ -105,11 +105,13 @@ package final class Searcher: Sendable {
     private func topDocuments(_ prepared: PreparedQuery, _ options: SearchOptions) throws -> [ScoredDocument] {
         var top = TopDocuments(k: options.depth, segments: snapshot.segments)
         guard options.limit > 0, let plan = prepared.plan else { return [] }
-        for (si, segment) in snapshot.segments.enumerated() {
+        let filter = try IDFilter(prefix: options.idPrefix, segments: snapshot.segments)
+        for (si, segment) in snapshot.segments.enumerated() where !filter.excludes(segment: si) {
+            let admitted = filter.admitted(segment: si)
             if let weights = prepared.disjunction {
-                try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, into: &top)
+                try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, admitted: admitted, into: &top)
             } else {
-                try collect(plan, segment: segment, si: si, prepared: prepared, options: options, into: &top)
+                try collect(plan, segment: segment, si: si, prepared: prepared, options: options, admitted: admitted, into: &top)
             }
         }
         return top.sorted()
@@ -117,7 +119,7 @@ package final class Searcher: Sendable {
 
     /// A disjunction of unscoped terms: block-max MaxScore over the postings.
     private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, prepared: PreparedQuery,
-                                    options: SearchOptions, into top: inout TopDocuments) throws {
+                                    options: SearchOptions, admitted: Range<UInt32>?, into top: inout TopDocuments) throws {
         var scorers: [TermScorer] = []
         let form = ScoreForm(mode: prepared.parameters.mode, field: nil)
         for (i, w) in weights.enumerated() {
@@ -125,7 +127,7 @@ package final class Searcher: Sendable {
             scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, form: form))
         }
         if scorers.isEmpty { return }
-        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count)
+        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count, admitted: admitted)
         defer { collector.free() }
         if options.exhaustive {
             try collector.collectExhaustive(into: &top)
@@ -137,12 +139,12 @@ package final class Searcher: Sendable {
     /// Any other query: its matcher tree, document at a time; a conjunction at the top skips
     /// blocks that cannot reach the k-th best score.
     private func collect(_ plan: PlanNode, segment: SegmentReader, si: Int, prepared: PreparedQuery, options: SearchOptions,
-                         into top: inout TopDocuments) throws {
+                         admitted: Range<UInt32>?, into top: inout TopDocuments) throws {
         let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters)
         var minimum = -Double.infinity
         var d = try root.advance(to: 0)
         while d != PostingsCursor.end {
-            if !segment.isDeleted(Int(d)) {
+            if !segment.isDeleted(Int(d)) && IDFilter.admits(admitted, segment, d) {
                 top.offer(ScoredDocument(score: try root.score(), segment: Int32(si), doc: d))
                 if !options.exhaustive && top.isFull && top.threshold > minimum {
                     minimum = top.threshold
@@ -187,7 +189,9 @@ package final class Searcher: Sendable {
                     var chosen = Array(scored.prefix(options.snippets).filter { $0.score > 0 })
                     if chosen.isEmpty, let first = scored.min(by: { $0.passage < $1.passage }) { chosen = [first] }
                     if options.snippetOrder == .document { chosen.sort { $0.passage < $1.passage } }
-                    passages = chosen.compactMap { passageResult(stored, index: $0.passage, score: $0.score, highlighter: highlighter) }
+                    passages = chosen.compactMap {
+                        passageResult(stored, index: $0.passage, score: $0.score, highlighter: highlighter, cropWords: options.snippetWords)
+                    }
                 }
                 var explained: ScoreExplanation? = nil
                 if options.explain, let plan = prepared.plan {
@@ -203,7 +207,8 @@ package final class Searcher: Sendable {
         }
     }
 
-    private func passageResult(_ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter) -> PassageResult? {
+    private func passageResult(_ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter,
+                               cropWords: Int? = nil) -> PassageResult? {
         guard index < stored.passages.count else { return nil }
         let span = stored.passages[index]
         var body = stored.body
@@ -211,10 +216,12 @@ package final class Searcher: Sendable {
             var counter = ScalarCounter(UnsafeRawBufferPointer(u))
             return (counter.scalars(upTo: span.start), counter.scalars(upTo: span.end))
         }
+        let highlights = highlighter.highlights(in: stored.body, range: span.start..<span.end, field: .body)
         return PassageResult(
             index: index, start: span.start, end: span.end, charStart: charStart, charEnd: charEnd, score: score,
             text: slice(stored.body, span.start..<span.end), heading: heading(at: span.start, in: stored),
-            highlights: highlighter.highlights(in: stored.body, range: span.start..<span.end, field: .body))
+            highlights: highlights,
+            crop: cropWords.flatMap { crop(stored.body, passage: span.start..<span.end, highlights: highlights, words: $0) })
     }
 
     // MARK: Passages
@@ -231,12 +238,14 @@ package final class Searcher: Sendable {
         guard options.limit > 0, let plan = prepared.plan else { return [] }
         var scorer = PassageScorer(units: PassageUnit.units(of: plan))
         var occurrences: [[Occurrence]] = []
-        for (si, segment) in snapshot.segments.enumerated() {
+        let filter = try IDFilter(prefix: options.idPrefix, segments: snapshot.segments)
+        for (si, segment) in snapshot.segments.enumerated() where !filter.excludes(segment: si) {
+            let admitted = filter.admitted(segment: si)
             let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters)
             let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
             var d = try root.advance(to: 0)
             while d != PostingsCursor.end {
-                if !segment.isDeleted(Int(d)) {
+                if !segment.isDeleted(Int(d)) && IDFilter.admits(admitted, segment, d) {
                     try reader.load(d)
                     if options.exhaustive || !top.isFull || reader.bound() >= top.threshold {
                         try reader.occurrences(into: &occurrences)

@@ -41,3 +41,4 @@ extension ScoringMode: ExpressibleByArgument {}
 extension SnippetOrder: ExpressibleByArgument {}
 extension SourceFormat: ExpressibleByArgument {}
 extension QuerySyntax: ExpressibleByArgument {}
+extension ColorChoice: ExpressibleByArgument {}

@@ -130,6 +130,15 @@ public enum JSONContract {
         w.field("heading", p.heading)
         w.field("text", p.text)
         highlights(p.highlights, key: "highlights", into: &w)
+        if let c = p.crop {
+            w.beginObject("snippet")
+            w.field("start", c.start)
+            w.field("end", c.end)
+            w.field("char_start", c.charStart)
+            w.field("char_end", c.charEnd)
+            w.field("text", c.text)
+            w.endObject()
+        }
     }
 
     /// `explanation`: the score and its parts (BM25 per term or phrase and field).

@@ -35,18 +35,29 @@ struct DocumentCollector {
     /// Scorers in query-term order.
     let scorers: [TermScorer]
     let termCount: Int
+    /// Only documents whose id rank lies here are collected (nil: all; see `IDFilter`).
+    let admitted: Range<UInt32>?
     private let lanes: [Lane]
     /// Each term's score for the current candidate (raw memory: written per posting).
     private let contributions: UnsafeMutablePointer<Double>
 
-    init(segmentIndex: Int, segment: SegmentReader, scorers: [TermScorer], termCount: Int) {
+    init(segmentIndex: Int, segment: SegmentReader, scorers: [TermScorer], termCount: Int, admitted: Range<UInt32>? = nil) {
         self.segmentIndex = Int32(segmentIndex)
         self.segment = segment
         self.scorers = scorers
         self.termCount = termCount
+        self.admitted = admitted
         lanes = scorers.map { Lane(scorer: $0, cursor: $0.cursor, term: $0.index) }
         contributions = .allocate(capacity: max(termCount, 1))
         contributions.initialize(repeating: 0, count: max(termCount, 1))
+    }
+
+    /// Whether a document is live and passes the id filter (checked before it is scored).
+    @inline(__always)
+    private func skips(_ d: Int32) -> Bool {
+        if segment.isDeleted(Int(d)) { return true }
+        if let admitted { return !admitted.contains(segment.idRank(Int(d))) }
+        return false
     }
 
     /// Releases the scratch memory (call once, when done).
@@ -70,15 +81,12 @@ struct DocumentCollector {
             var d = PostingsCursor.end
             for l in lanes where l.doc < d { d = l.doc }
             if d == PostingsCursor.end { return }
-            let deleted = segment.isDeleted(Int(d))
+            let skipped = skips(d)
             for l in lanes where l.doc == d {
-                if !deleted { contributions[l.term] = l.score() }
+                if !skipped { contributions[l.term] = l.score() }
                 _ = try l.next()
             }
-            if deleted {
-                for i in 0..<termCount { contributions[i] = 0 }
-                continue
-            }
+            if skipped { continue }
             top.offer(ScoredDocument(score: total(), segment: segmentIndex, doc: d))
         }
     }
@@ -153,6 +161,11 @@ struct DocumentCollector {
                     if doc < d { d = doc }
                 }
                 if d > windowEnd || d == PostingsCursor.end { break }
+                if skips(d) {
+                    // Deleted or filtered out: move past it without scoring.
+                    for k in firstEssential..<n where order[k].doc == d { _ = try order[k].next() }
+                    continue
+                }
                 var partial = 0.0
                 for k in firstEssential..<n {
                     let l = order[k]
@@ -163,7 +176,7 @@ struct DocumentCollector {
                         _ = try l.next()
                     }
                 }
-                var rejected = segment.isDeleted(Int(d))
+                var rejected = false
                 var k = firstEssential - 1
                 while k >= 0 && !rejected {
                     if partial + prefix[k + 1] < threshold {

@@ -17,7 +17,12 @@ struct SearchCommand: ParsableCommand {
             Each document result carries its best passages as snippets, with the query's \
             words highlighted (colour on a terminal, offsets in JSON). --passages ranks \
             passages across the whole index instead, scored with BM25 over passage \
-            statistics.
+            statistics. Snippets are cropped to about 30 words around their highlights \
+            (--snippet-words; "…" marks a cut); JSON keeps the whole passage and adds the \
+            cropped range.
+
+            -n N is --limit N. Query words may start with '-' to exclude them; to exclude \
+            the words n or q, write NOT n, or put the query after --.
 
             Batch mode reads queries from a file of "qid<TAB>query text" lines and prints \
             one result block per query: TREC run lines ("qid Q0 docid rank score quarry", \
@@ -31,7 +36,8 @@ struct SearchCommand: ParsableCommand {
               quarry search norepinephrine deficiency symptoms
               quarry search '"fight or flight" stress -dopamine title:ptsd'
               quarry search --explain --limit 1 dopamine
-              quarry search --limit 3 --json "low norepinephrine"
+              quarry search -n 3 --json "low norepinephrine"
+              quarry search -n 10 --offset 10 --under docs/api/ csrf token   # page 2, one folder
               quarry search --passages --format markdown "fight or flight response"
               quarry search --index scifact --queries queries.tsv --format trec --limit 100
             """)
@@ -42,9 +48,16 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
-    // No short name: `-l…` must stay free for excluded query words (`rcu -lock`).
-    @Option(help: ArgumentHelp("Number of results.", valueName: "n"))
+    // `-n N` as head and grep have it. No `-l`: it must stay free for excluded query words
+    // (`rcu -lock`); to exclude the word "n" or "q", write `NOT n` or put it after `--`.
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Number of results (1 or more).", valueName: "n"))
     var limit: Int = 10
+
+    @Option(help: ArgumentHelp("Results to skip first: --offset 10 --limit 10 is the second page of ten.", valueName: "n"))
+    var offset: Int = 0
+
+    @Option(help: ArgumentHelp("Only documents whose id starts with this prefix (a folder: docs/api/).", valueName: "prefix"))
+    var under: String?
 
     @Flag(help: "Rank passages across the index instead of documents.")
     var passages = false
@@ -54,6 +67,15 @@ struct SearchCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Order of a document's snippets: score or document.", valueName: "order"))
     var snippetOrder: SnippetOrder = .score
+
+    @Option(help: ArgumentHelp("Crop each snippet to about this many words around its highlights (0: whole passages).", valueName: "n"))
+    var snippetWords: Int = 30
+
+    @Option(help: ArgumentHelp("Highlights in colour: auto (on a terminal, unless NO_COLOR is set), always, or never.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    @Flag(name: .shortAndLong, help: "Do not print notes about how the query was read (ignored words, capped expansions).")
+    var quiet = false
 
     @Flag(help: "Same as --format json.")
     var json = false
@@ -86,7 +108,9 @@ struct SearchCommand: ParsableCommand {
     var query: [String] = []
 
     func validate() throws {
-        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+        if offset < 0 { throw ValidationError("--offset must be 0 or more") }
+        if snippetWords < 0 { throw ValidationError("--snippet-words must be 0 (whole passages) or more") }
         if snippets < 0 || snippets > 3 { throw ValidationError("--snippets must be between 0 and 3") }
         if let option = optionLikeWords.first {
             throw ValidationError("unknown option '\(option)' (see quarry search --help); to search for it, put it after -- or inside quotes in the query")
@@ -123,7 +147,8 @@ struct SearchCommand: ParsableCommand {
         let searcher = try Searcher(directory: location.index)
         let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
                                  maxExpansions: maxExpansions)
-        var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive)
+        var options = SearchOptions(limit: limit, offset: offset, snippets: snippets, snippetOrder: snippetOrder, explain: explain,
+                                    exhaustive: exhaustive, idPrefix: under, snippetWords: snippetWords > 0 ? snippetWords : nil)
         if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
         defer { out.flush() }
@@ -153,7 +178,7 @@ struct SearchCommand: ParsableCommand {
     private func answer(_ prepared: PreparedQuery, text: String, qid: String?, searcher: Searcher, options: SearchOptions, out: inout Output) throws {
         let format = outputFormat
         let started = now()
-        if format != .json && format != .jsonl {
+        if format != .json && format != .jsonl && !quiet {
             for n in prepared.notices { Terminal.note((qid.map { "query \($0): " } ?? "") + n.message) }
         }
         if format == .trec {
@@ -181,7 +206,7 @@ struct SearchCommand: ParsableCommand {
             switch format {
             case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(passages: hits, query: text, out: &out)
-            default: Render.text(passages: hits, query: text, qid: qid, out: &out)
+            default: Render.text(passages: hits, query: text, qid: qid, color: Terminal.stdoutColor(color), out: &out)
             }
         } else {
             let results = try searcher.search(prepared, options: options)
@@ -189,7 +214,7 @@ struct SearchCommand: ParsableCommand {
             switch format {
             case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(documents: results, query: text, out: &out)
-            default: Render.text(documents: results, query: text, qid: qid, out: &out)
+            default: Render.text(documents: results, query: text, qid: qid, color: Terminal.stdoutColor(color), out: &out)
             }
         }
     }

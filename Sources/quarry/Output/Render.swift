@@ -2,8 +2,7 @@ import Quarry
 
 /// Human-readable renderings of results: plain text (styled on a terminal) and Markdown.
 enum Render {
-    static func text(documents: [DocumentResult], query: String, qid: String?, out: inout Output) {
-        let color = Terminal.stdoutColor
+    static func text(documents: [DocumentResult], query: String, qid: String?, color: Bool, out: inout Output) {
         if let qid { out.line(Terminal.styled("query \(qid): \(query)", .bold, enabled: color)) }
         if documents.isEmpty {
             out.line("no documents match \"\(query)\"")
@@ -16,7 +15,7 @@ enum Render {
             for p in r.passages {
                 var prefix = "   "
                 if let h = p.heading, !p.text.hasPrefix(h) { prefix += Terminal.styled("[\(h)] ", .cyan, enabled: color) }
-                out.line(prefix + indented(marked(p.text, base: p.start, p.highlights, color: color, markdown: false)))
+                out.line(prefix + indented(snippet(p, color: color, markdown: false)))
             }
             if let e = r.explanation { explanation(e, color: color, out: &out) }
             // A blank line between results that take several lines.
@@ -24,8 +23,7 @@ enum Render {
         }
     }
 
-    static func text(passages: [PassageHit], query: String, qid: String?, out: inout Output) {
-        let color = Terminal.stdoutColor
+    static func text(passages: [PassageHit], query: String, qid: String?, color: Bool, out: inout Output) {
         if let qid { out.line(Terminal.styled("query \(qid): \(query)", .bold, enabled: color)) }
         if passages.isEmpty {
             out.line("no passages match \"\(query)\"")
@@ -62,7 +60,7 @@ enum Render {
         for r in documents {
             out.line("\(r.rank). **\(escape(r.title.isEmpty ? r.id : r.title))** (`\(r.id)`, score \(String(format1: r.score, digits: 3)))")
             for p in r.passages {
-                out.line("   > " + marked(p.text, base: p.start, p.highlights, color: false, markdown: true).replacingNewlines(with: "\n   > "))
+                out.line("   > " + snippet(p, color: false, markdown: true).replacingNewlines(with: "\n   > "))
             }
         }
     }
@@ -76,6 +74,21 @@ enum Render {
             out.line("\(h.rank). **\(escape(h.title.isEmpty ? h.id : h.title))** (\(source), score \(String(format1: p.score, digits: 3)))")
             out.line("   > " + marked(p.text, base: p.start, p.highlights, color: false, markdown: true).replacingNewlines(with: "\n   > "))
         }
+    }
+
+    /// A document result's snippet: its crop (with "…" where the passage was cut) when it
+    /// was cropped, else the whole passage; highlights styled.
+    static func snippet(_ p: PassageResult, color: Bool, markdown: Bool) -> String {
+        guard let c = p.crop else { return marked(p.text, base: p.start, p.highlights, color: color, markdown: markdown) }
+        let bytes = Array(p.text.utf8)
+        let lo = min(max(0, c.start - p.start), bytes.count), hi = min(max(lo, c.end - p.start), bytes.count)
+        let inner = String(decoding: bytes[lo..<hi], as: UTF8.self)
+        // The crop's text is the inner text with "…" (3 bytes) on the sides that were cut.
+        let extra = c.text.utf8.count - inner.utf8.count
+        let lead = extra == 6 || (extra == 3 && c.text != inner + "…")
+        let trail = extra == 6 || (extra == 3 && !lead)
+        let shown = marked(inner, base: c.start, p.highlights.filter { $0.start >= c.start && $0.end <= c.end }, color: color, markdown: markdown)
+        return (lead ? "…" : "") + shown + (trail ? "…" : "")
     }
 
     /// The text with highlighted ranges (byte offsets relative to `base`) styled.

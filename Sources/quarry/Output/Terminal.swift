@@ -11,6 +11,16 @@ enum Terminal {
 
     /// Whether stdout gets ANSI styles.
     static var stdoutColor: Bool { stdoutIsTTY && colorAllowed }
+
+    /// Whether stdout gets ANSI styles under `--color`: auto (a terminal, NO_COLOR unset),
+    /// always, or never.
+    static func stdoutColor(_ choice: ColorChoice) -> Bool {
+        switch choice {
+        case .auto: return stdoutColor
+        case .always: return true
+        case .never: return false
+        }
+    }
     static var stderrColor: Bool { stderrIsTTY && colorAllowed }
 
     enum Style: String {
@@ -175,4 +185,9 @@ func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// `--color`: when output gets ANSI styles.
+enum ColorChoice: String, CaseIterable {
+    case auto, always, never
 }
