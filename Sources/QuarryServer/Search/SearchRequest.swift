@@ -1,0 +1,64 @@
+import Quarry
+
+/// What a search returns: ranked documents with snippets, or ranked passages.
+enum SearchMode: String, CaseIterable, Sendable {
+    case documents, passages
+}
+
+/// A search as the API takes it (`GET /search?q=…` or a JSON body to `POST /search`), with
+/// the names and defaults of `quarry search`'s options.
+struct SearchRequest: Sendable {
+    var q: String
+    var mode: SearchMode = .documents
+    var query = QueryOptions()
+    var options = SearchOptions(snippetWords: 30)
+    /// How long the request may take (the server's limit, or less if asked).
+    var timeout: Duration
+
+    static let fields = ["q", "limit", "offset", "mode", "snippets", "snippet_order", "snippet_words", "explain", "all",
+                         "syntax", "scoring", "k1", "b", "title_weight", "body_weight", "max_expansions", "under", "timeout_ms"]
+
+    init(_ f: inout RequestFields, limits: ServerConfiguration) throws(APIError) {
+        guard let q = try f.string("q", maxLength: limits.maxQueryLength) else {
+            throw APIError.badRequest("q is missing: give the query text (q=norepinephrine+deficiency)", field: "q")
+        }
+        guard !q.allSatisfy(\.isWhitespace) else { throw APIError.badRequest("q is empty: give the query text", field: "q") }
+        self.q = q
+        timeout = limits.requestTimeout
+        if let v = try f.int("limit", in: 1...limits.maxLimit) { options.limit = v }
+        if let v = try f.int("offset", in: 0...limits.maxOffset) { options.offset = v }
+        if let v = try f.choice("mode", SearchMode.self) { mode = v }
+        if let v = try f.int("snippets", in: 0...3) { options.snippets = v }
+        if let v = try f.choice("snippet_order", SnippetOrder.self) { options.snippetOrder = v }
+        if let v = try f.int("snippet_words", in: 0...1000) { options.snippetWords = v == 0 ? nil : v }
+        if let v = try f.bool("explain") { options.explain = v }
+        if let v = try f.bool("all") { query.defaultOperator = v ? .and : .or }
+        if let v = try f.choice("syntax", QuerySyntax.self) { query.syntax = v }
+        if let v = try f.choice("scoring", ScoringMode.self) { query.scoring.mode = v }
+        if let v = try f.double("k1", in: 0...100) { query.scoring.k1 = v }
+        if let v = try f.double("b", in: 0...1) { query.scoring.b = v }
+        if let v = try f.double("title_weight", in: 0...1000) { query.scoring.titleWeight = v }
+        if let v = try f.double("body_weight", in: 0...1000) { query.scoring.bodyWeight = v }
+        if let v = try f.int("max_expansions", in: 1...1024) { query.maxExpansions = v }
+        if let v = try f.string("under", maxLength: 1024) { options.idPrefix = v.isEmpty ? nil : v }
+        let most = milliseconds(limits.requestTimeout)
+        if let v = try f.int("timeout_ms", in: 1...most) { timeout = .milliseconds(v) }
+        if let e = f.unknownFieldsError(known: SearchRequest.fields) { throw e }
+    }
+
+    /// Runs the search on `searcher` and renders the `quarry.search/1` JSON.
+    func run(on searcher: Searcher) throws(QuarryError) -> String {
+        let started = ContinuousClock.now
+        let prepared = try searcher.prepare(q, options: query)
+        switch mode {
+        case .documents:
+            let results = try searcher.search(prepared, options: options)
+            return JSONContract.documents(query: q, results: results, notices: prepared.notices,
+                                          tookMilliseconds: Double(nanoseconds(ContinuousClock.now - started)) / 1e6)
+        case .passages:
+            let hits = try searcher.passages(prepared, options: options)
+            return JSONContract.passages(query: q, hits: hits, notices: prepared.notices,
+                                         tookMilliseconds: Double(nanoseconds(ContinuousClock.now - started)) / 1e6)
+        }
+    }
+}
