@@ -105,5 +105,8 @@ let package = Package(
         .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
+        // The built `quarry serve` and `quarry mcp`, driven over HTTP and by the official
+        // Python MCP client (Python/).
+        .testTarget(name: "QuarryServerTests", dependencies: ["quarry", "Quarry"], exclude: ["Python"]),
     ]
 )

@@ -73,7 +73,7 @@ struct APIResponder: HTTPResponder {
             return JSONResponse.text(state.metrics.text(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         case "/openapi.yaml":
             try only(.get)
-            return JSONResponse.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
+            return JSONResponse.text(OpenAPIDocument.yaml + "\n", contentType: "application/yaml; charset=utf-8")
         case "/stats":
             try only(.get)
             return try await read.stats()

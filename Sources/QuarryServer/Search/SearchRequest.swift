@@ -42,7 +42,7 @@ struct SearchRequest: Sendable {
         if let v = try f.int("max_expansions", in: 1...1024) { query.maxExpansions = v }
         if let v = try f.string("under", maxLength: 1024) { options.idPrefix = v.isEmpty ? nil : v }
         let most = milliseconds(limits.requestTimeout)
-        if let v = try f.int("timeout_ms", in: 1...most) { timeout = .milliseconds(v) }
+        if let v = try f.int("timeout_ms", in: min(100, most)...most) { timeout = .milliseconds(v) }
         if let e = f.unknownFieldsError(known: SearchRequest.fields) { throw e }
     }
 

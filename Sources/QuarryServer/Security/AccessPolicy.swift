@@ -48,14 +48,18 @@ struct AccessPolicy: Sendable {
             // Do not tell whether something exists outside the allowed directories.
             let lexical = (full as NSString).standardizingPath
             guard allowedPaths.contains(where: { inside(lexical, $0) }) else {
-                throw APIError.forbidden("path_not_allowed", "\(field) is outside the directories this server may index (\(allowedPaths.joined(separator: ", ")))")
+                throw outside(field)
             }
             throw APIError.badRequest("\(field): no such file or directory: \(path)", field: field)
         }
-        guard allowedPaths.contains(where: { inside(real, $0) }) else {
-            throw APIError.forbidden("path_not_allowed", "\(field) is outside the directories this server may index (\(allowedPaths.joined(separator: ", ")))")
-        }
+        guard allowedPaths.contains(where: { inside(real, $0) }) else { throw outside(field) }
         return real
+    }
+
+    private func outside(_ field: String) -> APIError {
+        var e = APIError.forbidden("path_not_allowed", "\(field) is outside the directories this server may index (\(allowedPaths.joined(separator: ", ")))")
+        e.field = field
+        return e
     }
 
     private func inside(_ path: String, _ root: String) -> Bool {
