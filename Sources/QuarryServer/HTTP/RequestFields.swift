@@ -59,7 +59,7 @@ struct RequestFields {
     func has(_ name: String) -> Bool {
         switch source {
         case .query(let f): return f[name] != nil
-        case .json(let f): return f[name] != nil && !(f[name] is NSNull)
+        case .json(let f): return f[name] != nil
         }
     }
 
@@ -78,15 +78,12 @@ struct RequestFields {
             guard let v = f[name] else { return nil }
             value = v
         case .json(let f):
-            guard let raw = f[name], !(raw is NSNull) else { return nil }
+            guard let raw = f[name] else { return nil }
             guard let v = raw as? String else { throw .badRequest("\(name) must be a string", field: name) }
             value = v
         }
         if let maxLength, value.count > maxLength {
             throw .badRequest("\(name) is \(value.count) characters long; at most \(maxLength) are accepted", field: name)
-        }
-        if value.unicodeScalars.contains(where: { $0.value == 0 }) {
-            throw .badRequest("\(name) must not contain NUL characters", field: name)
         }
         return value
     }
@@ -100,7 +97,7 @@ struct RequestFields {
             guard let i = Int(v) else { throw .badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(v.prefix(40))'", field: name) }
             value = i
         case .json(let f):
-            guard let raw = f[name], !(raw is NSNull) else { return nil }
+            guard let raw = f[name] else { return nil }
             guard let n = raw as? NSNumber, !isBool(n), let i = Int(exactly: n.doubleValue), Double(i) == n.doubleValue else {
                 throw .badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)", field: name)
             }
@@ -121,7 +118,7 @@ struct RequestFields {
             guard let d = Double(v), d.isFinite else { throw .badRequest("\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v.prefix(40))'", field: name) }
             value = d
         case .json(let f):
-            guard let raw = f[name], !(raw is NSNull) else { return nil }
+            guard let raw = f[name] else { return nil }
             guard let n = raw as? NSNumber, !isBool(n), n.doubleValue.isFinite else {
                 throw .badRequest("\(name) must be a number from \(range.lowerBound) to \(range.upperBound)", field: name)
             }
@@ -133,19 +130,19 @@ struct RequestFields {
         return value
     }
 
-    /// A boolean: JSON true/false; in a query string true, false, 1, 0, or nothing (`?explain`).
+    /// A boolean: JSON true/false; in a query string `true` or `false`.
     mutating func bool(_ name: String) throws(APIError) -> Bool? {
         used.insert(name)
         switch source {
         case .query(let f):
             guard let v = f[name] else { return nil }
-            switch v.lowercased() {
-            case "", "true", "1": return true
-            case "false", "0": return false
+            switch v {
+            case "true": return true
+            case "false": return false
             default: throw .badRequest("\(name) must be true or false, not '\(v.prefix(40))'", field: name)
             }
         case .json(let f):
-            guard let raw = f[name], !(raw is NSNull) else { return nil }
+            guard let raw = f[name] else { return nil }
             guard let n = raw as? NSNumber, isBool(n) else { throw .badRequest("\(name) must be true or false", field: name) }
             return n.boolValue
         }
@@ -164,7 +161,7 @@ struct RequestFields {
     mutating func strings(_ name: String, maxCount: Int) throws(APIError) -> [String]? {
         used.insert(name)
         guard case .json(let f) = source else { return nil }
-        guard let raw = f[name], !(raw is NSNull) else { return nil }
+        guard let raw = f[name] else { return nil }
         guard let array = raw as? [Any] else { throw .badRequest("\(name) must be an array of strings", field: name) }
         guard array.count <= maxCount else { throw .badRequest("\(name) has \(array.count) entries; at most \(maxCount) are accepted", field: name) }
         var result: [String] = []

@@ -99,8 +99,7 @@ paths:
         "200":
           description: The OpenAPI document.
           content:
-            application/yaml:
-              schema: {type: string}
+            application/yaml: {}
         "401": {$ref: "#/components/responses/Unauthorized"}
   /search:
     get:
@@ -169,7 +168,11 @@ paths:
             schema:
               type: array
               minItems: 1
-              items: {$ref: "#/components/schemas/NewDocument"}
+              description: |
+                Documents (NewDocument). An item that is not one (no id, no text, a wrong
+                type) does not fail the request: it is reported in the task's issues and
+                skipped, and the others are added.
+              items: {}
           application/x-ndjson:
             schema: {type: string}
       responses:
@@ -495,7 +498,7 @@ components:
       required: [id, text]
       properties:
         id: {type: string, minLength: 1, maxLength: 4096}
-        title: {type: string}
+        title: {type: [string, "null"]}
         text: {type: string}
     Highlight:
       type: object

@@ -71,7 +71,6 @@ struct DocumentBatch: Sendable {
         let id: String
         switch idValue {
         case let s as String: id = s
-        case let n as NSNumber where !isBool(n) && Double(n.int64Value) == n.doubleValue: id = String(n.int64Value)
         case nil: issues.append(TaskIssue(input: position, message: "missing \"id\"")); return
         default: issues.append(TaskIssue(input: position, message: "\"id\" must be a string")); return
         }
