@@ -10,7 +10,8 @@
 //   QuarryIndex       segments, commits, deletions, merges, readers        → Core, Document, Analysis
 //   QuarrySearch      queries, BM25, top-k, passages, highlights           → Index, Analysis, Document
 //   QuarryCollection  walks sources, fingerprints them, syncs an index     → Ingest, Index
-//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection
+//   QuarryEval        qrels, runs, trec_eval's measures, significance      → Core, Ingest
+//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection, Eval
 //   QuarryServer      `quarry serve` (HTTP JSON API) and `quarry mcp`      → Quarry, Hummingbird, MCP
 //   quarry            the command line                                     → Quarry, QuarryServer
 import PackageDescription
@@ -31,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // `swift package generate-documentation --target Quarry` (the DocC catalog).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // Markdown → HTML for the Markdown extractor.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -44,14 +49,19 @@ let package = Package(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
 
+        // xxHash (XXH64 checksums).
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
+
         // glibc's malloc.h (malloc_trim, mallopt), which the Swift Glibc module does not export.
         // (Not "CSystem": swift-system, which the server's packages use, has a target of that name.)
         .systemLibrary(name: "CQuarrySystem", path: "Sources/CQuarrySystem"),
 
-        .target(name: "QuarryCore"),
+        .target(name: "QuarryCore", dependencies: ["CXXHash"]),
         .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
-        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2"]),
+        .target(
+            name: "QuarryIngest",
+            dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2", .product(name: "Ink", package: "Ink")]),
         .target(
             name: "QuarryIndex",
             dependencies: [
@@ -64,9 +74,10 @@ let package = Package(
         .target(
             name: "QuarryCollection",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryIngest", "QuarryIndex"]),
+        .target(name: "QuarryEval", dependencies: ["QuarryCore", "QuarryIngest"]),
         .target(
             name: "Quarry",
-            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection"]),
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),
         // The HTTP JSON API and the MCP server over one index (imports only the façade).
         .target(
             name: "QuarryServer",
@@ -94,6 +105,12 @@ let package = Package(
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
             path: "Benchmarks/QuarryBench"),
 
+        // Release-mode extraction over documentation trees: swift run -c release quarry-extract-bench DIR...
+        .executableTarget(
+            name: "quarry-extract-bench",
+            dependencies: ["QuarryCollection", "QuarryIngest", "QuarryDocument", "QuarryCore"],
+            path: "Benchmarks/QuarryExtractBench"),
+
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
@@ -103,6 +120,7 @@ let package = Package(
             name: "QuarrySearchTests",
             dependencies: ["QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection"]),
         .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
+        .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
         // The built `quarry serve` and `quarry mcp`, driven over HTTP and by the official

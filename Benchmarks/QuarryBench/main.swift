@@ -140,3 +140,4 @@ do {
     report("XXH64 of 64 MB", seconds: now() - t, bytes: data.count, items: 1, unit: "buffer")
     print("  (\(h & 0xFF))")
 }
+

@@ -30,11 +30,8 @@ package final class Analyzer {
     package let elisions: Elisions?
     private let stemmer: Stemmer?
     private var stopwords = ByteStringTable(capacity: 64)
-    /// Cache of surface word → term for `normalize`: value is an index into `cachedTerms`
-    /// (-1 for a dropped word).
-    private var cache = ByteStringTable(capacity: 4096)
-    private var cachedTerms: [Int32] = []
-    private var termArena = ByteStringTable(capacity: 4096)
+    /// Surface word → term, for `term(for:)`.
+    private lazy var cache = TermCache(elisions: elisions) { [unowned self] word, isASCII, intern in normalize(word, isASCII: isASCII, intern) }
     private var lowered: [UInt8] = []
     private var output: [UInt8] = []
     private static let cacheLimit = 200_000
@@ -115,19 +112,9 @@ package final class Analyzer {
 
     /// The cached term for a surface word (nil when dropped).
     package func term(for word: UnsafeRawBufferPointer, isASCII: Bool) -> String? {
-        let h = hashBytes(word)
-        if let id = cache.find(word, hash: h) {
-            let t = Int(cachedTerms[id])
-            return t < 0 ? nil : termArena.withKey(t) { String(decoding: $0, as: UTF8.self) }
-        }
-        if cache.count >= Analyzer.cacheLimit {
-            cache.removeAll()
-            cachedTerms.removeAll(keepingCapacity: true)
-        }
-        let result = normalize(word, isASCII: isASCII) { term -> Int in termArena.insert(term).id } ?? -1
-        _ = cache.insert(word, hash: h)
-        cachedTerms.append(Int32(result))
-        return result < 0 ? nil : termArena.withKey(result) { String(decoding: $0, as: UTF8.self) }
+        if cache.count >= Analyzer.cacheLimit { cache.clear() }
+        let id = cache.termID(word, isASCII: isASCII)
+        return id < 0 ? nil : cache.terms.withKey(Int(id)) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Analyses UTF-8 text: every term with its position and byte range.

@@ -1,3 +1,4 @@
+import QuarryDocument
 /// A malformed JSON line: what was wrong and at which byte of the line (0-based).
 package struct JSONLineError: Error, Sendable, Equatable, CustomStringConvertible {
     package var column: Int

@@ -1,3 +1,4 @@
+import QuarryDocument
 internal import CLibXML2
 
 /// One-time libxml2 set-up.

@@ -132,7 +132,7 @@ struct DocumentInverter {
     private mutating func tokenize(_ text: String, field: UInt64, recordWords: Bool, cache: TermCache) -> Int {
         var length = 0
         var text = text
-        let elisions = cache.analyzer.elisions
+        let elisions = cache.elisions
         text.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
             var tokenizer = Tokenizer(bytes, elisions: elisions)

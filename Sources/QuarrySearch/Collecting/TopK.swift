@@ -9,6 +9,12 @@ protocol RankOrder {
 }
 
 /// Keeps the k best elements. The root of the internal min-heap is the worst kept element.
+///
+/// Not swift-collections' `Heap` (which the writer uses): that one needs `Comparable`
+/// elements, and this order is contextual (ties are broken by external id, which needs the
+/// snapshot's segments), so each element would carry a reference, retained and released
+/// on every offer of the hottest loop of search; and a bounded top-k needs only a binary
+/// min-heap with a root replacement, not a min-max heap.
 struct BoundedHeap<Order: RankOrder> {
     let k: Int
     let order: Order

@@ -1,0 +1,59 @@
+import QuarryCore
+
+/// A cache from surface words to interned terms: each distinct word is lowercased, folded
+/// and stemmed once, and its term gets a small id (its insertion order in `terms`). The
+/// indexer keeps one per thread across the segments the thread builds (segment builders
+/// refer to term ids); the analyzer keeps one for `term(for:)`. A class over raw memory with
+/// unchecked exclusivity: a lookup costs a hash and (usually) one memory access. Not
+/// thread-safe.
+package final class TermCache {
+    /// Normalises a word, handing the term to the closure (nil when the word is dropped).
+    package typealias Normalizer = (UnsafeRawBufferPointer, Bool, (UnsafeRawBufferPointer) -> Int32) -> Int32?
+
+    @usableFromInline let normalize: Normalizer
+    /// The elided articles of the analyzer's language (for the tokenizer that feeds it).
+    package let elisions: Elisions?
+    /// Surface word → index into `termOfSurface`.
+    @exclusivity(unchecked) @usableFromInline var surfaces = ByteStringTable(capacity: 1 << 16)
+    /// Per surface word: its term id in `terms`, or -1 when the word is dropped.
+    @exclusivity(unchecked) @usableFromInline var termOfSurface = RawBuffer<Int32>(capacity: 1 << 16)
+    /// Normalised terms (term id = insertion order).
+    @exclusivity(unchecked) package private(set) var terms = ByteStringTable(capacity: 1 << 16)
+
+    /// A cache over an analyzer (which it keeps).
+    package convenience init(analyzer: Analyzer) {
+        self.init(elisions: analyzer.elisions) { word, isASCII, intern in analyzer.normalize(word, isASCII: isASCII, intern) }
+    }
+
+    package init(elisions: Elisions?, normalize: @escaping Normalizer) {
+        self.elisions = elisions
+        self.normalize = normalize
+    }
+
+    deinit { termOfSurface.free() }
+
+    /// The term id of a surface word, or -1 when the analyzer drops it.
+    @inline(__always)
+    package func termID(_ word: UnsafeRawBufferPointer, isASCII: Bool) -> Int32 {
+        let h = hashBytes(word)
+        if let s = surfaces.find(word, hash: h) { return termOfSurface[s] }
+        let table = terms
+        let id = normalize(word, isASCII) { term in Int32(table.insert(term).id) } ?? -1
+        surfaces.insert(word, hash: h)
+        termOfSurface.append(id)
+        return id
+    }
+
+    /// Distinct surface words cached.
+    package var count: Int { termOfSurface.count }
+
+    /// Bytes held.
+    package var memoryBytes: Int { surfaces.memoryBytes + terms.memoryBytes + termOfSurface.memoryBytes }
+
+    /// Empties the cache (only between segments: segment builders refer to term ids).
+    package func clear() {
+        surfaces = ByteStringTable(capacity: 1 << 16)
+        termOfSurface.removeAll()
+        terms = ByteStringTable(capacity: 1 << 16)
+    }
+}
