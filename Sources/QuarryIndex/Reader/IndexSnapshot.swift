@@ -25,13 +25,19 @@ package final class IndexSnapshot: Sendable {
     /// Opens the current commit of the index in `directory`. With `verifyChecksums`, every
     /// file's checksum is verified first (a damaged file is an error naming it).
     /// If a writer replaces the commit while it is being opened, opening starts again on
-    /// the new one.
-    package static func open(_ directory: String, verifyChecksums: Bool = true) throws -> IndexSnapshot {
+    /// the new one. Segments that `previous` (an older snapshot of the same index) already
+    /// has open, with the same files and deletions, are shared with it instead of being
+    /// opened and verified again: a long-running reader follows commits at the cost of the
+    /// segments they changed.
+    package static func open(_ directory: String, verifyChecksums: Bool = true, reusing previous: IndexSnapshot? = nil) throws -> IndexSnapshot {
         var lastError: (any Error)? = nil
+        let reusable = previous?.directory == directory ? previous?.segments ?? [] : []
         for _ in 0..<50 {
             let manifest = try Manifest.read(directory: directory)
             do {
-                let readers = try manifest.segments.map { try SegmentReader(directory: directory, entry: $0, verify: verifyChecksums) }
+                let readers = try manifest.segments.map { entry in
+                    try reusable.first { $0.entry == entry } ?? SegmentReader(directory: directory, entry: entry, verify: verifyChecksums)
+                }
                 if verifyChecksums && !manifest.payloadFile.isEmpty {
                     // Searches do not need it, but it belongs to the commit: a damaged one is reported.
                     let path = directory + "/" + manifest.payloadFile
