@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "QuarryCollection",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryIngest", "QuarryIndex"]),
-        .target(name: "QuarryEval", dependencies: ["QuarryCore", "QuarryIngest"]),
+        .target(name: "QuarryEval", dependencies: ["QuarryCore"]),
         .target(
             name: "Quarry",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),

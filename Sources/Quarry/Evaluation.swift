@@ -6,7 +6,7 @@
 //     for row in try Comparison(before, after).rows { print(row.measure, row.difference, row.pValue) }
 //
 // The measures are trec_eval's as ir_measures computes them (README, *Evaluation*). Reading
-// and comparing throw `EvalError`, which names the file and line of bad input.
+// and comparing throw `QuarryError` (`malformedInput` names the file and line of bad input).
 
 import QuarryEval
 
@@ -22,5 +22,5 @@ public typealias Measure = QuarryEval.Measure
 public typealias Evaluation = QuarryEval.Evaluation
 /// Two evaluations compared: means, difference and a paired randomisation test's p-value.
 public typealias Comparison = QuarryEval.Comparison
-/// Bad evaluation input (file and line), or evaluations that cannot be compared.
-public typealias EvalError = QuarryEval.EvalError
+
+

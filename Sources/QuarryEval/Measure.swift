@@ -1,3 +1,4 @@
+import QuarryCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,16 +45,16 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads a name such as `nDCG@10`, `R@100`, `RR@10` or `MRR@10`, `AP@1000` or `MAP@1000`,
     /// `P@10` (letters in any case; `Recall@k` is R@k).
-    public init(parsing name: String) throws(EvalError) {
+    public init(parsing name: String) throws(QuarryError) {
         let parts = name.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let k = Int(parts[1]), k >= 1 else { throw EvalError.unknownMeasure(name) }
+        guard parts.count == 2, let k = Int(parts[1]), k >= 1 else { throw QuarryError.invalidArgument("unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more") }
         switch parts[0].lowercased() {
         case "ndcg": self = .nDCG(cutoff: k)
         case "r", "recall": self = .recall(cutoff: k)
         case "rr", "mrr": self = .reciprocalRank(cutoff: k)
         case "ap", "map": self = .averagePrecision(cutoff: k)
         case "p": self = .precision(cutoff: k)
-        default: throw EvalError.unknownMeasure(name)
+        default: throw QuarryError.invalidArgument("unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")
         }
     }
 

@@ -1,3 +1,4 @@
+import QuarryCore
 /// Relevance judgments: for each query, the grade of each judged document.
 ///
 /// A grade of 1 or more means relevant for the binary measures (P, R, RR, AP); nDCG takes the
@@ -32,13 +33,13 @@ public struct Qrels: Sendable, Equatable {
     }
 
     /// Reads a TREC or BEIR qrels file.
-    public init(contentsOf path: String) throws(EvalError) {
+    public init(contentsOf path: String) throws(QuarryError) {
         try self.init(parsing: try readBytes(path), file: path)
     }
 
     /// Reads the bytes of a TREC or BEIR qrels file (`file` names it in errors). Blank lines
     /// are skipped; CRLF line ends are accepted.
-    public init(parsing bytes: [UInt8], file: String) throws(EvalError) {
+    public init(parsing bytes: [UInt8], file: String) throws(QuarryError) {
         judgments = [:]
         var problems = ProblemList(file: file)
         var detected: Format?

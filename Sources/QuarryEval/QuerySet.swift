@@ -1,4 +1,4 @@
-import QuarryIngest
+import QuarryCore
 
 /// The text of each query of an evaluation, by query id, as a query file gives it: BEIR's
 /// `queries.jsonl` (one JSON object a line with `_id` and `text`; other members ignored) or
@@ -18,12 +18,12 @@ public struct QuerySet: Sendable, Equatable {
         format = .tsv
     }
 
-    public init(contentsOf path: String) throws(EvalError) {
+    public init(contentsOf path: String) throws(QuarryError) {
         try self.init(parsing: try readBytes(path), file: path)
     }
 
     /// Reads the bytes of a query file (`file` names it in errors).
-    public init(parsing bytes: [UInt8], file: String) throws(EvalError) {
+    public init(parsing bytes: [UInt8], file: String) throws(QuarryError) {
         let json = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } == UInt8(ascii: "{")
         var problems = ProblemList(file: file)
         var texts: [String: String] = [:]

@@ -1,3 +1,4 @@
+import QuarryCore
 /// Ranked results of a system for a set of queries, as a TREC run holds them.
 ///
 /// Each query's documents are kept in the order trec_eval evaluates them: score descending,
@@ -46,12 +47,12 @@ public struct Run: Sendable, Equatable {
     }
 
     /// Reads a TREC run file: `qid Q0 docid rank score tag` lines, separated by whitespace.
-    public init(contentsOf path: String) throws(EvalError) {
+    public init(contentsOf path: String) throws(QuarryError) {
         try self.init(parsing: try readBytes(path), file: path)
     }
 
     /// Reads the bytes of a TREC run file (`file` names it in errors). Blank lines are skipped.
-    public init(parsing bytes: [UInt8], file: String) throws(EvalError) {
+    public init(parsing bytes: [UInt8], file: String) throws(QuarryError) {
         var problems = ProblemList(file: file)
         var results: [String: [Entry]] = [:]
         var count = 0

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 /// The kind of an input file.
 public enum SourceFormat: String, Sendable, CaseIterable, Codable {

@@ -1,3 +1,4 @@
+import QuarryCore
 import Testing
 @testable import QuarryEval
 
@@ -77,11 +78,11 @@ struct ComparisonTests {
     func mismatch() throws {
         let (a, _, _) = pair(queries: 3, better: [])
         let (b, _, _) = pair(queries: 4, better: [])
-        #expect(throws: EvalError.self) { try Comparison(a, b) }
+        #expect(throws: QuarryError.self) { try Comparison(a, b) }
         let qrels = Qrels(["q": ["a": 1]])
         let one = Evaluation(run: Run([:]), qrels: qrels, measures: [.precision(cutoff: 1)])
         let other = Evaluation(run: Run([:]), qrels: qrels, measures: [.precision(cutoff: 2)])
-        #expect(throws: EvalError.self) { try Comparison(one, other) }
-        #expect(throws: EvalError.self) { try Comparison(one, one, permutations: 0) }
+        #expect(throws: QuarryError.self) { try Comparison(one, other) }
+        #expect(throws: QuarryError.self) { try Comparison(one, one, permutations: 0) }
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QuarryCore
 import Testing
 @testable import QuarryEval
 
@@ -140,7 +141,7 @@ struct MeasureTests {
         #expect(try Measure(parsing: "P@10") == .precision(cutoff: 10))
         #expect(Measure.standard.map(\.description) == ["nDCG@10", "R@100", "RR@10", "AP@1000", "P@10"])
         for bad in ["nDCG", "P@0", "P@-1", "foo@3", "P@x", "@3", "P@3@4"] {
-            #expect(throws: EvalError.unknownMeasure(bad)) { try Measure(parsing: bad) }
+            #expect(throws: QuarryError.invalidArgument("unknown measure '\(bad)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")) { try Measure(parsing: bad) }
         }
     }
 }

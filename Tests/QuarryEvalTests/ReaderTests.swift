@@ -1,3 +1,4 @@
+import QuarryCore
 import Testing
 @testable import QuarryEval
 
@@ -33,16 +34,16 @@ struct ReaderTests {
 
     @Test("bad qrels lines are reported with file, line and what was wrong")
     func badQrels() {
-        #expect(throws: EvalError.malformed(file: "q", problems: [.init(line: 2, message: "expected 'qid 0 docid grade' (4 fields, TREC qrels like the first line), found 3")], total: 1)) {
+        #expect(throws: QuarryError.malformedInput(file: "q", line: 2, message: "expected 'qid 0 docid grade' (4 fields, TREC qrels like the first line), found 3")) {
             try Qrels(parsing: bytes("q 0 a 1\nq a 1\n"), file: "q")
         }
-        #expect(throws: EvalError.malformed(file: "q", problems: [.init(line: 1, message: "the grade '1.5' is not a whole number"), .init(line: 3, message: "the grade 'high' is not a whole number")], total: 2)) {
+        #expect(throws: QuarryError.malformedInput(file: "q", line: 1, message: "the grade '1.5' is not a whole number; line 3: the grade 'high' is not a whole number")) {
             try Qrels(parsing: bytes("q 0 a 1.5\nq 0 b 1\nq 0 c high\n"), file: "q")
         }
-        #expect(throws: EvalError.malformed(file: "t.tsv", problems: [.init(line: 3, message: "the grade 'x' is not a whole number")], total: 1)) {
+        #expect(throws: QuarryError.malformedInput(file: "t.tsv", line: 3, message: "the grade 'x' is not a whole number")) {
             try Qrels(parsing: bytes("query-id\tcorpus-id\tscore\n1\td\t1\n1\te\tx\n"), file: "t.tsv")
         }
-        #expect(throws: EvalError.malformed(file: "q", problems: [.init(line: 1, message: "expected TREC qrels 'qid 0 docid grade' (4 fields) or BEIR TSV 'query-id<TAB>corpus-id<TAB>score' (3 fields), found 5 fields")], total: 1)) {
+        #expect(throws: QuarryError.malformedInput(file: "q", line: 1, message: "expected TREC qrels 'qid 0 docid grade' (4 fields) or BEIR TSV 'query-id<TAB>corpus-id<TAB>score' (3 fields), found 5 fields")) {
             try Qrels(parsing: bytes("a b c d e\n"), file: "q")
         }
     }
@@ -55,21 +56,21 @@ struct ReaderTests {
             _ = try Run(parsing: bytes(text), file: "r.trec")
             Issue.record("no error")
         } catch {
-            guard case let .malformed(file, problems, total) = error else { Issue.record("\(error)"); return }
+            guard case let .malformedInput(file, line, message) = error else { Issue.record("\(error)"); return }
             #expect(file == "r.trec")
-            #expect(problems.map(\.line) == [1, 2, 3, 4, 5])
-            #expect(total == 8)
-            #expect(error.description.hasPrefix("r.trec:1: the score 'notanumber' is not a number\n"))
-            #expect(error.description.hasSuffix("(3 more bad lines in r.trec)"))
+            #expect(line == 1)
+            #expect(message.components(separatedBy: "; line ").count == 5)  // the first five listed
+            #expect(error.description.hasPrefix("r.trec:1: the score 'notanumber' is not a number; line 2: "))
+            #expect(error.description.hasSuffix("; and 3 more bad lines"))
         }
     }
 
     @Test("bad run lines: field count, score not a number")
     func badRuns() {
-        #expect(throws: EvalError.malformed(file: "r", problems: [.init(line: 2, message: "expected a TREC run line 'qid Q0 docid rank score tag' (6 fields), found 5")], total: 1)) {
+        #expect(throws: QuarryError.malformedInput(file: "r", line: 2, message: "expected a TREC run line 'qid Q0 docid rank score tag' (6 fields), found 5")) {
             try Run(parsing: bytes("q Q0 a 1 2.0 t\nq Q0 b 2 1.0\n"), file: "r")
         }
-        #expect(throws: EvalError.malformed(file: "r", problems: [.init(line: 1, message: "the score 'nan' is not a number")], total: 1)) {
+        #expect(throws: QuarryError.malformedInput(file: "r", line: 1, message: "the score 'nan' is not a number")) {
             try Run(parsing: bytes("q Q0 a 1 nan t\n"), file: "r")
         }
     }
@@ -96,19 +97,19 @@ struct ReaderTests {
         let tsv = try QuerySet(parsing: bytes("# comment\n1\tfirst query\n2\tsecond\twith a tab\n\n"), file: "q.tsv")
         #expect(tsv.format == .tsv)
         #expect(tsv.texts == ["1": "first query", "2": "second\twith a tab"])
-        #expect(throws: EvalError.malformed(file: "q.jsonl", problems: [.init(line: 2, message: "no \"text\" member"), .init(line: 3, message: "byte 8 of the line: expected ':' after a member name")], total: 2)) {
+        #expect(throws: QuarryError.malformedInput(file: "q.jsonl", line: 2, message: "no \"text\" member; line 3: byte 8 of the line: expected ':' after a member name")) {
             try QuerySet(parsing: bytes("{\"_id\": \"1\", \"text\": \"a\"}\n{\"_id\": \"2\"}\n{\"_id\" \"3\"}\n"), file: "q.jsonl")
         }
-        #expect(throws: EvalError.malformed(file: "q.tsv", problems: [.init(line: 2, message: "expected 'qid<TAB>query text'")], total: 1)) {
+        #expect(throws: QuarryError.malformedInput(file: "q.tsv", line: 2, message: "expected 'qid<TAB>query text'")) {
             try QuerySet(parsing: bytes("1\ta\n2 b\n"), file: "q.tsv")
         }
     }
 
     @Test("a file that cannot be read is an error naming it")
     func unreadable() {
-        #expect(throws: EvalError.unreadable(file: "/nonexistent/qrels", reason: "No such file or directory")) {
+        #expect(throws: QuarryError.io(path: "/nonexistent/qrels", operation: "read", reason: "No such file or directory")) {
             try Qrels(contentsOf: "/nonexistent/qrels")
         }
-        #expect(throws: EvalError.self) { try Run(contentsOf: "/") }
+        #expect(throws: QuarryError.self) { try Run(contentsOf: "/") }
     }
 }

@@ -23,6 +23,6 @@ struct EvaluationFacadeTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["schema"] as? String == JSONContract.evalSchema)
         #expect((object["runs"] as? [[String: Any]])?.map { $0["label"] as? String } == ["A", "B"])
-        #expect(throws: EvalError.self) { try QuerySet(contentsOf: "/nonexistent/queries.jsonl") }
+        #expect(throws: QuarryError.self) { try QuerySet(contentsOf: "/nonexistent/queries.jsonl") }
     }
 }

@@ -76,6 +76,8 @@ extension APIError {
             self.init(status: .conflict, code: "settings_mismatch", message: s)
         case .io(let path, let operation, let reason):
             self.init(status: .internalServerError, code: "io_error", message: "\(path): cannot \(operation): \(reason)")
+        case .malformedInput:
+            self.init(status: .badRequest, code: "bad_input", message: error.description)
         case .internalError(let s):
             self.init(status: .internalServerError, code: "internal_error", message: s)
         }

@@ -15,7 +15,7 @@ info:
     (`quarry.task/1`, errors). Within version 1, fields are only added.
 
     Errors are `{"error": {"code", "message"}}`, with `field` naming the request field at
-    fault and `column` the column of a malformed query. The codes: bad_request, bad_json,
+    fault and `column` the column of a malformed query. The codes: bad_request, bad_json, bad_input,
     no_documents, invalid_query, unauthorized, writes_disabled, path_not_allowed,
     origin_not_allowed, not_found, unknown_document, unknown_task, method_not_allowed,
     body_too_large, index_locked, settings_mismatch, not_ready, deadline_exceeded,

@@ -107,10 +107,10 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let measures = try chosenMeasures()
-        let judgments = try readInput("qrels") { () throws(EvalError) in try Qrels(contentsOf: qrels) }
+        let judgments = try readInput("qrels") { () throws(QuarryError) in try Qrels(contentsOf: qrels) }
         var scored: [JSONContract.EvalRun] = []
         for path in runs {
-            let run = try readInput("run") { () throws(EvalError) in try Run(contentsOf: path) }
+            let run = try readInput("run") { () throws(QuarryError) in try Run(contentsOf: path) }
             scored.append(.init(source: .file(path: path), run: run, evaluation: Evaluation(run: run, qrels: judgments, measures: measures)))
         }
         if let index, let queries {
@@ -134,10 +134,10 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// Reads an input file; an unreadable or malformed one is a usage error naming it.
-    private func readInput<T>(_ what: String, _ read: () throws(EvalError) -> T) throws -> T {
+    private func readInput<T>(_ what: String, _ read: () throws(QuarryError) -> T) throws -> T {
         do {
             return try read()
-        } catch .unreadable(let file, let reason) {
+        } catch .io(let file, _, let reason) {
             throw CommandFailure(status: .usage, message: "cannot read the \(what) file \(file): \(reason)")
         } catch {
             throw CommandFailure(status: .usage, message: error.description)
@@ -146,7 +146,7 @@ struct EvalCommand: ParsableCommand {
 
     /// Searches the qrels' queries found in the query file; writes the run when asked.
     private func searchedRun(index: String, queriesPath: String, qrels judgments: Qrels) throws -> Run {
-        let texts = try readInput("queries") { () throws(EvalError) in try QuerySet(contentsOf: queriesPath) }.texts
+        let texts = try readInput("queries") { () throws(QuarryError) in try QuerySet(contentsOf: queriesPath) }.texts
         let wanted = judgments.queryIDs.compactMap { qid in texts[qid].map { (id: qid, text: $0) } }
         if wanted.isEmpty && !judgments.judgments.isEmpty {
             throw CommandFailure(status: .usage, message: "none of the \(judgments.judgments.count) queries of \(qrels) is in \(queriesPath)")
