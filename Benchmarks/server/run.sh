@@ -44,7 +44,7 @@ if [ ! -f "$index/MANIFEST" ]; then
     "$quarry" index --index "$index" --format beir -q "$corpus"
 fi
 "$quarry" stats --index "$index" | head -3
-echo "machine: $(nproc) cores; $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(nproc) cores; $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 
 # In process: per-query took_ms.
 inprocess() {  # $1: extra options
@@ -69,7 +69,7 @@ url=$(sed -n 's/^quarry: listening on //p' "$work/serve.out")
 
 # wrk: "Requests/sec", the 50% and 99% lines of --latency, errors.
 bench() {  # $1 connections, $2 params, $3 script, $4 duration
-    wrk -t1 -c"$1" -d"$4"s --latency -s "$here/$3" "$url" -- "$queries" "$2" >"$work/wrk.txt" 2>&1 || true
+    wrk -t1 -c"$1" -d"$4"s --timeout 30s --latency -s "$here/$3" "$url" -- "$queries" "$2" >"$work/wrk.txt" 2>&1 || true
     python3 - "$work/wrk.txt" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
@@ -132,3 +132,4 @@ echo "  $(cat "$work/marker.txt")"
 kill -TERM "$server"
 wait "$server" && echo "server: exit 0 after SIGTERM"
 server=""
+echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
