@@ -47,6 +47,23 @@ struct ServerWriteTests {
         #expect(s.terminate() == 0)
     }
 
+    @Test("started before its index exists: not ready (503) until the first write creates it")
+    func notReady() throws {
+        let dir = try temporaryDirectory("empty")
+        let s = try ServerProcess(index: dir + "/index", environment: ["QUARRY_TOKEN": token])
+        #expect(try s.get("/health").status == 200)
+        let ready = try s.get("/ready", token: token)
+        #expect(ready.status == 503)
+        #expect(ready.errorCode == "not_ready")
+        #expect(ready.text.contains("POST /documents"))
+        #expect(try s.get("/search?q=x", token: token).status == 503)
+        let r = try s.post("/documents", json: #"[{"id": "first", "text": "The very first document."}]"#, token: token)
+        #expect(try s.waitForTask(try taskID(r), token: token)["status"] as? String == "succeeded")
+        #expect(try s.get("/ready", token: token).status == 200)
+        #expect(try ids(s, "first") == ["first"])
+        #expect(s.terminate() == 0)
+    }
+
     @Test("binding beyond loopback needs a token; a short token is refused")
     func exposure() throws {
         let open = try runQuarry(["serve", "--index", "/nonexistent", "--host", "0.0.0.0", "--port", "0"])
