@@ -59,12 +59,16 @@ struct QuarryMCPTools: Sendable {
                 let (query0, options0) = (query, options)
                 let json = try await pool.run(deadline: deadline, budget: timeout) { () throws(APIError) -> String in
                     let (query, options) = (query0, options0)
+                    let started = ContinuousClock.now
+                    func took() -> Double { Double(nanoseconds(ContinuousClock.now - started)) / 1e6 }
                     do throws(QuarryError) {
                         let prepared = try searcher.prepare(q, options: query)
                         if passages {
-                            return JSONContract.passages(query: q, hits: try searcher.passages(prepared, options: options), notices: prepared.notices, tookMilliseconds: 0)
+                            let hits = try searcher.passages(prepared, options: options)
+                            return JSONContract.passages(query: q, hits: hits, notices: prepared.notices, tookMilliseconds: took())
                         }
-                        return JSONContract.documents(query: q, results: try searcher.search(prepared, options: options), notices: prepared.notices, tookMilliseconds: 0)
+                        let results = try searcher.search(prepared, options: options)
+                        return JSONContract.documents(query: q, results: results, notices: prepared.notices, tookMilliseconds: took())
                     } catch {
                         throw APIError(error)
                     }
