@@ -49,6 +49,8 @@ public typealias IndexingProgress = QuarryIndex.IndexingProgress
 public typealias SourceFormat = QuarryIngest.SourceFormat
 /// What a sync (or an add) did.
 public typealias SyncReport = QuarryCollection.SyncReport
+/// What a walk left out, by reason (hidden, excluded, generated, …).
+public typealias WalkCounts = QuarryCollection.WalkCounts
 /// The outcome of `Index.check()`.
 public typealias CheckReport = QuarryIndex.CheckReport
 /// One problem `Index.check()` found.

@@ -32,6 +32,7 @@ extension QuarryError {
             switch e {
             case .invalidParameter(let s): self = .invalidArgument(s)
             case .unknownDocument(let id): self = .unknownDocument(id: id)
+            case .deadlineExceeded(let phase): self = .deadlineExceeded(phase: phase)
             }
         case let e as AnalysisError: self = .invalidArgument(e.description)
         case let e as PassageSettingsError: self = .invalidArgument(e.description)

@@ -69,9 +69,10 @@ public final class Searcher: Sendable {
         try mapped { try engine.search(query, options: options) }
     }
 
-    /// The top documents for query text.
+    /// The top documents for query text. `options.deadline` also bounds the preparation of
+    /// the query when `query.deadline` is nil.
     public func search(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws(QuarryError) -> [DocumentResult] {
-        try search(try prepare(text, options: query), options: options)
+        try search(try prepare(text, options: query.bounded(by: options)), options: options)
     }
 
     /// The best passages of the whole index for a prepared query, each with exact offsets
@@ -80,9 +81,10 @@ public final class Searcher: Sendable {
         try mapped { try engine.passages(query, options: options) }
     }
 
-    /// The best passages of the whole index for query text.
+    /// The best passages of the whole index for query text (`options.deadline` bounds the
+    /// preparation too when `query.deadline` is nil).
     public func passages(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws(QuarryError) -> [PassageHit] {
-        try passages(try prepare(text, options: query), options: options)
+        try passages(try prepare(text, options: query.bounded(by: options)), options: options)
     }
 
     /// The top documents' ids and scores only: the fast form (TREC runs, evaluation).
@@ -121,5 +123,14 @@ public final class Searcher: Sendable {
             }
         }
         return try result.get()
+    }
+}
+
+extension QueryOptions {
+    /// These options with the search's deadline when they have none of their own.
+    func bounded(by options: SearchOptions) -> QueryOptions {
+        var q = self
+        if q.deadline == nil { q.deadline = options.deadline }
+        return q
     }
 }

@@ -19,6 +19,9 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
     case settingsMismatch(String)
     /// No document with this id in the index.
     case unknownDocument(id: String)
+    /// The search's deadline (`SearchOptions.deadline`, `QueryOptions.deadline`) passed before
+    /// it finished; `phase` says what it was doing. Nothing is returned: no partial results.
+    case deadlineExceeded(phase: String)
     /// An operating-system call failed on a path (not a damaged index).
     case io(path: String, operation: String, reason: String)
     /// An input file given to Quarry (qrels, a run, a query file, a stopword list) has
@@ -43,6 +46,8 @@ public enum QuarryError: Error, Sendable, Equatable, CustomStringConvertible {
             return s
         case .unknownDocument(let id):
             return "no document with id '\(id)' in the index"
+        case .deadlineExceeded(let phase):
+            return "the search's deadline passed while \(phase); it was stopped and returned nothing"
         case .io(let path, let operation, let reason):
             return "\(path): cannot \(operation): \(reason)"
         case .malformedInput(let file, let line, let message):

@@ -19,13 +19,17 @@ public struct QueryOptions: Sendable, Equatable {
     public var syntax: QuerySyntax
     /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
     public var maxExpansions: Int
+    /// When preparing must have finished (expanding prefix and fuzzy words is the part that
+    /// can take long); nil for no deadline. See `SearchOptions.deadline`.
+    public var deadline: ContinuousClock.Instant?
 
     public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
-                maxExpansions: Int = 128) {
+                maxExpansions: Int = 128, deadline: ContinuousClock.Instant? = nil) {
         self.scoring = scoring
         self.defaultOperator = defaultOperator
         self.syntax = syntax
         self.maxExpansions = maxExpansions
+        self.deadline = deadline
     }
 
     package func validate() throws {
@@ -57,6 +61,11 @@ public struct SearchOptions: Sendable, Equatable {
     /// Score every matching document instead of skipping those that cannot reach the top
     /// (same results; for checks).
     public var exhaustive: Bool
+    /// When the search must have finished; nil for no deadline. It is checked as documents
+    /// and passages are scored and results built; once it has passed, the search stops and
+    /// throws (`QuarryError.deadlineExceeded`) instead of returning a partial ranking.
+    /// For example `.now + .milliseconds(500)`.
+    public var deadline: ContinuousClock.Instant?
     /// Only documents whose id starts with this prefix (a folder of the indexed tree:
     /// `docs/api/`); nil or empty for all. Applied while collecting, before scoring: the
     /// results are exactly the top of the documents with the prefix.
@@ -66,13 +75,14 @@ public struct SearchOptions: Sendable, Equatable {
     public var snippetWords: Int?
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false, idPrefix: String? = nil, snippetWords: Int? = nil) {
+                exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil, idPrefix: String? = nil, snippetWords: Int? = nil) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
         self.snippetOrder = snippetOrder
         self.explain = explain
         self.exhaustive = exhaustive
+        self.deadline = deadline
         self.idPrefix = idPrefix
         self.snippetWords = snippetWords
     }

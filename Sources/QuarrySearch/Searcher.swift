@@ -56,7 +56,8 @@ package final class Searcher: Sendable {
         try options.validate()
         try verify([.terms])
         return try analyzers.with { analyzer in
-            var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions)
+            var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions,
+                                       deadline: options.deadline)
             let plan = try planner.plan(query)
             return PreparedQuery(query: query, notices: planner.notices, plan: plan, parameters: options.scoring, snapshot: snapshot)
         }
@@ -77,7 +78,9 @@ package final class Searcher: Sendable {
         try options.validate()
         try verify([.terms])
         var leaves: [PlanNode] = []
+        let deadline = DeadlineCheck(options.deadline, interval: 64)
         for t in terms {
+            try deadline.tick("preparing the query")
             let w = try TermWeights(t, snapshot: snapshot, parameters: options.scoring)
             if w.stats.df > 0 { leaves.append(.term(TermLeaf(weights: w, field: nil, label: t.term))) }
         }
@@ -92,7 +95,8 @@ package final class Searcher: Sendable {
         try check(prepared)
         try options.validate()
         try verify(prepared.plan?.readsPositions == true ? Searcher.phraseFiles : Searcher.rankingFiles)
-        return try page(try topDocuments(prepared, options), options).map {
+        let deadline = DeadlineCheck(options.deadline)
+        return try page(try topDocuments(prepared, options, deadline: deadline), options).map {
             ScoredID(id: try snapshot.segments[Int($0.segment)].externalID(Int($0.doc)), score: $0.score)
         }
     }
@@ -102,16 +106,18 @@ package final class Searcher: Sendable {
         ranked.dropFirst(options.offset).prefix(options.limit)
     }
 
-    private func topDocuments(_ prepared: PreparedQuery, _ options: SearchOptions) throws -> [ScoredDocument] {
+    private func topDocuments(_ prepared: PreparedQuery, _ options: SearchOptions, deadline: DeadlineCheck) throws -> [ScoredDocument] {
         var top = TopDocuments(k: options.depth, segments: snapshot.segments)
         guard options.limit > 0, let plan = prepared.plan else { return [] }
+        try deadline.now("starting the search")
         let filter = try IDFilter(prefix: options.idPrefix, segments: snapshot.segments)
         for (si, segment) in snapshot.segments.enumerated() where !filter.excludes(segment: si) {
             let admitted = filter.admitted(segment: si)
             if let weights = prepared.disjunction {
-                try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, admitted: admitted, into: &top)
+                try collectDisjunction(weights, segment: segment, si: si, prepared: prepared, options: options, admitted: admitted,
+                                       into: &top, deadline: deadline)
             } else {
-                try collect(plan, segment: segment, si: si, prepared: prepared, options: options, admitted: admitted, into: &top)
+                try collect(plan, segment: segment, si: si, prepared: prepared, options: options, admitted: admitted, into: &top, deadline: deadline)
             }
         }
         return top.sorted()
@@ -119,7 +125,8 @@ package final class Searcher: Sendable {
 
     /// A disjunction of unscoped terms: block-max MaxScore over the postings.
     private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, prepared: PreparedQuery,
-                                    options: SearchOptions, admitted: Range<UInt32>?, into top: inout TopDocuments) throws {
+                                    options: SearchOptions, admitted: Range<UInt32>?, into top: inout TopDocuments,
+                                    deadline: DeadlineCheck) throws {
         var scorers: [TermScorer] = []
         let form = ScoreForm(mode: prepared.parameters.mode, field: nil)
         for (i, w) in weights.enumerated() {
@@ -127,7 +134,8 @@ package final class Searcher: Sendable {
             scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, form: form))
         }
         if scorers.isEmpty { return }
-        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count, admitted: admitted)
+        let collector = DocumentCollector(segmentIndex: si, segment: segment, scorers: scorers, termCount: weights.count,
+                                          admitted: admitted, deadline: deadline)
         defer { collector.free() }
         if options.exhaustive {
             try collector.collectExhaustive(into: &top)
@@ -139,11 +147,12 @@ package final class Searcher: Sendable {
     /// Any other query: its matcher tree, document at a time; a conjunction at the top skips
     /// blocks that cannot reach the k-th best score.
     private func collect(_ plan: PlanNode, segment: SegmentReader, si: Int, prepared: PreparedQuery, options: SearchOptions,
-                         admitted: Range<UInt32>?, into top: inout TopDocuments) throws {
-        let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters)
+                         admitted: Range<UInt32>?, into top: inout TopDocuments, deadline: DeadlineCheck) throws {
+        let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters, deadline: deadline)
         var minimum = -Double.infinity
         var d = try root.advance(to: 0)
         while d != PostingsCursor.end {
+            try deadline.tick("scoring documents")
             if !segment.isDeleted(Int(d)) && IDFilter.admits(admitted, segment, d) {
                 top.offer(ScoredDocument(score: try root.score(), segment: Int32(si), doc: d))
                 if !options.exhaustive && top.isFull && top.threshold > minimum {
@@ -168,13 +177,15 @@ package final class Searcher: Sendable {
         try check(prepared)
         try options.validate()
         try verify(Searcher.textFiles)
-        let top = try topDocuments(prepared, options)
+        let deadline = DeadlineCheck(options.deadline)
+        let top = try topDocuments(prepared, options, deadline: deadline)
         return try analyzers.with { analyzer in
             let highlighter = Highlighter(analyzer: analyzer, plan: prepared.plan)
             var scorer = PassageScorer(units: PassageUnit.units(of: prepared.plan))
             var occurrences: [[Occurrence]] = []
             var results: [DocumentResult] = []
             for (rank, hit) in zip(options.offset..., page(top, options)) {
+                try deadline.now("building results")
                 let si = Int(hit.segment)
                 let segment = snapshot.segments[si]
                 let doc = Int(hit.doc)
@@ -238,13 +249,16 @@ package final class Searcher: Sendable {
         guard options.limit > 0, let plan = prepared.plan else { return [] }
         var scorer = PassageScorer(units: PassageUnit.units(of: plan))
         var occurrences: [[Occurrence]] = []
+        let deadline = DeadlineCheck(options.deadline, interval: 64)
+        try deadline.now("starting the search")
         let filter = try IDFilter(prefix: options.idPrefix, segments: snapshot.segments)
         for (si, segment) in snapshot.segments.enumerated() where !filter.excludes(segment: si) {
             let admitted = filter.admitted(segment: si)
-            let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters)
+            let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters, deadline: deadline)
             let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
             var d = try root.advance(to: 0)
             while d != PostingsCursor.end {
+                try deadline.tick("scoring passages")
                 if !segment.isDeleted(Int(d)) && IDFilter.admits(admitted, segment, d) {
                     try reader.load(d)
                     if options.exhaustive || !top.isFull || reader.bound() >= top.threshold {
@@ -261,6 +275,7 @@ package final class Searcher: Sendable {
             let highlighter = Highlighter(analyzer: analyzer, plan: plan)
             var hits: [PassageHit] = []
             for (rank, p) in zip(options.offset..., page(top.sorted(), options)) {
+                try deadline.now("building results")
                 let si = Int(p.segment)
                 let segment = snapshot.segments[si]
                 let stored = try segment.storedDocument(Int(p.doc))

@@ -12,6 +12,8 @@ enum ExitStatus: Int32 {
     case noIndex = 3
     case locked = 4
     case damaged = 5
+    /// The search's --timeout passed before it finished.
+    case timedOut = 6
 }
 
 /// A failure the command has already explained, with its exit status.
@@ -75,6 +77,7 @@ func status(of error: QuarryError) -> ExitStatus {
     case .locked: return .locked
     case .damaged: return .damaged
     case .invalidQuery, .invalidArgument, .settingsMismatch, .malformedInput: return .usage
+    case .deadlineExceeded: return .timedOut
     case .unknownDocument, .io, .internalError: return .failure
     }
 }

@@ -38,7 +38,8 @@ struct QuarryCommand: ParsableCommand {
               quarry mcp                                 # MCP server on stdin/stdout
 
             Exit codes: 0 success, 1 failure, 2 usage or query error, 3 no index at the \
-            given path, 4 index locked by another writer, 5 index damaged.
+            given path, 4 index locked by another writer, 5 index damaged, 6 search \
+            stopped by its --timeout.
             """,
         version: quarryVersion,
         subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self,

@@ -59,3 +59,21 @@ struct ErrorEndToEndTests {
         #expect(r.stderr.contains("locked by pid \(getpid())"), "\(r.stderr)")
     }
 }
+
+@Suite("search --timeout")
+struct TimeoutEndToEndTests {
+    @Test("a search whose --timeout has passed exits 6 with a message and prints no results")
+    func timedOut() throws {
+        let dir = try CLI.temporaryDirectory("timeout")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["index", "--index", dir + "/idx", CLI.corpus]).status == 0)
+        // One nanosecond: gone before the search first reads the clock.
+        let late = try CLI.run(["search", "--index", dir + "/idx", "--timeout", "0.000000001", "norepinephrine"])
+        #expect(late.status == 6, "\(late.stderr)")
+        #expect(late.stderr.contains("deadline"))
+        #expect(late.stdout.isEmpty)
+        let fine = try CLI.run(["search", "--index", dir + "/idx", "--timeout", "600", "norepinephrine"])
+        #expect(fine.status == 0)
+        #expect(fine.stdout.contains("norepinephrine"))
+    }
+}

@@ -83,7 +83,7 @@ struct ServerLiveTests {
         let r = try s.get("/search?q=\(q(heavy))&mode=passages&limit=1000&max_expansions=1024")
         #expect(r.status == 503)
         #expect(r.errorCode == "deadline_exceeded")
-        #expect(r.text.contains("1 ms"))
+        #expect(r.text.contains("deadline"))
         #expect(try s.get("/health").status == 200)
         // A wrong timeout_ms is a bad request, not a timeout.
         #expect(try s.get("/search?q=csrf&timeout_ms=0").status == 400)

@@ -40,8 +40,12 @@ struct DocumentCollector {
     private let lanes: [Lane]
     /// Each term's score for the current candidate (raw memory: written per posting).
     private let contributions: UnsafeMutablePointer<Double>
+    /// Checked once per document (exhaustive) or per window (block-max MaxScore).
+    private let deadline: DeadlineCheck
 
-    init(segmentIndex: Int, segment: SegmentReader, scorers: [TermScorer], termCount: Int, admitted: Range<UInt32>? = nil) {
+    init(segmentIndex: Int, segment: SegmentReader, scorers: [TermScorer], termCount: Int, admitted: Range<UInt32>? = nil,
+         deadline: DeadlineCheck = .none) {
+        self.deadline = deadline
         self.segmentIndex = Int32(segmentIndex)
         self.segment = segment
         self.scorers = scorers
@@ -78,6 +82,7 @@ struct DocumentCollector {
     func collectExhaustive(into top: inout TopDocuments) throws {
         for l in lanes { _ = try l.next() }
         while true {
+            try deadline.tick("scoring documents")
             var d = PostingsCursor.end
             for l in lanes where l.doc < d { d = l.doc }
             if d == PostingsCursor.end { return }
@@ -116,6 +121,7 @@ struct DocumentCollector {
         for l in lanes { _ = try l.next() }
         var windowStart: Int32 = 0
         while windowStart != PostingsCursor.end {
+            try deadline.tick("scoring documents")
             // The window ends at the nearest block end among the long lists.
             var windowEnd = PostingsCursor.end
             for l in lanes where l.hasBlocks {

@@ -59,8 +59,10 @@ final class ConjunctionMatcher: Matcher {
     let maxScore: Double
     let cost: Int
     private var minimumScore = -Double.infinity
+    private let deadline: DeadlineCheck
 
-    init(required: [any Matcher], optional: [any Matcher]) {
+    init(required: [any Matcher], optional: [any Matcher], deadline: DeadlineCheck = .none) {
+        self.deadline = deadline
         self.required = required
         self.optional = optional
         byCost = required.sorted { $0.cost < $1.cost }
@@ -74,6 +76,7 @@ final class ConjunctionMatcher: Matcher {
         if doc >= target { return doc }
         var t = target
         candidates: while true {
+            try deadline.tick("matching documents")
             if minimumScore > 0 {
                 // Skip ranges that cannot reach the minimum (equal scores are kept: ties are
                 // decided by id).
@@ -135,8 +138,10 @@ final class ExclusionMatcher: Matcher {
     let positive: any Matcher
     let excluded: [any Matcher]
     private(set) var doc: Int32 = -1
+    private let deadline: DeadlineCheck
 
-    init(positive: any Matcher, excluded: [any Matcher]) {
+    init(positive: any Matcher, excluded: [any Matcher], deadline: DeadlineCheck = .none) {
+        self.deadline = deadline
         self.positive = positive
         self.excluded = excluded
     }
@@ -148,6 +153,7 @@ final class ExclusionMatcher: Matcher {
         if doc >= target { return doc }
         var t = target
         candidates: while true {
+            try deadline.tick("matching documents")
             let d = try positive.advance(to: t)
             if d == PostingsCursor.end { break }
             for c in excluded {

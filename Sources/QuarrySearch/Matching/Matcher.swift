@@ -101,8 +101,11 @@ final class PhraseMatcher: Matcher {
     private var bodyFrequency = 0.0
     private(set) var doc: Int32 = -1
     let maxScore: Double
+    private let deadline: DeadlineCheck
 
-    init(leaf: PhraseLeaf, cursors: [PostingsCursor], segment: SegmentReader, parameters: BM25Parameters) {
+    init(leaf: PhraseLeaf, cursors: [PostingsCursor], segment: SegmentReader, parameters: BM25Parameters,
+         deadline: DeadlineCheck = .none) {
+        self.deadline = deadline
         self.leaf = leaf
         self.segment = segment
         self.parameters = parameters
@@ -127,6 +130,7 @@ final class PhraseMatcher: Matcher {
         if doc >= target { return doc }
         var t = target
         candidates: while true {
+            try deadline.tick("matching phrases")
             guard let lead = byCost.first else { break }
             let d = try lead.advance(to: t)
             if d == PostingsCursor.end { break }

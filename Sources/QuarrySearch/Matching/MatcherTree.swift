@@ -1,7 +1,10 @@
 import QuarryIndex
 
 /// The matcher tree of a plan in one segment.
-func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: BM25Parameters) throws -> any Matcher {
+/// `deadline` is checked while matchers skip candidates that do not match (phrases,
+/// conjunctions, exclusions).
+func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: BM25Parameters,
+                 deadline: DeadlineCheck = .none) throws -> any Matcher {
     switch node {
     case .nothing:
         return EmptyMatcher()
@@ -11,24 +14,25 @@ func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: 
     case .phrase(let leaf):
         let infos = leaf.terms.compactMap { $0.infos[si] }
         guard infos.count == leaf.terms.count else { return EmptyMatcher() }
-        return PhraseMatcher(leaf: leaf, cursors: try infos.map { try segment.postings($0) }, segment: segment, parameters: parameters)
+        return PhraseMatcher(leaf: leaf, cursors: try infos.map { try segment.postings($0) }, segment: segment, parameters: parameters,
+                             deadline: deadline)
     case .boolean(let must, let should, let not):
         var required: [any Matcher] = []
         for n in must {
-            let m = try makeMatcher(n, segment: segment, si: si, parameters: parameters)
+            let m = try makeMatcher(n, segment: segment, si: si, parameters: parameters, deadline: deadline)
             if m is EmptyMatcher { return m }
             required.append(m)
         }
-        let optional = try should.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters) }.filter { !($0 is EmptyMatcher) }
-        let excluded = try not.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters) }.filter { !($0 is EmptyMatcher) }
+        let optional = try should.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters, deadline: deadline) }.filter { !($0 is EmptyMatcher) }
+        let excluded = try not.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters, deadline: deadline) }.filter { !($0 is EmptyMatcher) }
         let positive: any Matcher
         if !required.isEmpty {
-            positive = ConjunctionMatcher(required: required, optional: optional)
+            positive = ConjunctionMatcher(required: required, optional: optional, deadline: deadline)
         } else if optional.isEmpty {
             return EmptyMatcher()
         } else {
             positive = optional.count == 1 ? optional[0] : DisjunctionMatcher(optional)
         }
-        return excluded.isEmpty ? positive : ExclusionMatcher(positive: positive, excluded: excluded)
+        return excluded.isEmpty ? positive : ExclusionMatcher(positive: positive, excluded: excluded, deadline: deadline)
     }
 }

@@ -104,12 +104,15 @@ struct QueryPlanner {
     let parameters: BM25Parameters
     let maxExpansions: Int
     private(set) var notices: [QueryNotice] = []
+    private let deadline: DeadlineCheck
 
-    init(snapshot: IndexSnapshot, analyzer: Analyzer, parameters: BM25Parameters, maxExpansions: Int) {
+    init(snapshot: IndexSnapshot, analyzer: Analyzer, parameters: BM25Parameters, maxExpansions: Int,
+         deadline: ContinuousClock.Instant? = nil) {
         self.snapshot = snapshot
         self.analyzer = analyzer
         self.parameters = parameters
         self.maxExpansions = max(1, maxExpansions)
+        self.deadline = DeadlineCheck(deadline)
     }
 
     /// The plan of a query; nil when nothing of it is searchable (only stopwords).
@@ -118,6 +121,7 @@ struct QueryPlanner {
     }
 
     private mutating func node(_ query: Query, boost: Double) throws -> PlanNode? {
+        try deadline.tick("preparing the query")
         switch query {
         case .term(let text, let field):
             return try words(text, slop: 0, field: field, boost: boost, label: query)
@@ -227,7 +231,7 @@ struct QueryPlanner {
             notices.append(QueryNotice(code: "ignored-word", message: "'\(text)*' was ignored: the prefix has no letters or digits"))
             return nil
         }
-        let found = try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field)
+        let found = try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline)
         let kept = TermExpansion.mostFrequent(found, limit: maxExpansions)
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
@@ -245,7 +249,7 @@ struct QueryPlanner {
             }
             return try words(text, slop: 0, field: field, boost: boost, label: label)
         }
-        let found = try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field)
+        let found = try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline)
         let kept = TermExpansion.closest(found, limit: maxExpansions)
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))

@@ -14,11 +14,12 @@ enum TermExpansion {
     }
 
     /// Terms starting with `prefix` (bytes of a folded prefix).
-    static func prefix(_ prefix: [UInt8], snapshot: IndexSnapshot, field: QueryField?) throws -> [Candidate] {
+    static func prefix(_ prefix: [UInt8], snapshot: IndexSnapshot, field: QueryField?, deadline: DeadlineCheck) throws -> [Candidate] {
         var dfs: [[UInt8]: Int] = [:]
         for segment in snapshot.segments {
             try segment.forEachTerm(from: prefix) { key, info in
                 guard key.starts(with: prefix) else { return false }
+                try deadline.tick("expanding a prefix")
                 dfs[key, default: 0] += try liveDF(key, info, segment, field)
                 return true
             }
@@ -28,12 +29,13 @@ enum TermExpansion {
 
     /// Terms within `maxEdits` edits (insertion, deletion, substitution, transposition of
     /// adjacent characters) of `word`, an analysed term.
-    static func fuzzy(_ word: String, maxEdits: Int, snapshot: IndexSnapshot, field: QueryField?) throws -> [Candidate] {
+    static func fuzzy(_ word: String, maxEdits: Int, snapshot: IndexSnapshot, field: QueryField?, deadline: DeadlineCheck) throws -> [Candidate] {
         let target = Array(word.unicodeScalars.map(\.value))
         var distance = BoundedEditDistance(target, limit: maxEdits)
         var found: [[UInt8]: (Int, Int)] = [:]
         for segment in snapshot.segments {
             try segment.forEachTerm { key, info in
+                try deadline.tick("expanding a fuzzy word")
                 if let known = found[key] {
                     found[key] = (known.0 + (try liveDF(key, info, segment, field)), known.1)
                 } else if let edits = distance.distance(toUTF8: key) {

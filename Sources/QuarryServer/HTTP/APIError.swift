@@ -76,6 +76,9 @@ extension APIError {
             self.init(status: .conflict, code: "settings_mismatch", message: s)
         case .io(let path, let operation, let reason):
             self.init(status: .internalServerError, code: "io_error", message: "\(path): cannot \(operation): \(reason)")
+        case .deadlineExceeded:
+            self.init(status: .serviceUnavailable, code: "deadline_exceeded",
+                      message: "\(error.description); narrow the query or lower limit/offset")
         case .malformedInput:
             self.init(status: .badRequest, code: "bad_input", message: error.description)
         case .internalError(let s):

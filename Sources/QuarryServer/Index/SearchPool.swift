@@ -3,10 +3,12 @@ import Foundation
 import Synchronization
 
 /// A fixed set of threads that run searches and reads, so that CPU-bound work neither
-/// holds Swift's cooperative threads nor NIO's event loops, and so that a request can be
-/// answered when its deadline passes even though the search it started goes on (it ends
-/// by itself; its result is dropped). A job still queued when its deadline has passed is
-/// not started at all: under overload, late requests are shed instead of piling up.
+/// holds Swift's cooperative threads nor NIO's event loops, and so that a request is
+/// answered when its deadline passes whatever the job is doing (searches also get the
+/// deadline and stop soon after it, `SearchOptions.deadline`; reads of a document or the
+/// statistics run to their end and their result is dropped). A job still queued when its
+/// deadline has passed is not started at all: under overload, late requests are shed
+/// instead of piling up.
 final class SearchPool: Sendable {
     private let condition = NSCondition()
     private let jobs = Mutex<[@Sendable () -> Void]>([])

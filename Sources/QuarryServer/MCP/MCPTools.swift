@@ -56,6 +56,8 @@ struct QuarryMCPTools: Sendable {
                 }
                 try args.rejectUnknown()
                 let searcher = try store.searcher()
+                query.deadline = deadline
+                options.deadline = deadline
                 let (query0, options0) = (query, options)
                 let json = try await pool.run(deadline: deadline, budget: timeout) { () throws(APIError) -> String in
                     let (query, options) = (query0, options0)

@@ -24,9 +24,10 @@ struct ReadHandlers {
         }
         let search = try SearchRequest(&fields, limits: configuration)
         let searcher = try state.store.searcher()
-        let json = try await state.pool.run(deadline: ContinuousClock.now + search.timeout, budget: search.timeout) { () throws(APIError) -> String in
+        let deadline = ContinuousClock.now + search.timeout
+        let json = try await state.pool.run(deadline: deadline, budget: search.timeout) { () throws(APIError) -> String in
             do throws(QuarryError) {
-                return try search.run(on: searcher)
+                return try search.run(on: searcher, deadline: deadline)
             } catch {
                 throw APIError(error)
             }

@@ -46,9 +46,14 @@ struct SearchRequest: Sendable {
         if let e = f.unknownFieldsError(known: SearchRequest.fields) { throw e }
     }
 
-    /// Runs the search on `searcher` and renders the `quarry.search/1` JSON.
-    func run(on searcher: Searcher) throws(QuarryError) -> String {
+    /// Runs the search on `searcher` and renders the `quarry.search/1` JSON. The library
+    /// stops at `deadline` (expanding words, scoring, building results) and throws
+    /// `deadlineExceeded`, so a search past its deadline also stops using its thread.
+    func run(on searcher: Searcher, deadline: ContinuousClock.Instant) throws(QuarryError) -> String {
         let started = ContinuousClock.now
+        var query = query, options = options
+        query.deadline = deadline
+        options.deadline = deadline
         let prepared = try searcher.prepare(q, options: query)
         switch mode {
         case .documents:

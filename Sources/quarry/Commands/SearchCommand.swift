@@ -103,6 +103,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Score every matching document (no pruning; for checks).")
     var exhaustive = false
 
+    @Option(help: ArgumentHelp("Stop a search that takes longer than this many seconds (exit code 6, no results); in batch mode, per query.", valueName: "seconds"))
+    var timeout: Double?
+
     /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
     var query: [String] = []
@@ -120,6 +123,7 @@ struct SearchCommand: ParsableCommand {
         if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
         if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
         if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
+        if let timeout, !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0") }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
 
@@ -156,7 +160,8 @@ struct SearchCommand: ParsableCommand {
             var failed = 0
             for (qid, text) in try readQueries(queries) {
                 do {
-                    try answer(try searcher.prepare(text, options: query), text: text, qid: qid, searcher: searcher, options: options, out: &out)
+                    let (q, o) = bounded(query, options)
+                    try answer(try searcher.prepare(text, options: q), text: text, qid: qid, searcher: searcher, options: o, out: &out)
                 } catch QuarryError.invalidQuery(let column, let message) {
                     Terminal.error("query \(qid): query error at column \(column): \(message)")
                     failed += 1
@@ -166,13 +171,24 @@ struct SearchCommand: ParsableCommand {
         } else {
             let text = queryText
             let prepared: PreparedQuery
+            let (q, o) = bounded(query, options)
             do {
-                prepared = try searcher.prepare(text, options: query)
+                prepared = try searcher.prepare(text, options: q)
             } catch QuarryError.invalidQuery(let column, let message) {
                 throw QueryFailure(column: column, message: message, query: text)
             }
-            try answer(prepared, text: text, qid: nil, searcher: searcher, options: options, out: &out)
+            try answer(prepared, text: text, qid: nil, searcher: searcher, options: o, out: &out)
         }
+    }
+
+    /// The options with a deadline `--timeout` seconds from now (for one query).
+    private func bounded(_ query: QueryOptions, _ options: SearchOptions) -> (QueryOptions, SearchOptions) {
+        guard let timeout else { return (query, options) }
+        let deadline = ContinuousClock.now + .nanoseconds(Int64(timeout * 1e9))
+        var q = query, o = options
+        q.deadline = deadline
+        o.deadline = deadline
+        return (q, o)
     }
 
     private func answer(_ prepared: PreparedQuery, text: String, qid: String?, searcher: Searcher, options: SearchOptions, out: inout Output) throws {
