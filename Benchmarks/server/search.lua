@@ -1,5 +1,5 @@
--- wrk script: GET /search for each query of a qid<TAB>text file, in turn (each thread
--- starts at another offset). Arguments after `--`: QUERIES_FILE EXTRA_PARAMS
+-- wrk script: GET /search for each query of a qid<TAB>text file, in turn, from the first.
+-- Arguments after `--`: QUERIES_FILE EXTRA_PARAMS
 --   wrk -t1 -c8 -d20s --latency -s search.lua http://127.0.0.1:7700 -- queries.tsv "limit=10&syntax=words"
 local paths = {}
 local counter = 0
@@ -17,7 +17,8 @@ function init(args)
     end
   end
   file:close()
-  counter = math.random(#paths)
+  -- Every run starts at the first query, as the in-process batch does.
+  counter = 0
 end
 
 function request()
