@@ -21,11 +21,11 @@ struct ScoringOptions: ParsableArguments {
     var scoring: ScoringMode = .bm25f
 
     @Option(help: ArgumentHelp(
-        "Weight of the title field (default 1; under bm25f multiplied by average body length / average title length).",
+        "Weight of the title field (under bm25f multiplied by average body length / average title length).",
         valueName: "w"))
     var titleWeight: Double = 1
 
-    @Option(help: ArgumentHelp("Weight of the body field (default 1).", valueName: "w"))
+    @Option(help: ArgumentHelp("Weight of the body field.", valueName: "w"))
     var bodyWeight: Double = 1
 
     @Option(name: .customLong("title-b"), help: ArgumentHelp(
