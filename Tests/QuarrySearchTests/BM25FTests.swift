@@ -56,6 +56,28 @@ struct BM25FTests {
         #expect(tightCount > 40, "bounds are tight for some groups: \(tightCount) of 400")
     }
 
+    @Test("edge parameters give finite scores equal to the formula: a zero weight, k1 = 0, b = 1")
+    func edges() {
+        var stats = CollectionStats()
+        stats.documentsWithAny = 10
+        stats.documentsWithTitle = 10
+        stats.documentsWithBody = 10
+        stats.titleLengthSum = 40
+        stats.bodyLengthSum = 1000
+        for p in [BM25Parameters(titleWeight: 0), BM25Parameters(k1: 0), BM25Parameters(bodyWeight: 0, titleB: 1, bodyB: 1)] {
+            let w = CombinedWeight(boost: 1, df: 3, collection: stats, parameters: p)
+            // A damaged index could pair a frequency with a length of 0: still a finite score.
+            for (tt, lt, tb, lb) in [(UInt32(1), UInt32(0), UInt32(0), UInt32(0)), (0, 0, 2, 0)] {
+                #expect(w.score(titleTF: tt, titleLength: lt, bodyTF: tb, bodyLength: lb).isFinite)
+            }
+            for (tt, lt, tb, lb) in [(UInt32(1), UInt32(1), UInt32(0), UInt32(0)), (0, 0, 2, 2), (1, 4, 3, 100), (0, 3, 1, 250), (2, 2, 0, 90)] {
+                let s = w.score(titleTF: tt, titleLength: lt, bodyTF: tb, bodyLength: lb)
+                let expected = w.score(pseudoFrequency: w.pseudoFrequency(titleTF: Double(tt), titleLength: lt, bodyTF: Double(tb), bodyLength: lb))
+                #expect(s.isFinite && s >= 0 && abs(s - expected) <= 1e-12, "\(p) \((tt, lt, tb, lb)): \(s) vs \(expected)")
+            }
+        }
+    }
+
     /// One segment with long postings lists (several blocks each), so that block-max bounds
     /// decide what is skipped.
     func buildLarge() throws -> (Searcher, [StoredDocument], String) {

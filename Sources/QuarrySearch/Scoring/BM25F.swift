@@ -71,11 +71,22 @@ struct CombinedWeight: Sendable {
         weight: 0, k1: 0, title: FieldNorm(weight: 0, b: 0, documents: 0, lengthSum: 0),
         body: FieldNorm(weight: 0, b: 0, documents: 0, lengthSum: 0))
 
+    /// A document with the term in one field only scores weight · tf / (tf + k1 · norm / w_f),
+    /// one division: `constant` and `perWord` are k1 · (1 − b_f) / w_f and k1 · b_f / (w_f · avg)
+    /// (an infinite constant when w_f = 0: the field then adds nothing and the score is 0).
+    private var titleAlone: (constant: Double, perWord: Double)
+    private var bodyAlone: (constant: Double, perWord: Double)
+
     init(weight: Double, k1: Double, title: FieldNorm, body: FieldNorm) {
         self.weight = weight
         self.k1 = k1
         self.title = title
         self.body = body
+        func alone(_ n: FieldNorm) -> (Double, Double) {
+            n.weight > 0 ? (k1 * n.constant / n.weight, k1 * n.perWord / n.weight) : (.infinity, 0)
+        }
+        titleAlone = alone(title)
+        bodyAlone = alone(body)
     }
 
     /// A weight with a given idf (a phrase's is the sum of its terms' idf).
@@ -122,11 +133,21 @@ struct CombinedWeight: Sendable {
         f > 0 ? weight * (f / (f + k1)) : 0
     }
 
+    /// The score of a posting. Most documents have the term in one field only: their score,
+    /// weight · (w_f · tf / norm_f) / (w_f · tf / norm_f + k1), is computed with one division
+    /// as weight · tf / (tf + k1 · norm_f / w_f) (equal up to rounding).
     @inline(__always)
     func score(titleTF: UInt32, titleLength: UInt32, bodyTF: UInt32, bodyLength: UInt32) -> Double {
-        var f = 0.0
-        if titleTF != 0 { f += title.weight * Double(titleTF) / title.norm(titleLength) }
-        if bodyTF != 0 { f += body.weight * Double(bodyTF) / body.norm(bodyLength) }
+        if titleTF == 0 {
+            if bodyTF == 0 { return 0 }
+            let f = Double(bodyTF)
+            return weight * (f / (f + bodyAlone.constant + bodyAlone.perWord * Double(bodyLength)))
+        }
+        if bodyTF == 0 {
+            let f = Double(titleTF)
+            return weight * (f / (f + titleAlone.constant + titleAlone.perWord * Double(titleLength)))
+        }
+        let f = title.weight * Double(titleTF) / title.norm(titleLength) + body.weight * Double(bodyTF) / body.norm(bodyLength)
         return score(pseudoFrequency: f)
     }
 
