@@ -10,7 +10,8 @@
 //   QuarryIndex       segments, commits, deletions, merges, readers        → Core, Document, Analysis
 //   QuarrySearch      queries, BM25, top-k, passages, highlights           → Index, Analysis, Document
 //   QuarryCollection  walks sources, fingerprints them, syncs an index     → Ingest, Index
-//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection
+//   QuarryEval        qrels, runs, trec_eval's measures, significance      → Core, Ingest
+//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection, Eval
 //   quarry            the command line                                     → Quarry
 import PackageDescription
 
@@ -23,6 +24,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // `swift package generate-documentation --target Quarry` (the DocC catalog).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // Markdown → HTML for the Markdown extractor.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -45,7 +50,9 @@ let package = Package(
         .target(name: "QuarryCore", dependencies: ["CXXHash"]),
         .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
         .target(name: "QuarryAnalysis", dependencies: ["QuarryCore", "CStemmer"]),
-        .target(name: "QuarryIngest", dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2"]),
+        .target(
+            name: "QuarryIngest",
+            dependencies: ["QuarryCore", "QuarryDocument", "CLibXML2", .product(name: "Ink", package: "Ink")]),
         .target(
             name: "QuarryIndex",
             dependencies: [
@@ -58,9 +65,10 @@ let package = Package(
         .target(
             name: "QuarryCollection",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryIngest", "QuarryIndex"]),
+        .target(name: "QuarryEval", dependencies: ["QuarryCore"]),
         .target(
             name: "Quarry",
-            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection"]),
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
@@ -74,6 +82,12 @@ let package = Package(
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
             path: "Benchmarks/QuarryBench"),
 
+        // Release-mode extraction over documentation trees: swift run -c release quarry-extract-bench DIR...
+        .executableTarget(
+            name: "quarry-extract-bench",
+            dependencies: ["QuarryCollection", "QuarryIngest", "QuarryDocument", "QuarryCore"],
+            path: "Benchmarks/QuarryExtractBench"),
+
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
@@ -83,6 +97,7 @@ let package = Package(
             name: "QuarrySearchTests",
             dependencies: ["QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection"]),
         .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
+        .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
     ]

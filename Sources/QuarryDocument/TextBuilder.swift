@@ -51,7 +51,21 @@ package struct TextBuilder {
         blockStart = bytes.count
     }
 
-    /// Appends decoded UTF-8 text to the current block.
+    /// Removes the text of the current block (and its separator); returns how many bytes of
+    /// text went. The next text starts a new block of the current kind.
+    @discardableResult
+    public mutating func discardCurrentBlock() -> Int {
+        let removed = bytes.count - blockStart
+        bytes.removeSubrange(blockStart...)
+        if let at = separatorAt, at == bytes.count - 1 {
+            bytes.removeLast()
+            blockStart = bytes.count
+        }
+        separatorAt = nil
+        pendingSpace = false
+        return removed
+    }
+
     /// Appends decoded text, which must be valid UTF-8 (`finish` repairs it if not).
     /// U+00A0 (no-break space) outside preformatted text counts as whitespace.
     package mutating func append(_ text: UnsafeRawBufferPointer) {

@@ -1,3 +1,5 @@
+import QuarryCore
+import QuarryDocument
 internal import CLibXML2
 
 /// One-time libxml2 set-up.

@@ -1,14 +1,18 @@
+import QuarryCore
 import QuarryDocument
-/// Turns a plain-text or Markdown file (already decoded to UTF-8) into an article.
+/// Turns a plain-text file (already decoded to UTF-8) into an article. Markdown goes to
+/// `MarkdownExtractor` (with `markdown: true` this extractor hands it over).
 ///
-/// - The first non-empty line is the title (Markdown `#` marks removed); it is not repeated
-///   in the body.
+/// - The title follows `PlainTextTitle` (docs/TEXT.md): an underlined line, else the first
+///   heading-like line near the top, preferring one that names the file; capped by
+///   `TitleRules`. The title's lines are not repeated in the body.
 /// - Blank lines separate paragraphs; the lines of a paragraph are joined with spaces.
+/// - A line followed by a rule line (`=====`, `-----`, `~~~~`, …) is a heading; rule lines
+///   themselves are not text (they separate paragraphs).
 /// - A line that starts with a bullet ("•", "-", "*", "+", "–", "·", "▪", "◦") or a number and
 ///   "." or ")" starts a list item block.
 /// - A paragraph of one short line (at most 12 words) that does not end with punctuation and
-///   is followed by more text is a heading. In Markdown, `#` lines are headings and ```
-///   fences are preformatted blocks.
+///   is followed by more text is a heading.
 package struct PlainTextExtractor: Sendable {
     package var markdown: Bool
 
@@ -22,6 +26,9 @@ package struct PlainTextExtractor: Sendable {
     }
 
     package func extract(_ text: UnsafeRawBufferPointer, id: String, path: String) -> Article {
+        if markdown {
+            return MarkdownExtractor().extract(text, id: id, path: path).article
+        }
         // Split into lines (without "\r\n").
         var lines: [Line] = []
         var start = 0
@@ -33,23 +40,25 @@ package struct PlainTextExtractor: Sendable {
             start = i + 1
         }
         func slice(_ l: Line) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: text[l.start..<l.end]) }
-        func isBlank(_ l: Line) -> Bool {
-            for b in slice(l) where !(b == 0x20 || b == 0x09 || b == 0x0C) { return false }
-            return true
+        let strings = lines.map { Substring(String(decoding: slice($0), as: UTF8.self)) }
+
+        // Lines that are not body text: the title's, and rule lines; underlined lines are headings.
+        var skip = [Bool](repeating: false, count: lines.count)
+        var heading = [Bool](repeating: false, count: lines.count)
+        var title = ""
+        if let found = PlainTextTitle.find(strings, fileName: path) {
+            title = TitleRules.cap(found.title)
+            for i in found.lines { skip[i] = true }
+        }
+        for i in lines.indices where PlainTextTitle.isRule(strings[i]) {
+            skip[i] = true
+            if i > 0, !skip[i - 1], !PlainTextTitle.isBlank(strings[i - 1]), strings[i - 1].utf8.count <= 200,
+               PlainTextTitle.hasWordCharacters(strings[i - 1]) {
+                heading[i - 1] = true
+            }
         }
 
         var builder = TextBuilder(capacity: n)
-        var title = ""
-        var index = 0
-        // Title: the first non-empty line.
-        while index < lines.count && isBlank(lines[index]) { index += 1 }
-        if index < lines.count {
-            var t = TextBuilder()
-            let (_, content) = markdown ? headingLevel(slice(lines[index])) : (0, slice(lines[index]))
-            t.append(content)
-            title = t.finish().body
-            index += 1
-        }
         var paragraphLines: [Line] = []
         func flushParagraph(nextIsText: Bool) {
             defer { paragraphLines.removeAll() }
@@ -72,40 +81,22 @@ package struct PlainTextExtractor: Sendable {
             }
             builder.endBlock()
         }
-        var inFence = false
+        var index = 0
         while index < lines.count {
             let line = lines[index]
-            let content = slice(line)
+            let i = index
             index += 1
-            if markdown && isFence(content) {
+            if heading[i] {
                 flushParagraph(nextIsText: true)
-                if inFence {
-                    builder.endBlock()
-                } else {
-                    builder.startBlock(.preformatted)
-                }
-                inFence.toggle()
+                builder.startBlock(.heading, level: 2)
+                builder.append(slice(line))
+                builder.endBlock()
                 continue
             }
-            if inFence {
-                builder.append(content)
-                builder.append("\n")
-                continue
-            }
-            if markdown {
-                let (level, rest) = headingLevel(content)
-                if level > 0 {
-                    flushParagraph(nextIsText: true)
-                    builder.startBlock(.heading, level: UInt8(level))
-                    builder.append(rest)
-                    builder.endBlock()
-                    continue
-                }
-            }
-            if isBlank(line) {
+            if skip[i] || PlainTextTitle.isBlank(strings[i]) {
                 // Look ahead: is more text coming?
                 var k = index
-                while k < lines.count && isBlank(lines[k]) { k += 1 }
+                while k < lines.count && (skip[k] || PlainTextTitle.isBlank(strings[k])) { k += 1 }
                 flushParagraph(nextIsText: k < lines.count)
             } else {
                 paragraphLines.append(line)
@@ -114,23 +105,6 @@ package struct PlainTextExtractor: Sendable {
         flushParagraph(nextIsText: false)
         let (body, blocks) = builder.finish()
         return Article(id: id, path: path, title: title, body: body, blocks: blocks)
-    }
-
-    /// Markdown heading level of a line ("## x" → 2) and the text after the marks.
-    private func headingLevel(_ line: UnsafeRawBufferPointer) -> (Int, UnsafeRawBufferPointer) {
-        var i = 0
-        while i < line.count && line[i] == UInt8(ascii: "#") { i += 1 }
-        guard i >= 1 && i <= 6 && i < line.count && line[i] == 0x20 else { return (0, line) }
-        var end = line.count
-        while end > i && (line[end - 1] == UInt8(ascii: "#") || line[end - 1] == 0x20) { end -= 1 }
-        return (i, UnsafeRawBufferPointer(rebasing: line[(i + 1)..<max(i + 1, end)]))
-    }
-
-    private func isFence(_ line: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        while i < line.count && line[i] == 0x20 { i += 1 }
-        return line.count - i >= 3 && line[i] == UInt8(ascii: "`") && line[i + 1] == UInt8(ascii: "`")
-            && line[i + 2] == UInt8(ascii: "`")
     }
 
     /// A bulleted or numbered line.

@@ -8,32 +8,53 @@ import QuarryDocument
 /// of BEIR JSON Lines files. Problems are returned as issues; a broken document is skipped,
 /// the rest goes on.
 package struct SourceParser: Sendable {
-    private let html = HTMLExtractor()
+    package let options: ExtractionOptions
+    private let html: HTMLExtractor
     private let beir = BEIRReader()
 
-    package init() {}
+    package init(options: ExtractionOptions = .default) {
+        self.options = options
+        html = HTMLExtractor(options: options)
+    }
 
     /// Parses the bytes of a one-document file.
     package func parseDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat) -> (article: Article?, issues: [IngestIssue]) {
+        let result = extractDocument(bytes, displayPath: displayPath, id: id, format: format)
+        return (result.article, result.issues)
+    }
+
+    /// Parses the bytes of a one-document file, and tells what the page is (generated or not,
+    /// chrome dropped): see `PageInfo`. Markdown is a `.md` or `.markdown` file read as text.
+    package func extractDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat)
+        -> (article: Article?, issues: [IngestIssue], page: PageInfo)
+    {
         switch format {
         case .html:
             do {
-                let (article, issues) = try html.extract(bytes, id: id, path: displayPath)
-                return (article, issues)
+                let result = try html.extractPage(bytes, id: id, path: displayPath)
+                return (result.article, result.issues, result.page)
             } catch let issue as IngestIssue {
-                return (nil, [issue])
+                return (nil, [issue], PageInfo())
             } catch {
-                return (nil, [IngestIssue(path: displayPath, message: "cannot parse HTML: \(error)")])
+                return (nil, [IngestIssue(path: displayPath, message: "cannot parse HTML: \(error)")], PageInfo())
             }
         case .text, .auto:
             let decoded = Charset.decodeText(bytes)
-            let markdown = displayPath.lowercased().hasSuffix(".md")
-            let article = decoded.utf8.withUnsafeBytes {
-                PlainTextExtractor(markdown: markdown).extract($0, id: id, path: displayPath)
+            var issues = decoded.warnings.map { IngestIssue(path: displayPath, message: $0, severity: .warning) }
+            let lower = displayPath.lowercased()
+            if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
+                let result = decoded.utf8.withUnsafeBytes {
+                    MarkdownExtractor(options: options).extract($0, id: id, path: displayPath)
+                }
+                issues += result.issues
+                return (result.article, issues, result.page)
             }
-            return (article, decoded.warnings.map { IngestIssue(path: displayPath, message: $0, severity: .warning) })
+            let article = decoded.utf8.withUnsafeBytes {
+                PlainTextExtractor().extract($0, id: id, path: displayPath)
+            }
+            return (article, issues, PageInfo())
         case .beir:
-            return (nil, [IngestIssue(path: displayPath, message: "a JSON Lines file holds many documents; parse it with parseLines")])
+            return (nil, [IngestIssue(path: displayPath, message: "a JSON Lines file holds many documents; parse it with parseLines")], PageInfo())
         }
     }
 

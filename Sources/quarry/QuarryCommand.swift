@@ -35,7 +35,7 @@ struct QuarryCommand: ParsableCommand {
             given path, 4 index locked by another writer, 5 index damaged.
             """,
         version: quarryVersion,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import Testing
+import QuarryCore
 import QuarryDocument
 @testable import QuarryIngest
 
@@ -398,7 +399,7 @@ struct NavigationLandmarkTests {
             <div class="sphinxsidebar" role="navigation"><ul><li>Sidebar entry</li></ul><div><p>deep</p></div></div>
             <form role="Search"><input name="q"><p>search box</p></form>
             <h1>Real heading</h1><p>Real <b>content</b> here.</p>
-            <div role="main"><p>Main text.</p></div></body></html>
+            <div><p>Main text.</p></div></body></html>
             """
         let (article, _) = try HTMLExtractor().extract(Array(html.utf8), id: "n", path: "n")
         #expect(article.body == "Real heading\nReal content here.\nMain text.")

@@ -1,4 +1,5 @@
 import Testing
+import QuarryCore
 import QuarryDocument
 @testable import QuarryIngest
 
@@ -37,14 +38,13 @@ struct PlainTextTests {
         #expect(b[0].1 == "Understanding Norepinephrine")
     }
 
-    @Test("Markdown headings and fenced code")
+    @Test("Markdown headings and fenced code (through MarkdownExtractor)")
     func markdown() {
         let a = extractText("# Doc\n\n## Part one ##\n\nText *here*.\n\n```\nlet x = 1\n\n  y()\n```\n", markdown: true)
         #expect(a.title == "Doc")
         let b = blockTexts(a)
-        #expect(b.map(\.0) == [.heading, .paragraph, .preformatted])
-        #expect(b[0].1 == "Part one")
-        #expect(b[2].1 == "let x = 1\n\n  y()")
+        #expect(b.map(\.0) == [.heading, .heading, .paragraph, .preformatted, .preformatted])
+        #expect(b.map(\.1) == ["Doc", "Part one", "Text here.", "let x = 1", "y()"])
     }
 
     @Test("the corpus articles extract with titles and headings")
@@ -52,8 +52,13 @@ struct PlainTextTests {
         let dir = corpusDirectory()
         let bytes = try readFile(dir + "/norepinephrine-deficiency.txt")
         let decoded = Charset.decodeText(bytes)
-        let a = decoded.utf8.withUnsafeBytes { PlainTextExtractor().extract($0, id: "d", path: "d") }
-        #expect(a.title == "About all")
+        // The first line, "About all", is a section label; the next heading-like line names the file.
+        let a = decoded.utf8.withUnsafeBytes {
+            PlainTextExtractor().extract($0, id: "d", path: "Corpus/norepinephrine-deficiency.txt")
+        }
+        #expect(a.title == "Norepinephrine low. Norepinephrine Deficiency: Causes, Symptoms, and Implications for Mental Health")
+        #expect(a.body.hasPrefix("About all\n"))
+        #expect(!a.body.contains("Norepinephrine low. Norepinephrine Deficiency"))
         #expect(a.body.contains("Содержание"))
         #expect(blockTexts(a).contains { $0.0 == .heading && $0.1 == "Understanding Norepinephrine: Function and Importance" })
         #expect(blockTexts(a).contains { $0.0 == .listItem && $0.1.contains("Heart rate regulation") })

@@ -1,3 +1,4 @@
+import QuarryDocument
 import QuarryCore
 
 /// The package's Corpus/ directory.

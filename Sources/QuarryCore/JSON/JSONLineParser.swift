@@ -3,6 +3,11 @@ package struct JSONLineError: Error, Sendable, Equatable, CustomStringConvertibl
     package var column: Int
     package var message: String
     package var description: String { "byte \(column + 1) of the line: \(message)" }
+
+    package init(column: Int, message: String) {
+        self.column = column
+        self.message = message
+    }
 }
 
 /// A small, strict JSON reader for one line holding one object, tuned for BEIR corpora:

@@ -1,0 +1,202 @@
+import QuarryCore
+import QuarryDocument
+// Markdown source preparation before Ink (JohnSundell/Ink 0.6.0) turns it into HTML:
+// front matter taken off (and its title read), and the things Ink 0.6.0 does not handle
+// rewritten into forms it does. Works on lines; never changes text inside code fences.
+//
+// - Line ends: "\r\n" and "\r" become "\n" (Ink compares Characters, and "\r\n" is one).
+// - Front matter: a first line "---" up to a line "---" or "..." (YAML), or "+++" to "+++"
+//   (TOML), within the first 256 lines. `title: x` / `title = "x"` at the top level gives the
+//   title; nothing of it is body text. Ink's own metadata reader is not used: it gives up on
+//   YAML lists and on "\r\n", and then shows the front matter as text.
+// - Setext headings ("Title" over "=====" or "-----") become "# Title" / "## Title".
+// - Indented code (4 spaces or a tab, after a blank line, not inside a list) becomes a fence.
+// - "<p" with no ">" after it anywhere in the text: Ink 0.6.0 loops forever on it (its
+//   paragraph reader stops before "<p" and its HTML reader needs a ">"), so its "<" is
+//   written as "&lt;".
+
+struct MarkdownSource {
+    var title: String?
+    var markdown: String
+
+    static let frontMatterLineLimit = 256
+
+    init(_ text: String) {
+        var lines = MarkdownSource.normalizedLineEnds(text).split(separator: "\n", omittingEmptySubsequences: false)
+        title = nil
+        if let (end, found) = MarkdownSource.frontMatter(lines) {
+            title = found
+            lines.removeSubrange(0...end)
+        }
+        markdown = MarkdownSource.rewrite(lines)
+        markdown = MarkdownSource.defuseUnclosedParagraphTags(markdown)
+    }
+
+    /// "\r\n" and "\r" replaced by "\n".
+    static func normalizedLineEnds(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var previousCR = false
+        for b in text.utf8 {
+            if b == 0x0A && previousCR {
+                previousCR = false
+                continue
+            }
+            previousCR = b == 0x0D
+            bytes.append(previousCR ? 0x0A : b)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The index of the front matter's closing line and the title it gives.
+    static func frontMatter(_ lines: [Substring]) -> (end: Int, title: String?)? {
+        guard let first = lines.first else { return nil }
+        let opener = first.trimmingTrailingSpaces()
+        let closers: [Substring]
+        if opener == "---" {
+            closers = ["---", "..."]
+        } else if opener == "+++" {
+            closers = ["+++"]
+        } else {
+            return nil
+        }
+        var title: String?
+        for i in 1..<min(lines.count, frontMatterLineLimit) {
+            let line = lines[i].trimmingTrailingSpaces()
+            if closers.contains(line) { return (i, title) }
+            if title == nil, let value = topLevelValue(line, key: "title", separator: opener == "+++" ? "=" : ":") {
+                title = value
+            }
+        }
+        return nil
+    }
+
+    /// `key: value` (or `key = value`) at the start of the line, the value unquoted.
+    static func topLevelValue(_ line: Substring, key: String, separator: Character) -> String? {
+        guard line.lowercased().hasPrefix(key) else { return nil }
+        var rest = line.dropFirst(key.count)
+        while rest.first == " " || rest.first == "\t" { rest = rest.dropFirst() }
+        guard rest.first == separator else { return nil }
+        rest = rest.dropFirst()
+        var value = String(rest).trimmingSpaces()
+        if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+            value = String(value.dropFirst().dropLast())
+        }
+        if value == "|" || value == ">" || value.isEmpty { return nil }
+        return value
+    }
+
+    /// Setext headings to ATX, indented code to fences; fenced code left alone.
+    static func rewrite(_ lines: [Substring]) -> String {
+        var out = ""
+        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        var fence: Substring? = nil
+        var previousBlank = true
+        var inList = false
+        var inIndentedCode = false
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            let trimmed = line.trimmingLeadingSpaces()
+            if let open = fence {
+                out += line + "\n"
+                if trimmed.hasPrefix(open) && trimmed.trimmingTrailingSpaces().allSatisfy({ $0 == open.first }) { fence = nil }
+                i += 1
+                continue
+            }
+            let blank = trimmed.isEmpty
+            let indented = line.hasPrefix("    ") || line.hasPrefix("\t")
+            if inIndentedCode {
+                if indented || (blank && i + 1 < lines.count && (lines[i + 1].hasPrefix("    ") || lines[i + 1].hasPrefix("\t"))) {
+                    out += (line.hasPrefix("\t") ? line.dropFirst() : line.dropFirst(min(4, line.count))) + "\n"
+                    i += 1
+                    continue
+                }
+                out += "```\n"
+                inIndentedCode = false
+            }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                let mark = trimmed.first ?? "`"
+                fence = trimmed.prefix { $0 == mark }
+                // Ink knows only backtick fences.
+                out += mark == "~" ? String(repeating: "`", count: fence?.count ?? 3) + trimmed.drop { $0 == "~" } + "\n" : line + "\n"
+                if mark == "~" { fence = Substring(String(repeating: "`", count: fence?.count ?? 3)) }
+                previousBlank = false
+                i += 1
+                continue
+            }
+            if indented && previousBlank && !inList && !blank {
+                out += "```\n" + (line.hasPrefix("\t") ? line.dropFirst() : line.dropFirst(4)) + "\n"
+                inIndentedCode = true
+                previousBlank = false
+                i += 1
+                continue
+            }
+            if !blank && !indented && i + 1 < lines.count, let level = setextLevel(lines[i + 1]), !isListItem(trimmed),
+               !trimmed.hasPrefix("#"), !trimmed.hasPrefix("|"), !trimmed.hasPrefix(">"), previousBlank || level == 1 {
+                out += String(repeating: "#", count: level) + " " + trimmed + "\n"
+                previousBlank = false
+                i += 2
+                continue
+            }
+            if !blank {
+                if isListItem(trimmed) { inList = true } else if !indented && previousBlank { inList = false }
+            }
+            out += line + "\n"
+            previousBlank = blank
+            i += 1
+        }
+        if inIndentedCode { out += "```\n" }
+        if fence != nil { out += "```\n" }
+        return out
+    }
+
+    /// 1 for a line of "=", 2 for a line of "-" (at least 3 of them, spaces around allowed).
+    static func setextLevel(_ line: Substring) -> Int? {
+        let t = line.trimmingLeadingSpaces().trimmingTrailingSpaces()
+        guard t.count >= 3, let c = t.first, c == "=" || c == "-", t.allSatisfy({ $0 == c }) else { return nil }
+        return c == "=" ? 1 : 2
+    }
+
+    static func isListItem(_ trimmed: Substring) -> Bool {
+        if trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("+ ") { return true }
+        let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 9 else { return false }
+        let rest = trimmed.dropFirst(digits.count)
+        return rest.hasPrefix(". ") || rest.hasPrefix(") ")
+    }
+
+    /// "<p" / "<P" after the last ">" of the text gets its "<" escaped (see the file comment).
+    static func defuseUnclosedParagraphTags(_ text: String) -> String {
+        // Compared as Characters, as Ink reads them: a ">" followed by a combining mark is not a ">".
+        let start = text.lastIndex(of: ">").map { text.index(after: $0) } ?? text.startIndex
+        let tail = Array(text[start...])
+        guard tail.contains("<") else { return text }
+        var result = String(text[..<start])
+        for (k, c) in tail.enumerated() {
+            if c == "<", k + 1 < tail.count, tail[k + 1] == "p" || tail[k + 1] == "P" {
+                result += "&lt;"
+            } else {
+                result.append(c)
+            }
+        }
+        return result
+    }
+}
+
+extension Substring {
+    func trimmingLeadingSpaces() -> Substring { drop { $0 == " " || $0 == "\t" } }
+
+    func trimmingTrailingSpaces() -> Substring {
+        var s = self
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        String(self[...].trimmingLeadingSpaces().trimmingTrailingSpaces())
+    }
+}

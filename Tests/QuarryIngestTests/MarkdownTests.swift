@@ -1,0 +1,67 @@
+import Testing
+import QuarryCore
+import QuarryDocument
+@testable import QuarryIngest
+
+private func md(_ s: String, path: String = "doc.md") -> Extraction {
+    Array(s.utf8).withUnsafeBytes { MarkdownExtractor().extract($0, id: "m", path: path) }
+}
+
+@Suite("Markdown")
+struct MarkdownTests {
+    @Test("YAML front matter (with a list) gives the title and is not body text")
+    func frontMatter() {
+        let r = md("---\ntitle: \"Front Title\"\ntags:\n  - a\n  - b\n---\n\n# Heading\n\nBody text.\n")
+        #expect(r.article.title == "Front Title")
+        #expect(!r.article.body.contains("tags"))
+        #expect(!r.article.body.contains("---"))
+        #expect(blockTexts(r.article).map(\.1) == ["Heading", "Body text."])
+        // CRLF line ends and TOML front matter.
+        #expect(md("---\r\ntitle: CRLF\r\n---\r\n\r\nText\r\n").article.title == "CRLF")
+        #expect(md("+++\ntitle = \"Toml\"\n+++\nText\n").article.body == "Text")
+        #expect(md("+++\ntitle = \"Toml\"\n+++\nText\n").article.title == "Toml")
+    }
+
+    @Test("no front matter: the first heading, at any level, is the title")
+    func headingTitle() {
+        #expect(md("Intro para.\n\n## Second level\n\nx").article.title == "Second level")
+        #expect(md("Just text.").article.title == "")
+    }
+
+    @Test("setext headings, emphasis, links and inline code leave no markup")
+    func markup() {
+        let r = md("Setext Title\n============\n\nSome **bold** and *em* with [a link](http://x.example) and `code`.\n\nSub\n---\n\nEnd.\n")
+        #expect(r.article.title == "Setext Title")
+        let b = blockTexts(r.article)
+        #expect(b.map(\.0) == [.heading, .paragraph, .heading, .paragraph])
+        #expect(b[1].1 == "Some bold and em with a link and code.")
+        #expect(b[2].1 == "Sub")
+        for mark in ["**", "[", "](", "`", "==="] { #expect(!r.article.body.contains(mark), "\(mark)") }
+    }
+
+    @Test("code fences and indented code are preformatted; tables are cells")
+    func codeAndTables() {
+        let r = md("# T\n\n```swift\nlet x = 1 < 2\n```\n\nText:\n\n    indented()\n    more()\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+        let b = blockTexts(r.article)
+        #expect(b.contains { $0.0 == .preformatted && $0.1 == "let x = 1 < 2" })
+        #expect(b.contains { $0.0 == .preformatted && $0.1 == "indented()\nmore()" })
+        #expect(b.filter { $0.0 == .tableCell }.map(\.1) == ["a", "b", "1", "2"])
+        #expect(!r.article.body.contains("|"))
+    }
+
+    @Test("an unclosed <p (which makes Ink 0.6.0 loop forever) is read as text")
+    func unclosedParagraphTag() {
+        #expect(md("text <p").article.body == "text <p")
+        #expect(md("|[\\<&><p(\t:=").article.body.contains("<p("))
+        #expect(md("<p>fine</p>\n\nand <P x").article.body.contains("<P x"))
+        // A ">" with a combining mark is not a ">" to Ink.
+        #expect(md("<p x >\u{0338}").article.body.contains("<p"))
+    }
+
+    @Test(".md files go through the Markdown extractor in SourceParser")
+    func sourceParser() {
+        let r = SourceParser().parseDocument(Array("---\ntitle: X\n---\n**b**\n".utf8), displayPath: "a.md", id: "a.md", format: .text)
+        #expect(r.article?.title == "X")
+        #expect(r.article?.body == "b")
+    }
+}
