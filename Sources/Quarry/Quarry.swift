@@ -96,6 +96,8 @@ public typealias TextHighlight = QuarrySearch.TextHighlight
 public typealias ScoreExplanation = QuarrySearch.ScoreExplanation
 /// One part of a score (a term or phrase in a field).
 public typealias ScorePart = QuarrySearch.ScorePart
+/// One field of a BM25F part: its weighted, length-normalised frequency.
+public typealias FieldPart = QuarrySearch.FieldPart
 /// A term of a part, with its document frequency and idf.
 public typealias ExplainedTerm = QuarrySearch.ExplainedTerm
 /// A document id and its score (the fast result form).
