@@ -43,7 +43,10 @@ public enum QuarryHTTPServer {
         var group = ServiceGroupConfiguration(
             services: [.init(service: refresher), .init(service: worker), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A request that never ends must not keep the process alive: past these, the
+        // services are cancelled, then the group gives up on them and the process exits.
         group.maximumGracefulShutdownDuration = .seconds(120)
+        group.maximumCancellationDuration = .seconds(10)
         try await ServiceGroup(configuration: group).run()
     }
 }

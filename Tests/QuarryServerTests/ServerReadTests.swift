@@ -72,6 +72,24 @@ struct ServerReadTests {
         #expect(abs(parts.reduce(0) { $0 + ($1["score"] as? Double ?? 0) } - (first["score"] as? Double ?? -1)) < 1e-6)
     }
 
+    @Test("the server ranks as quarry search does with the same options", arguments: [
+        ("", [String]()), ("&scoring=flat", ["--scoring", "flat"]), ("&scoring=fields&title_weight=2", ["--scoring", "fields", "--title-weight", "2"]),
+        ("&k1=1.2&b=0.75&scoring=flat", ["--k1", "1.2", "--b", "0.75", "--scoring", "flat"]), ("&title_b=0.5&body_b=0.3", ["--title-b", "0.5", "--body-b", "0.3"]),
+        ("&all=true", ["--all"]), ("&syntax=words", ["--syntax", "words"]), ("&mode=passages", ["--passages"]),
+    ])
+    func sameAsCLI(params: String, options: [String]) throws {
+        let s = try ReadFixture.server()
+        let text = options == ["--all"] ? "csrf token paragraph" : "csrf token \"grace period\" w7"
+        let served = try #require(try s.get("/search?q=\(q(text))&limit=15\(params)").json()["results"] as? [[String: Any]])
+        let dir = try ReadFixture.setup.get().1
+        let cli = try runQuarry(["search", "--index", dir + "/index", "--json", "--limit", "15"] + options + ["--", text])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let local = try #require((try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(!served.isEmpty)
+        #expect(served.map { $0["id"] as? String } == local.map { $0["id"] as? String }, "\(params)")
+        #expect(served.map { $0["score"] as? Double } == local.map { $0["score"] as? Double }, "\(params)")
+    }
+
     @Test("offset paging is exact: page 2 of 10 is results 11–20 of a limit-20 search", arguments: ["documents", "passages"])
     func paging(mode: String) throws {
         let s = try ReadFixture.server()

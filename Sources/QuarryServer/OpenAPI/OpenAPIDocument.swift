@@ -125,6 +125,8 @@ paths:
         - $ref: "#/components/parameters/b"
         - $ref: "#/components/parameters/title_weight"
         - $ref: "#/components/parameters/body_weight"
+        - $ref: "#/components/parameters/title_b"
+        - $ref: "#/components/parameters/body_b"
         - $ref: "#/components/parameters/max_expansions"
         - $ref: "#/components/parameters/under"
         - $ref: "#/components/parameters/timeout_ms"
@@ -378,7 +380,8 @@ components:
     scoring:
       name: scoring
       in: query
-      schema: {type: string, enum: [flat, fields], default: flat}
+      description: bm25f (title and body weighted and normalised each by its length, combined before saturation), flat (one field), fields (each field scored on its own). docs/SCORING.md.
+      schema: {type: string, enum: [bm25f, flat, fields], default: bm25f}
     k1:
       name: k1
       in: query
@@ -395,6 +398,16 @@ components:
       name: body_weight
       in: query
       schema: {type: number, minimum: 0, maximum: 1000, default: 1}
+    title_b:
+      name: title_b
+      in: query
+      description: Length normalisation of the title field (default 1 under bm25f, b otherwise).
+      schema: {type: number, minimum: 0, maximum: 1}
+    body_b:
+      name: body_b
+      in: query
+      description: Length normalisation of the body field (default 0.9 under bm25f, b otherwise).
+      schema: {type: number, minimum: 0, maximum: 1}
     max_expansions:
       name: max_expansions
       in: query
@@ -485,11 +498,13 @@ components:
         explain: {type: boolean}
         all: {type: boolean}
         syntax: {type: string, enum: [query, words]}
-        scoring: {type: string, enum: [flat, fields]}
+        scoring: {type: string, enum: [bm25f, flat, fields]}
         k1: {type: number, minimum: 0, maximum: 100}
         b: {type: number, minimum: 0, maximum: 1}
         title_weight: {type: number, minimum: 0, maximum: 1000}
         body_weight: {type: number, minimum: 0, maximum: 1000}
+        title_b: {type: number, minimum: 0, maximum: 1}
+        body_b: {type: number, minimum: 0, maximum: 1}
         max_expansions: {type: integer, minimum: 1, maximum: 1024}
         under: {type: string, maxLength: 1024}
         timeout_ms: {type: integer, minimum: 100}

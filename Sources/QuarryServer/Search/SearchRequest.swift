@@ -16,7 +16,8 @@ struct SearchRequest: Sendable {
     var timeout: Duration
 
     static let fields = ["q", "limit", "offset", "mode", "snippets", "snippet_order", "snippet_words", "explain", "all",
-                         "syntax", "scoring", "k1", "b", "title_weight", "body_weight", "max_expansions", "under", "timeout_ms"]
+                         "syntax", "scoring", "k1", "b", "title_weight", "body_weight", "title_b", "body_b", "max_expansions",
+                         "under", "timeout_ms"]
 
     init(_ f: inout RequestFields, limits: ServerConfiguration) throws(APIError) {
         guard let q = try f.string("q", maxLength: limits.maxQueryLength) else {
@@ -34,11 +35,14 @@ struct SearchRequest: Sendable {
         if let v = try f.bool("explain") { options.explain = v }
         if let v = try f.bool("all") { query.defaultOperator = v ? .and : .or }
         if let v = try f.choice("syntax", QuerySyntax.self) { query.syntax = v }
-        if let v = try f.choice("scoring", ScoringMode.self) { query.scoring.mode = v }
-        if let v = try f.double("k1", in: 0...100) { query.scoring.k1 = v }
-        if let v = try f.double("b", in: 0...1) { query.scoring.b = v }
-        if let v = try f.double("title_weight", in: 0...1000) { query.scoring.titleWeight = v }
-        if let v = try f.double("body_weight", in: 0...1000) { query.scoring.bodyWeight = v }
+        // As `quarry search` builds them: field b's left out take the mode's defaults.
+        let d = BM25Parameters.default
+        query.scoring = BM25Parameters(
+            k1: try f.double("k1", in: 0...100) ?? d.k1, b: try f.double("b", in: 0...1) ?? d.b,
+            mode: try f.choice("scoring", ScoringMode.self) ?? d.mode,
+            titleWeight: try f.double("title_weight", in: 0...1000) ?? d.titleWeight,
+            bodyWeight: try f.double("body_weight", in: 0...1000) ?? d.bodyWeight,
+            titleB: try f.double("title_b", in: 0...1), bodyB: try f.double("body_b", in: 0...1))
         if let v = try f.int("max_expansions", in: 1...1024) { query.maxExpansions = v }
         if let v = try f.string("under", maxLength: 1024) { options.idPrefix = v.isEmpty ? nil : v }
         let most = milliseconds(limits.requestTimeout)
