@@ -79,7 +79,11 @@ public struct SearchOptions: Sendable, Equatable {
     }
 
     /// Results to collect before the page is cut out of them.
-    package var depth: Int { max(0, offset) + max(0, limit) }
+    /// (Saturating: `offset + limit` of two huge values does not overflow.)
+    package var depth: Int {
+        let (sum, overflow) = max(0, offset).addingReportingOverflow(max(0, limit))
+        return overflow ? Int.max : sum
+    }
 
     package func validate() throws {
         guard limit >= 0 else { throw SearchError.invalidParameter("limit must be 0 or more, not \(limit)") }

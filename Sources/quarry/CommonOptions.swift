@@ -31,8 +31,8 @@ struct ScoringOptions: ParsableArguments {
     func validate() throws {
         guard k1 >= 0 && k1.isFinite else { throw ValidationError("--k1 must be a non-negative number") }
         guard b >= 0 && b <= 1 else { throw ValidationError("--b must be between 0 and 1") }
-        guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
-            throw ValidationError("--title-weight and --body-weight must be non-negative numbers")
+        guard titleWeight >= 0 && titleWeight <= 10_000 && bodyWeight >= 0 && bodyWeight <= 10_000 else {
+            throw ValidationError("--title-weight and --body-weight must be numbers from 0 to 10000")
         }
     }
 }

@@ -132,8 +132,12 @@ struct QueryPlanner {
         case .fuzzy(let text, let maxEdits, let field):
             return try fuzzy(text, maxEdits: min(max(0, maxEdits), 2), field: field, boost: boost, label: query)
         case .boosted(let inner, let factor):
-            guard factor > 0 && factor.isFinite else {
-                throw SearchError.invalidParameter("a boost must be a positive number, not \(factor)")
+            guard factor > 0 && factor <= QueryLimits.maxBoost else {
+                throw SearchError.invalidParameter("a boost must be a positive number at most 10000, not \(factor)")
+            }
+            // Nested boosts multiply; bounded so that every score is a finite number.
+            guard boost * factor <= QueryLimits.maxTotalBoost else {
+                throw SearchError.invalidParameter("nested boosts multiply to more than 10^12")
             }
             return try node(inner, boost: boost * factor)
         case .boolean(let clauses):

@@ -41,8 +41,8 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
     package func validate() throws {
         guard k1 >= 0 && k1.isFinite else { throw SearchError.invalidParameter("k1 must be a non-negative number, not \(k1)") }
         guard b >= 0 && b <= 1 else { throw SearchError.invalidParameter("b must be between 0 and 1, not \(b)") }
-        guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
-            throw SearchError.invalidParameter("field weights must be non-negative numbers")
+        guard titleWeight >= 0 && titleWeight <= QueryLimits.maxBoost && bodyWeight >= 0 && bodyWeight <= QueryLimits.maxBoost else {
+            throw SearchError.invalidParameter("field weights must be numbers from 0 to 10000")
         }
     }
 
