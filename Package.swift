@@ -84,6 +84,15 @@ let package = Package(
             dependencies: ["QuarryCollection", "QuarryIngest", "QuarryDocument", "QuarryCore"],
             path: "Benchmarks/QuarryExtractBench"),
 
+        // Fuzzing (scripts/fuzz): the targets, libFuzzer's driver (weak: a plain build replays
+        // inputs), and the executable that runs them.
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .target(
+            name: "QuarryFuzzTargets",
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
+            path: "Fuzz/Targets"),
+        .executableTarget(name: "quarry-fuzz", dependencies: ["QuarryFuzzTargets", "CFuzzerDriver"], path: "Fuzz/Driver"),
+
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
@@ -95,5 +104,6 @@ let package = Package(
         .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
+        .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzzTargets"]),
     ]
 )

@@ -177,7 +177,7 @@ struct SearchCommand: ParsableCommand {
             let tail = Array(" quarry\n".utf8)
             func row(_ id: String, _ rank: Int, _ score: Double) {
                 out.bytes(head)
-                out.bytes(id.utf8)
+                out.trecID(id)
                 out.bytes([0x20])
                 out.decimal(rank)
                 out.bytes([0x20])
