@@ -10,7 +10,8 @@
 //   QuarryIndex       segments, commits, deletions, merges, readers        → Core, Document, Analysis
 //   QuarrySearch      queries, BM25, top-k, passages, highlights           → Index, Analysis, Document
 //   QuarryCollection  walks sources, fingerprints them, syncs an index     → Ingest, Index
-//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection
+//   QuarryEval        qrels, runs, trec_eval's measures, significance      → Core, Ingest
+//   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection, Eval
 //   quarry            the command line                                     → Quarry
 import PackageDescription
 
@@ -23,6 +24,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // `swift package generate-documentation --target Quarry` (the DocC catalog).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
         // Markdown → HTML for the Markdown extractor.
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
@@ -62,9 +65,10 @@ let package = Package(
         .target(
             name: "QuarryCollection",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryIngest", "QuarryIndex"]),
+        .target(name: "QuarryEval", dependencies: ["QuarryCore"]),
         .target(
             name: "Quarry",
-            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection"]),
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
@@ -102,6 +106,7 @@ let package = Package(
             name: "QuarrySearchTests",
             dependencies: ["QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection"]),
         .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
+        .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
         .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzzTargets"]),

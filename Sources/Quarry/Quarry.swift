@@ -4,7 +4,8 @@
 // - `IndexWriter`: sync files and directories, add and delete documents, commit;
 // - `Searcher`: ranked documents and passages with snippets, stored documents, explanations,
 //   over one snapshot of the index, safe to share between threads;
-// - the query tree (`Query`), options, results, `QuarryError`, and `JSONContract`.
+// - the query tree (`Query`), options, results, `QuarryError`, and `JSONContract`;
+// - relevance evaluation: `Qrels`, `Run`, `Measure`, `Evaluation`, `Comparison` (Evaluation.swift).
 //
 // The machinery (formats, postings, scoring internals) lives in the other modules of the
 // package with `package` access; the value types below are theirs, named here.

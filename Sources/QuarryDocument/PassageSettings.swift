@@ -15,7 +15,7 @@ public struct PassageSettings: Sendable, Equatable, Codable {
     public static let `default` = PassageSettings()
 
     /// A sentence longer than this is cut at word boundaries.
-    public var maxWords: Int { max(targetWords * 2, 8) }
+    package var maxWords: Int { max(targetWords * 2, 8) }
 
     package func validate() throws(PassageSettingsError) {
         guard targetWords >= 5 && targetWords <= 10_000 else {

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 
 /// Reads BEIR-style JSON Lines: one object per line with `_id`, `title` and `text`

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Character-set detection and decoding: raw file bytes in, valid UTF-8 out.
 //

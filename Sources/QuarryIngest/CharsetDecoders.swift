@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Decoders to UTF-8: windows-1252, UTF-16 and, for everything else, the system's iconv.
 

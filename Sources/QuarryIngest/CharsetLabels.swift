@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Charset labels: the WHATWG label table and the matching iconv names.
 

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // The WHATWG prescan: the charset a `<meta>` or XML declaration names in the first bytes of a page.
 

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // What the extractors return beside the article, and the options they take (docs/TEXT.md).
 

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // A guard before libxml2: libxml2 2.9 compares each attribute of a start tag with all the ones
 // before it (duplicate check), so one tag with n attributes costs n² comparisons: a 1.7 MB

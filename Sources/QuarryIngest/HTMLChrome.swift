@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Page chrome and generated pages: what an element's name and attributes say
 // (docs/TEXT.md, "Chrome" and "Generated pages").

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Element classification for HTML extraction: what each element name means for the text.
 

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // The state of one HTML parse, fed by libxml2's SAX callbacks (see HTMLExtractor).
 

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 import Ink
 

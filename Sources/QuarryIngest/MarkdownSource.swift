@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Markdown source preparation before Ink (JohnSundell/Ink 0.6.0) turns it into HTML:
 // front matter taken off (and its title read), and the things Ink 0.6.0 does not handle

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 /// Turns a plain-text file (already decoded to UTF-8) into an article. Markdown goes to
 /// `MarkdownExtractor` (with `markdown: true` this extractor hands it over).

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // The title of a plain-text file (docs/TEXT.md, "Titles"). Designed on READMEs and text files
 // under /usr/share/doc; the measurement is in docs/TEXT.md.

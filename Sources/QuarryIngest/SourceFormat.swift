@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 /// The kind of an input file.
 public enum SourceFormat: String, Sendable, CaseIterable, Codable {
@@ -9,12 +10,12 @@ public enum SourceFormat: String, Sendable, CaseIterable, Codable {
     case beir
 
     /// Extensions that `auto` recognises (lowercase, without the dot).
-    public static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
-    public static let textExtensions: Set<String> = ["txt", "text", "md"]
-    public static let beirExtensions: Set<String> = ["jsonl"]
+    package static let htmlExtensions: Set<String> = ["html", "htm", "xhtml"]
+    package static let textExtensions: Set<String> = ["txt", "text", "md"]
+    package static let beirExtensions: Set<String> = ["jsonl"]
 
     /// The format of a file under `auto` (nil when the extension is not recognised).
-    public static func detect(path: String) -> SourceFormat? {
+    package static func detect(path: String) -> SourceFormat? {
         guard let dot = path.lastIndex(of: "."), path[dot...].contains("/") == false else { return nil }
         let ext = path[path.index(after: dot)...].lowercased()
         if htmlExtensions.contains(ext) { return .html }
@@ -24,7 +25,7 @@ public enum SourceFormat: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether a file found while walking a directory is taken, for a requested format.
-    public func accepts(path: String) -> SourceFormat? {
+    package func accepts(path: String) -> SourceFormat? {
         guard let detected = SourceFormat.detect(path: path) else { return nil }
         switch self {
         case .auto: return detected

@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryDocument
 // Rules every extractor applies to titles (docs/TEXT.md, "Titles").
 

@@ -76,7 +76,7 @@ func status(of error: QuarryError) -> ExitStatus {
     case .noIndex: return .noIndex
     case .locked: return .locked
     case .damaged: return .damaged
-    case .invalidQuery, .invalidArgument, .settingsMismatch: return .usage
+    case .invalidQuery, .invalidArgument, .settingsMismatch, .malformedInput: return .usage
     case .deadlineExceeded: return .timedOut
     case .unknownDocument, .io, .internalError: return .failure
     }

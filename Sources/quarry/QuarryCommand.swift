@@ -36,7 +36,7 @@ struct QuarryCommand: ParsableCommand {
             stopped by its --timeout.
             """,
         version: quarryVersion,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self]
     )
 }
 

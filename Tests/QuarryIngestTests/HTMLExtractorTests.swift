@@ -1,4 +1,5 @@
 import Testing
+import QuarryCore
 import QuarryDocument
 @testable import QuarryIngest
 

@@ -6,9 +6,13 @@ import QuarrySearch
 /// Quarry's JSON output for tools (documented in docs/JSON.md). Every object carries a
 /// `schema` name with a version; fields are only ever added within a version.
 public enum JSONContract {
+    /// Search responses (documents or passages).
     public static let searchSchema = "quarry.search/1"
+    /// A stored document.
     public static let documentSchema = "quarry.document/1"
+    /// Index statistics.
     public static let statsSchema = "quarry.stats/1"
+    /// The outcome of a check.
     public static let checkSchema = "quarry.check/1"
 
     /// A document search response.

@@ -1,9 +1,13 @@
-import QuarryDocument
 /// A malformed JSON line: what was wrong and at which byte of the line (0-based).
 package struct JSONLineError: Error, Sendable, Equatable, CustomStringConvertible {
     package var column: Int
     package var message: String
     package var description: String { "byte \(column + 1) of the line: \(message)" }
+
+    package init(column: Int, message: String) {
+        self.column = column
+        self.message = message
+    }
 }
 
 /// A small, strict JSON reader for one line holding one object, tuned for BEIR corpora:

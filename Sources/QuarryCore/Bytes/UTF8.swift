@@ -1,4 +1,3 @@
-import QuarryDocument
 // UTF-8 validation, written once. Everything that checks, counts or repairs UTF-8 in Quarry
 // (charset detection, decoding, HTML preparation, JSON strings) goes through
 // `UTF8Validation.sequence(at:)`, which follows the Unicode standard's well-formed byte
@@ -6,12 +5,12 @@ import QuarryDocument
 // subpart" rule for how many bytes one U+FFFD replaces.
 
 /// The one UTF-8 validator.
-enum UTF8Validation {
+package enum UTF8Validation {
     /// The sequence starting at `p[i]` (`i < n`): its length and whether it is well-formed.
     /// For an ill-formed sequence the length is that of its maximal subpart (at least 1): the
     /// bytes one U+FFFD replaces, as the Unicode standard recommends and browsers and Swift do.
     @inline(__always)
-    static func sequence(at i: Int, in p: UnsafePointer<UInt8>, count n: Int) -> (length: Int, valid: Bool) {
+    package static func sequence(at i: Int, in p: UnsafePointer<UInt8>, count n: Int) -> (length: Int, valid: Bool) {
         let b0 = p[i]
         if b0 < 0x80 { return (1, true) }
         var length = 0
@@ -39,7 +38,7 @@ enum UTF8Validation {
 
     /// Offset of the first ill-formed sequence at or after `start`, nil if there is none.
     /// Sets `hasNUL` when a NUL byte is seen before that point.
-    static func firstInvalid(_ p: UnsafePointer<UInt8>, count n: Int, from start: Int = 0, hasNUL: inout Bool) -> Int? {
+    package static func firstInvalid(_ p: UnsafePointer<UInt8>, count n: Int, from start: Int = 0, hasNUL: inout Bool) -> Int? {
         var i = start
         while i < n {
             // ASCII fast path, eight bytes at a time.
@@ -59,15 +58,21 @@ enum UTF8Validation {
     }
 
     /// How much of `bytes` is well-formed multi-byte UTF-8 and how much is not.
-    struct Census: Equatable {
+    package struct Census: Equatable {
         /// Well-formed sequences of 2 to 4 bytes (non-ASCII characters).
-        var multiByte = 0
+        package var multiByte = 0
         /// Ill-formed sequences (each one U+FFFD when decoded as UTF-8).
-        var invalid = 0
-        var firstInvalid: Int?
+        package var invalid = 0
+        package var firstInvalid: Int?
+
+        package init(multiByte: Int = 0, invalid: Int = 0, firstInvalid: Int? = nil) {
+            self.multiByte = multiByte
+            self.invalid = invalid
+            self.firstInvalid = firstInvalid
+        }
     }
 
-    static func census(_ bytes: UnsafeRawBufferPointer) -> Census {
+    package static func census(_ bytes: UnsafeRawBufferPointer) -> Census {
         var census = Census()
         guard let base = bytes.baseAddress else { return census }
         let p = base.assumingMemoryBound(to: UInt8.self)
@@ -88,39 +93,6 @@ enum UTF8Validation {
             i += length
         }
         return census
-    }
-}
-
-extension Charset {
-    struct UTF8Scan: Equatable {
-        /// Offset of the first byte of the first invalid sequence, nil if all valid.
-        var firstInvalid: Int?
-        /// Whether a NUL byte was seen (before the first invalid sequence, if any).
-        var hasNUL: Bool
-    }
-
-    /// Validates UTF-8 and notes NUL bytes.
-    static func scanUTF8(_ bytes: UnsafeRawBufferPointer) -> UTF8Scan {
-        guard let base = bytes.baseAddress else { return UTF8Scan(firstInvalid: nil, hasNUL: false) }
-        var hasNUL = false
-        let first = UTF8Validation.firstInvalid(base.assumingMemoryBound(to: UInt8.self), count: bytes.count, hasNUL: &hasNUL)
-        return UTF8Scan(firstInvalid: first, hasNUL: hasNUL)
-    }
-
-    /// Replaces each maximal invalid subsequence with U+FFFD (the Unicode/WHATWG practice).
-    static func repairUTF8(_ bytes: UnsafeRawBufferPointer) -> (utf8: [UInt8], invalidSequences: Int) {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count + 16)
-        let replaced = appendRepairingUTF8(bytes, into: &out)
-        return (out, replaced)
-    }
-
-    /// Removes NUL bytes in place; returns how many there were.
-    static func removeNULs(_ bytes: inout [UInt8]) -> Int {
-        guard bytes.contains(0) else { return 0 }
-        let before = bytes.count
-        bytes.removeAll { $0 == 0 }
-        return before - bytes.count
     }
 }
 
@@ -146,7 +118,7 @@ package func appendRepairingUTF8(_ bytes: UnsafeRawBufferPointer, into out: inou
 
 /// Appends a Unicode scalar value as UTF-8.
 @inline(__always)
-func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
+package func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
     if v < 0x80 {
         out.append(UInt8(v))
     } else if v < 0x800 {
