@@ -19,8 +19,12 @@ package struct TextBuilder {
     /// Offset of the separator newline added for the current block, if any.
     private var separatorAt: Int? = nil
 
-    package init(capacity: Int = 0) {
-        bytes.reserveCapacity(min(max(0, capacity), TextBuilder.maxBytes))
+    /// The most text this builder collects (`maxBytes` unless a test asks for less).
+    private let limit: Int
+
+    package init(capacity: Int = 0, limit: Int = TextBuilder.maxBytes) {
+        self.limit = min(max(16, limit), TextBuilder.maxBytes)
+        bytes.reserveCapacity(min(max(0, capacity), self.limit))
     }
 
     /// True when the current block has no text yet.
@@ -103,9 +107,9 @@ package struct TextBuilder {
                 if c <= 0x20 || c == 0x7F || c == 0xC2 { break }
                 j += 1
             }
-            if bytes.count + (j - i) + 2 > TextBuilder.maxBytes {
+            if bytes.count + (j - i) + 2 > limit {
                 // Full: keep what fits, on a character boundary, and drop the rest.
-                var room = TextBuilder.maxBytes - bytes.count - 2
+                var room = limit - bytes.count - 2
                 while room > 0 && text[i + room] & 0xC0 == 0x80 { room -= 1 }
                 j = i + max(0, room)
                 isTruncated = true
@@ -130,7 +134,7 @@ package struct TextBuilder {
 
     @inline(__always) private mutating func appendPreformatted(_ b: UInt8) {
         if b == 0x0D { return }
-        if bytes.count + 2 > TextBuilder.maxBytes && (b & 0xC0 != 0x80 || bytes.count + 1 > TextBuilder.maxBytes) {
+        if bytes.count + 2 > limit && (b & 0xC0 != 0x80 || bytes.count + 1 > limit) {
             isTruncated = true
             return
         }

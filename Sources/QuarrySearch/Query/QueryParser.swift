@@ -292,8 +292,6 @@ private struct QueryParser {
         guard !negative, let value = Double(number), value > 0, value.isFinite else {
             throw error("boost must be a positive number", at: start)
         }
-        // Bounded so that scores stay finite numbers (boosts multiply when nested).
-        guard value <= QueryLimits.maxBoost else { throw error("boost must be at most 10000", at: start) }
         return value
     }
 

@@ -75,6 +75,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most terms a prefix* or fuzzy~ word expands to (more are reported).", valueName: "n"))
     var maxExpansions: Int = 128
 
+    @Option(help: ArgumentHelp("Most terms all prefix* and fuzzy~ words of a query expand to together (more are reported).", valueName: "n"))
+    var maxQueryExpansions: Int = 1024
+
     @Flag(help: "Show how each result's score was computed (per term and field: idf, tf, length norm).")
     var explain = false
 
@@ -99,6 +102,7 @@ struct SearchCommand: ParsableCommand {
         if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
         if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
         if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
+        if maxQueryExpansions < 1 { throw ValidationError("--max-query-expansions must be 1 or more") }
         if let timeout, !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0") }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
@@ -126,7 +130,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let searcher = try Searcher(directory: location.index)
         let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
-                                 maxExpansions: maxExpansions)
+                                 maxExpansions: maxExpansions, maxQueryExpansions: maxQueryExpansions)
         var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive)
         if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
