@@ -105,7 +105,9 @@ let package = Package(
         .testTarget(
             name: "QuarrySearchTests",
             dependencies: ["QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection"]),
-        .testTarget(name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"]),
+        .testTarget(
+            name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"],
+            exclude: ["Golden"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),

@@ -4,17 +4,66 @@ import QuarryIndex
 import QuarryIngest
 import Synchronization
 
-/// How `IndexWriter.sync` treats the files it walks.
+/// How `IndexWriter.sync` treats the files it walks (docs/INDEXING.md). The options left
+/// nil take the value recorded in the index (the default for a new index); those given are
+/// recorded, so that the next sync honours them.
 public struct SyncOptions: Sendable, Equatable {
     /// Input format: by file extension (`auto`), or one format for every file.
     public var format: SourceFormat
-    /// Delete the documents of source files that have disappeared from a walked directory.
+    /// Delete the documents of source files that have disappeared from a walked directory
+    /// (or are now excluded).
     public var deleteMissing: Bool
+    /// Keep page chrome (navigation, banners, footers) in bodies. A change re-extracts the
+    /// HTML and Markdown files.
+    public var keepChrome: Bool?
+    /// Index generated pages (term and module indexes, search pages, source listings) too.
+    public var indexGenerated: Bool?
+    /// gitignore-style patterns: when not empty, a file found in a directory is indexed only
+    /// if one matches it. Replaces the recorded list.
+    public var include: [String]?
+    /// gitignore-style patterns of files and directories to leave out, after each
+    /// directory's `.quarryignore` (`!` takes a path back). Replaces the recorded list.
+    public var exclude: [String]?
+    /// Bring back the documents deleted with `delete` whose files this sync walks.
+    public var restoreDeleted: Bool
+    /// The largest one-document file, and the longest JSON line, read (bytes); larger ones
+    /// are reported and skipped. JSON Lines files are read in chunks and have no limit.
+    public var maxFileBytes: Int
 
-    public init(format: SourceFormat = .auto, deleteMissing: Bool = true) {
+    /// The default `maxFileBytes`: 128 MB.
+    public static let defaultMaxFileBytes = 128 << 20
+
+    public init(format: SourceFormat = .auto, deleteMissing: Bool = true, keepChrome: Bool? = nil, indexGenerated: Bool? = nil,
+                include: [String]? = nil, exclude: [String]? = nil, restoreDeleted: Bool = false,
+                maxFileBytes: Int = SyncOptions.defaultMaxFileBytes) {
         self.format = format
         self.deleteMissing = deleteMissing
+        self.keepChrome = keepChrome
+        self.indexGenerated = indexGenerated
+        self.include = include
+        self.exclude = exclude
+        self.restoreDeleted = restoreDeleted
+        self.maxFileBytes = maxFileBytes
     }
+}
+
+/// What `IndexWriter.deleteDocuments` did.
+public struct DeletionReport: Sendable, Equatable {
+    /// Ids with no document in the index.
+    public var missing: [String]
+    /// Deleted documents that came from files: the next syncs leave them out until
+    /// `SyncOptions.restoreDeleted`.
+    public var fromFiles: Int
+}
+
+/// The recorded options of an index's syncs (`IndexWriter.recordedOptions`).
+public struct RecordedSyncOptions: Sendable, Equatable {
+    public var keepChrome: Bool
+    public var indexGenerated: Bool
+    public var include: [String]
+    public var exclude: [String]
+    /// Directories synced, by absolute path, with the name their ids start with ("" for none).
+    public var directories: [String: String]
 }
 
 /// A published commit.
@@ -68,13 +117,44 @@ public final class IndexWriter: @unchecked Sendable {
         }
     }
 
-    /// Brings the index in step with files and directories: new files are added, changed
-    /// ones replaced, unchanged ones skipped without being parsed, and (by default) files
-    /// gone from a walked directory deleted. Problems with single files are in the report;
-    /// the rest goes on. Call `commit()` to publish.
-    public func sync(_ paths: [String], options: SyncOptions = SyncOptions(),
+    /// Checks that every path can be synced (it exists, and is a readable directory or
+    /// regular file; a `NAME=DIR` name is valid) without opening an index, so that a caller
+    /// can refuse a bad command before an index is created. `sync` checks the same first.
+    public static func checkPaths(_ paths: [String]) throws(QuarryError) {
+        try mapped { try CollectionSync.checkPaths(paths.map(SourcePath.init(argument:))) }
+    }
+
+    /// Brings the index in step with files and directories (docs/INDEXING.md): new files
+    /// are added, changed ones replaced, unchanged ones skipped without being parsed, and
+    /// (by default) files gone from a walked directory deleted. A path may be `NAME=DIR`:
+    /// the ids of its files start with `NAME/`. A path that cannot be synced throws before
+    /// anything changes; problems with single files are in the report and the rest goes on.
+    /// `notify` hears what the sync decided before it indexes (names given to new
+    /// directories, files extracted again). Call `commit()` to publish.
+    public func sync(_ paths: [String], options: SyncOptions = SyncOptions(), notify: ((String) -> Void)? = nil,
                      progress: ((IndexingProgress) -> Void)? = nil) throws(QuarryError) -> SyncReport {
-        try withSync { try $0.sync(paths: paths, format: options.format, deleteMissing: options.deleteMissing, progress: progress) }
+        guard options.maxFileBytes > 0 else { throw QuarryError.invalidArgument("maxFileBytes must be positive") }
+        var request = SyncRequest(paths: paths.map(SourcePath.init(argument:)))
+        request.format = options.format
+        request.deleteMissing = options.deleteMissing
+        request.keepChrome = options.keepChrome
+        request.indexGenerated = options.indexGenerated
+        request.include = options.include
+        request.exclude = options.exclude
+        request.restoreDeleted = options.restoreDeleted
+        request.maxDocumentBytes = options.maxFileBytes
+        return try withSync { try $0.sync(request, notify: notify, progress: progress) }
+    }
+
+    /// The options recorded by earlier syncs (those a sync uses when it is given none).
+    public var recordedOptions: RecordedSyncOptions? {
+        lock.withLock { _ in
+            sync.map {
+                let o = $0.state.options
+                return RecordedSyncOptions(keepChrome: o.keepChrome, indexGenerated: o.indexGenerated, include: o.include,
+                                           exclude: o.exclude, directories: $0.state.roots)
+            }
+        }
     }
 
     /// Adds documents (each replaces the document with its id, if any). Their passages are
@@ -94,9 +174,29 @@ public final class IndexWriter: @unchecked Sendable {
         try withSync { try $0.add(jsonLines: jsonLines, displayPath: displayPath, progress: progress) }
     }
 
+    /// Adds BEIR-style JSON lines read from a file descriptor (standard input, say) until
+    /// its end, in batches, so that memory stays bounded however long the input is. A line
+    /// longer than `maxLineBytes` is reported and skipped. Call `commit()` after.
+    public func add(jsonLinesFrom descriptor: Int32, displayPath: String = "<stdin>",
+                    maxLineBytes: Int = SyncOptions.defaultMaxFileBytes,
+                    progress: ((IndexingProgress) -> Void)? = nil) throws(QuarryError) -> SyncReport {
+        guard maxLineBytes > 0 else { throw QuarryError.invalidArgument("maxLineBytes must be positive") }
+        return try withSync { try $0.add(jsonLinesFrom: descriptor, displayPath: displayPath, maxLineBytes: maxLineBytes, progress: progress) }
+    }
+
     /// Deletes documents by id; returns the ids that were not found. Call `commit()` after.
+    /// A deleted document that came from a file stays out of the index on later syncs until
+    /// a sync with `SyncOptions.restoreDeleted`.
     public func delete(ids: [String]) throws(QuarryError) -> [String] {
-        try withSync { try $0.writer.delete(ids: ids) }
+        try deleteDocuments(ids: ids).missing
+    }
+
+    /// Deletes documents by id, and tells how many came from files (see `delete(ids:)`).
+    public func deleteDocuments(ids: [String]) throws(QuarryError) -> DeletionReport {
+        try withSync {
+            let r = try $0.delete(ids: ids)
+            return DeletionReport(missing: r.missing, fromFiles: r.fromFiles)
+        }
     }
 
     /// Publishes everything done so far as one commit, atomically (a crash at any point

@@ -49,6 +49,8 @@ public typealias IndexingProgress = QuarryIndex.IndexingProgress
 public typealias SourceFormat = QuarryIngest.SourceFormat
 /// What a sync (or an add) did.
 public typealias SyncReport = QuarryCollection.SyncReport
+/// What a walk left out, by reason (hidden, excluded, generated, …).
+public typealias WalkCounts = QuarryCollection.WalkCounts
 /// The outcome of `Index.check()`.
 public typealias CheckReport = QuarryIndex.CheckReport
 /// One problem `Index.check()` found.
@@ -92,6 +94,8 @@ public typealias TextHighlight = QuarrySearch.TextHighlight
 public typealias ScoreExplanation = QuarrySearch.ScoreExplanation
 /// One part of a score (a term or phrase in a field).
 public typealias ScorePart = QuarrySearch.ScorePart
+/// One field of a BM25F part: its weighted, length-normalised frequency.
+public typealias FieldPart = QuarrySearch.FieldPart
 /// A term of a part, with its document frequency and idf.
 public typealias ExplainedTerm = QuarrySearch.ExplainedTerm
 /// A document id and its score (the fast result form).

@@ -5,155 +5,122 @@ import QuarryIngest
 
 /// Keeps an index in step with files on disk: walks sources, tells changed from unchanged
 /// ones by their size, time and content hash, has the writer add what changed and delete
-/// what disappeared, and keeps the table of indexed sources as the payload of each commit.
+/// what disappeared, and keeps its state (options, named directories, the table of sources
+/// and what became of each) as the payload of each commit. Rules: docs/INDEXING.md.
 /// Not thread-safe (like the writer it drives).
 package final class CollectionSync {
     package let writer: IndexWriter
-    /// The indexed sources, by absolute path.
-    private(set) var sources: [String: SourceRecord]
-    private var sourcesChanged = false
+    /// Options, named directories and indexed sources, as of the last commit plus this
+    /// writer's changes.
+    package internal(set) var state: CollectionState
+    /// What a rebuild keeps of the index it replaces: documents deleted with `delete`
+    /// (by source path). Empty otherwise.
+    var carried: [String: SourceRecord] = [:]
+    var stateChanged = false
+    /// Notes about the state read (a rebuild that could not read the old one).
+    package internal(set) var openingNotes: [String] = []
 
-    /// Takes over an open writer and reads the sources table of its commit.
+    /// Takes over an open writer and reads the state kept with its commit. A rebuild starts
+    /// with no sources, but keeps the options, the names of directories and the deletions
+    /// made with `delete` of the index it replaces.
     package init(writer: IndexWriter) throws {
         self.writer = writer
-        sources = [:]
+        state = CollectionState()
         if let payload = try writer.committedPayload() {
             let name = writer.directory + "/" + (writer.committedManifest?.payloadFile ?? "sources")
+            state = try CollectionSync.decode(payload, name: name)
+        } else if writer.options.rebuild {
             do {
-                sources = try payload.withUnsafeBytes { try SourcesTable.decode($0, name: name) }
-            } catch let e as FormatError {
-                throw IndexError.corrupt(e)
+                let manifest = try Manifest.read(directory: writer.directory)
+                if !manifest.payloadFile.isEmpty {
+                    let old = try CollectionSync.decode(try readPayload(directory: writer.directory, file: manifest.payloadFile),
+                                                        name: writer.directory + "/" + manifest.payloadFile)
+                    state.options = old.options
+                    state.roots = old.roots
+                    carried = old.sources.filter { $0.value.deletedByUser || !$0.value.deletedIDs.isEmpty }
+                }
+            } catch IndexError.notFound {
+                // A new index.
+            } catch {
+                openingNotes.append("the state of the index being replaced could not be read (\(error)): "
+                                    + "its options and the deletions made with 'delete' are not kept")
             }
+        }
+        if state.version < SourcesTable.currentVersion { stateChanged = true }
+    }
+
+    private static func decode(_ payload: [UInt8], name: String) throws -> CollectionState {
+        do {
+            return try payload.withUnsafeBytes { try SourcesTable.decode($0, name: name) }
+        } catch let e as FormatError {
+            throw IndexError.corrupt(e)
         }
     }
 
-    /// Indexes files and directories incrementally: new sources are added, changed ones
-    /// replaced, unchanged ones skipped without parsing, and (with `deleteMissing`)
-    /// sources that disappeared from a walked directory deleted. Call `commit()` after.
-    package func sync(paths: [String], format: SourceFormat, deleteMissing: Bool = true,
-                      progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
+    /// Indexes BEIR-style JSON lines (a batch of standard input, say): each document is
+    /// added, or replaces the document with its id. Lines longer than `maxLineBytes` are
+    /// reported and skipped. `lineBase` and `byteBase` are the lines and bytes before the
+    /// batch (for messages). Call `commit()` after.
+    package func add(jsonLines bytes: [UInt8], displayPath: String = "<stdin>", maxLineBytes: Int = FeedOptions().maxDocumentBytes,
+                     lineBase: Int = 0, byteBase: Int = 0, progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
         var report = SyncReport()
-        let walk = SourceWalker(format: format).walk(paths)
-        report.issues.append(contentsOf: walk.issues)
-        report.sourcesSeen = walk.sources.count
-        var inputs: [SourceInput] = []
-        var items: [SourceFeed.Item] = []
-        var lineFileHashes: [Int: UInt64] = [:]
-        var seen = Set<String>()
-        var sourcesOfInput: [Source] = []
-        for source in walk.sources {
-            if seen.contains(source.absolutePath) { continue }
-            seen.insert(source.absolutePath)
-            let old = sources[source.absolutePath]
-            if let old, old.size == source.size, old.mtimeNanos == source.mtimeNanos, old.format == source.format {
-                report.unchanged += 1
-                continue
-            }
-            let index = inputs.count
-            var lines: LineFile? = nil
-            if source.format == .beir {
-                let hash: UInt64
-                let chunks: [Range<Int>]
-                do {
-                    lines = try LineFile(path: source.absolutePath)
-                    (hash, chunks) = try LineFile.scan(path: source.absolutePath, chunkBytes: 1 << 20)
-                } catch let e as SystemError {
-                    report.issues.append(IngestIssue(path: source.path, message: "cannot \(e.operation): \(e.reason); skipped"))
-                    report.failed += 1
-                    continue
-                }
-                if let old, old.contentHash == hash, old.format == .beir {
-                    touch(source)
-                    report.unchanged += 1
-                    continue
-                }
-                lineFileHashes[index] = hash
-                for range in chunks { items.append(.lines(input: index, range: range)) }
-            } else {
-                items.append(.file(input: index))
-            }
-            inputs.append(SourceInput(path: source.absolutePath, displayPath: source.path, id: source.relativeID,
-                                      format: source.format, size: Int(source.size), previousHash: old?.contentHash, lines: lines))
-            sourcesOfInput.append(source)
-        }
-        // Sources that disappeared from walked directories.
-        var vanished: [String] = []
-        if deleteMissing {
-            for root in walk.roots {
-                let prefix = root.hasSuffix("/") ? root : root + "/"
-                for path in sources.keys where path.hasPrefix(prefix) && !seen.contains(path) {
-                    vanished.append(path)
-                }
-            }
-        }
-
-        let feed = SourceFeed(inputs: inputs, items: items)
-        var indexing = try writer.add(feed, progress: progress)
-        report.issues.append(contentsOf: feed.issues)
-
-        // Sources whose old documents are replaced, and the new source records.
-        var replaced = Set<String>(vanished)
-        let outcomes = feed.outcomes
-        for (index, input) in inputs.enumerated() {
-            let outcome = outcomes[index] ?? SourceOutcome()
-            let source = sourcesOfInput[index]
-            if outcome.unchanged {
-                touch(source)
-                report.unchanged += 1
-                continue
-            }
-            if outcome.failed {
-                report.failed += 1
-                continue
-            }
-            let hash = lineFileHashes[index] ?? outcome.contentHash ?? 0
-            if sources[input.path] != nil { replaced.insert(input.path) }
-            sources[input.path] = SourceRecord(
-                path: input.path, size: source.size, mtimeNanos: source.mtimeNanos, contentHash: hash,
-                format: input.format, documentID: input.format == .beir ? "" : input.id)
-            sourcesChanged = true
-        }
-        for path in vanished { sources[path] = nil }
-        if !vanished.isEmpty { sourcesChanged = true }
-        try writer.delete(origins: replaced, report: &indexing)
-        report.take(indexing)
-        return report
-    }
-
-    /// Indexes BEIR-style JSON lines (from standard input, say): each document is added,
-    /// or replaces the document with its id. Call `commit()` after.
-    package func add(jsonLines bytes: [UInt8], displayPath: String = "<stdin>", progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
-        var report = SyncReport()
-        let items = bytes.withUnsafeBytes { b in Lines.chunks(b, chunkBytes: 1 << 20).map { SourceFeed.Item.lines(input: 0, range: $0) } }
-        let input = SourceInput(path: "-", displayPath: displayPath, id: "", format: .beir, size: bytes.count,
-                                previousHash: nil, lines: LineFile(bytes: bytes))
-        let feed = SourceFeed(inputs: [input], items: items)
+        let file = LineFile(bytes: bytes)
+        let scan = try file.scan(chunkBytes: 1 << 20, maxLineBytes: maxLineBytes)
+        var items = scan.chunks.map { SourceFeed.Item.lines(input: 0, range: $0) }
+        items += scan.oversized.map { SourceFeed.Item.oversizedLine(input: 0, range: $0.range, line: $0.line) }
+        let input = SourceInput(path: "-", file: nil, displayPath: displayPath, id: "", format: .beir, size: bytes.count,
+                                previousHash: nil, lines: file, lineBase: lineBase, byteBase: byteBase)
+        let feed = SourceFeed(inputs: [input], items: items, options: FeedOptions(maxDocumentBytes: maxLineBytes))
         let indexing = try writer.add(feed, progress: progress)
         report.issues.append(contentsOf: feed.issues)
         report.take(indexing)
         return report
     }
 
-    /// Publishes the writer's changes with the sources table (when it changed) as the
+    /// Deletes documents by id (see `IndexWriter.delete(ids:)`); the sources they came from
+    /// remember it, so that a sync leaves them out until it is asked to restore them.
+    /// Returns the ids not found, and how many deleted documents came from files.
+    package func delete(ids: [String]) throws -> (missing: [String], fromFiles: Int) {
+        let origins = try writer.origins(ofIDs: ids)
+        let missing = try writer.delete(ids: ids)
+        var fromFiles = 0
+        for (id, paths) in origins {
+            for path in paths {
+                guard var record = state.sources[path] else { continue }
+                if record.format == .beir {
+                    if !record.deletedIDs.contains(id) {
+                        record.deletedIDs.append(id)
+                        record.deletedIDs.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                    }
+                } else if record.documentID == id {
+                    record.deletedByUser = true
+                } else {
+                    continue
+                }
+                state.sources[path] = record
+                fromFiles += 1
+                stateChanged = true
+            }
+        }
+        return (missing, fromFiles)
+    }
+
+    /// Publishes the writer's changes with the collection's state (when it changed) as the
     /// commit's payload.
     @discardableResult
     package func commit() throws -> Manifest {
-        if sourcesChanged { writer.setPayload(SourcesTable.encode(sources)) }
+        if stateChanged || writer.options.rebuild && writer.committedManifest == nil {
+            writer.setPayload(SourcesTable.encode(state))
+        }
         let manifest = try writer.commit()
-        sourcesChanged = false
+        stateChanged = false
+        carried = [:]
         return manifest
-    }
-
-    /// Records a new size and time for a source whose content did not change.
-    private func touch(_ source: Source) {
-        sources[source.absolutePath]?.size = source.size
-        sources[source.absolutePath]?.mtimeNanos = source.mtimeNanos
-        sourcesChanged = true
     }
 }
 
 extension CollectionSync {
-    /// Problems with the table of indexed sources of the current commit of `directory`
+    /// Problems with the collection's state kept with the current commit of `directory`
     /// (its envelope and checksum are the index checker's; this checks its records).
     package static func checkSources(directory: String) -> [CheckProblem] {
         do {

@@ -7,8 +7,8 @@ public struct SyncReport: Sendable {
     public var added = 0
     /// Documents that replaced one with the same id.
     public var updated = 0
-    /// Documents removed without replacement (their source disappeared, or left a changed
-    /// JSON Lines file).
+    /// Documents removed without replacement (their source disappeared or was excluded,
+    /// left a changed JSON Lines file, or is a generated page now left out).
     public var deleted = 0
     /// Sources found unchanged (same size and time, or same content) and not parsed.
     public var unchanged = 0
@@ -21,6 +21,23 @@ public struct SyncReport: Sendable {
     public var bytesWritten = 0
     /// Files (and JSON Lines files) looked at.
     public var sourcesSeen = 0
+    /// Generated pages (indexes, search pages, source listings) left out.
+    public var generatedSkipped = 0
+    /// Documents deleted with `delete` whose sources are still there, left out (until a
+    /// sync with `restoreDeleted`).
+    public var heldBack = 0
+    /// Documents deleted with `delete` that this run brought back.
+    public var restored = 0
+    /// Files not indexed because another file already has their id.
+    public var collisions = 0
+    /// Files extracted again although their content did not change (the extraction rules
+    /// or options changed, or their id did).
+    public var reextracted = 0
+    /// What the walk left out, by reason.
+    public var walk = WalkCounts()
+    /// Things the user should know about this run (names given to new directories, files
+    /// extracted again and why).
+    public var notes: [String] = []
 
     public init() {}
 
@@ -35,5 +52,19 @@ public struct SyncReport: Sendable {
         issues.append(contentsOf: r.issues)
         segmentsWritten += r.segmentsWritten
         bytesWritten += r.bytesWritten
+    }
+
+    /// Adds up two runs (batches of standard input).
+    package mutating func take(_ r: SyncReport) {
+        added += r.added
+        updated += r.updated
+        deleted += r.deleted
+        unchanged += r.unchanged
+        failed += r.failed
+        issues.append(contentsOf: r.issues)
+        segmentsWritten += r.segmentsWritten
+        bytesWritten += r.bytesWritten
+        sourcesSeen += r.sourcesSeen
+        heldBack += r.heldBack
     }
 }

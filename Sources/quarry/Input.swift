@@ -10,20 +10,22 @@ struct InputError: Error, CustomStringConvertible {
     var description: String { "\(path): \(reason)" }
 }
 
-/// All bytes of a file.
-func readFile(_ path: String) throws -> [UInt8] {
+/// The most the command line reads of a file it is told to read (query files, stopword
+/// lists): they are read whole, and a device such as /dev/zero never ends.
+let inputLimitBytes = 256 << 20
+
+/// All bytes of a file, at most `limit`. Pipes are read (`--queries <(...)`); a directory
+/// is refused; anything longer than the limit is refused without reading more.
+func readFile(_ path: String, limit: Int = inputLimitBytes) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw InputError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
-    return try readAll(fd, name: path)
+    var st = stat()
+    if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { throw InputError(path: path, reason: "is a directory") }
+    return try readAll(fd, name: path, limit: limit)
 }
 
-/// All of standard input.
-func readStandardInput() throws -> [UInt8] {
-    try readAll(STDIN_FILENO, name: "<stdin>")
-}
-
-private func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
+private func readAll(_ fd: Int32, name: String, limit: Int) throws -> [UInt8] {
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -33,6 +35,7 @@ private func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
             throw InputError(path: name, reason: String(cString: strerror(errno)))
         }
         if n == 0 { return result }
+        if result.count + n > limit { throw InputError(path: name, reason: "longer than \(limit >> 20) MB; not read") }
         result.append(contentsOf: chunk[0..<n])
     }
 }

@@ -164,6 +164,22 @@ public enum JSONContract {
             w.field("b", p.b)
             w.field("length_norm", p.lengthNorm)
             w.field("score", p.score)
+            if let fields = p.fields {
+                w.beginArray("fields")
+                for f in fields {
+                    w.beginObject()
+                    w.field("field", f.field)
+                    w.field("tf", f.tf)
+                    w.field("length", f.length)
+                    w.field("average_length", f.averageLength)
+                    w.field("weight", f.weight)
+                    w.field("b", f.b)
+                    w.field("length_norm", f.lengthNorm)
+                    w.field("weighted_tf", f.weightedTF)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()

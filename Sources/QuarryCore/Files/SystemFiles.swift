@@ -23,12 +23,10 @@ package final class MappedFile: @unchecked Sendable {
     /// Maps `path`; an empty file maps to an empty buffer.
     package init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
+        // A FIFO or device in the index directory is refused, never waited on.
+        let (fd, status) = try FileSystem.openRegularFile(RawPath(path), name: path)
         defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw SystemError(path: path, operation: "stat", errno: errno) }
-        count = Int(st.st_size)
+        count = Int(status.size)
         if count == 0 {
             address = nil
             return
@@ -69,13 +67,9 @@ package enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Size and modification time (nanoseconds since the epoch) of a file.
-    package static func status(_ path: String) throws -> (size: Int64, mtimeNanos: Int64, isDirectory: Bool, isRegular: Bool) {
-        var st = stat()
-        if stat(path, &st) != 0 { throw SystemError(path: path, operation: "stat", errno: errno) }
-        let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        let kind = st.st_mode & S_IFMT
-        return (Int64(st.st_size), nanos, kind == S_IFDIR, kind == S_IFREG)
+    /// Size, modification time (nanoseconds since the epoch) and kind of a file.
+    package static func status(_ path: String) throws -> FileStatus {
+        try status(RawPath(path), name: path)
     }
 
     /// Creates a directory and its parents.
@@ -91,18 +85,10 @@ package enum FileSystem {
         }
     }
 
-    /// Names in a directory (no "." or ".."), unsorted.
+    /// Names in a directory (no "." or ".."), unsorted, as text (`RawPath.text`: ill-formed
+    /// UTF-8 escaped). Walks that must open what they list use `entries`.
     package static func list(_ path: String) throws -> [String] {
-        guard let dir = opendir(path) else { throw SystemError(path: path, operation: "list", errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        try entries(RawPath(path), name: path).map { RawPath.text($0) }
     }
 
     package static func remove(_ path: String) throws {
@@ -111,12 +97,17 @@ package enum FileSystem {
 
     /// Removes a directory tree (used for scratch directories only).
     package static func removeTree(_ path: String) throws {
-        guard isDirectory(path) else {
-            try remove(path)
+        try removeTree(RawPath(path))
+    }
+
+    private static func removeTree(_ path: RawPath) throws {
+        let isDirectory = (try? linkStatus(path))?.isDirectory ?? false
+        guard isDirectory else {
+            if unlink(path.cString) != 0 && errno != ENOENT { throw SystemError(path: path.text, operation: "remove", errno: errno) }
             return
         }
-        for name in try list(path) { try removeTree(path + "/" + name) }
-        if rmdir(path) != 0 && errno != ENOENT { throw SystemError(path: path, operation: "remove directory", errno: errno) }
+        for name in try entries(path) { try removeTree(path.appending(name)) }
+        if rmdir(path.cString) != 0 && errno != ENOENT { throw SystemError(path: path.text, operation: "remove directory", errno: errno) }
     }
 
     package static func rename(_ from: String, _ to: String) throws {
@@ -129,27 +120,6 @@ package enum FileSystem {
         if fd < 0 { throw SystemError(path: path, operation: "open directory", errno: errno) }
         defer { close(fd) }
         if fsync(fd) != 0 && errno != EINVAL { throw SystemError(path: path, operation: "sync directory", errno: errno) }
-    }
-
-    /// Reads a whole file.
-    package static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw SystemError(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var st = stat()
-        if fstat(fd, &st) == 0 && st.st_size > 0 { result.reserveCapacity(Int(st.st_size)) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError(path: path, operation: "read", errno: errno)
-            }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-        }
-        return result
     }
 
     /// Writes a file durably and atomically: a temporary name, fsync, rename, fsync of the directory.

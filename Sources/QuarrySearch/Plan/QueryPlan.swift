@@ -36,6 +36,7 @@ struct PhraseLeaf: Sendable {
     let flat: FieldWeight
     let title: FieldWeight
     let body: FieldWeight
+    let combined: CombinedWeight
     let passage: FieldWeight
     let label: String
 }
@@ -234,23 +235,34 @@ struct QueryPlanner {
         let terms = try distinct.map { try weights($0, boost: 1) }
         if terms.contains(where: { $0.stats.df == 0 }) { return .nothing }
         let c = snapshot.stats
-        func fieldWeight(documents: Int, lengthSum: Int, df: (TermStats) -> Int) -> FieldWeight {
+        /// The sum of the phrase's terms' idf in a field's statistics (nil when a term is not in it).
+        func idfSum(documents: Int, df: (TermStats) -> Int) -> Double? {
             var idf = 0.0
             for s in slots {
                 let d = df(terms[s].stats)
-                guard d > 0 else { return .zero }
+                guard d > 0 else { return nil }
                 idf += BM25Parameters.idf(documents: documents, df: d)
             }
-            return FieldWeight(boost: boost, idf: idf, documents: documents, lengthSum: lengthSum, parameters: parameters)
+            return idf
         }
-        var titleWeight = fieldWeight(documents: c.documentsWithTitle, lengthSum: c.titleLengthSum) { $0.dfTitle }
-        var bodyWeight = fieldWeight(documents: c.documentsWithBody, lengthSum: c.bodyLengthSum) { $0.dfBody }
-        titleWeight.scale(parameters.titleWeight)
-        bodyWeight.scale(parameters.bodyWeight)
+        func fieldWeight(documents: Int, lengthSum: Int, b: Double? = nil, df: (TermStats) -> Int) -> FieldWeight {
+            guard let idf = idfSum(documents: documents, df: df) else { return .zero }
+            return FieldWeight(boost: boost, idf: idf, documents: documents, lengthSum: lengthSum, parameters: parameters, b: b)
+        }
+        var titleWeight = fieldWeight(documents: c.documentsWithTitle, lengthSum: c.titleLengthSum, b: parameters.titleB) { $0.dfTitle }
+        var bodyWeight = fieldWeight(documents: c.documentsWithBody, lengthSum: c.bodyLengthSum, b: parameters.bodyB) { $0.dfBody }
+        let (tw, bw) = parameters.scopedFieldWeights
+        titleWeight.scale(tw)
+        bodyWeight.scale(bw)
+        // BM25F: the phrase's frequency in each field, combined like a term's, with the sum of
+        // its terms' idf over documents having them in any field.
+        let combined = idfSum(documents: c.documentsWithAny) { $0.df }.map {
+            CombinedWeight(boost: boost, idf: $0, collection: c, parameters: parameters)
+        } ?? .zero
         return .phrase(PhraseLeaf(
             terms: terms, slots: slots, offsets: tokens.map { $0.position - first.position }, slop: slop, field: field,
             flat: fieldWeight(documents: c.documentsWithAny, lengthSum: c.titleLengthSum + c.bodyLengthSum) { $0.df },
-            title: titleWeight, body: bodyWeight,
+            title: titleWeight, body: bodyWeight, combined: combined,
             passage: fieldWeight(documents: c.passages, lengthSum: c.passageLengthSum) { $0.passageDf },
             label: "\(label)"))
     }

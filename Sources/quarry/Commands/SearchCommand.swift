@@ -7,9 +7,14 @@ struct SearchCommand: ParsableCommand {
         abstract: "Search an index: ranked documents with snippets, or ranked passages.",
         discussion: """
             Free words are analysed like the indexed text (lowercased, stemmed, diacritics \
-            folded) and documents matching any of them are ranked by BM25 (k1 = 0.9, \
-            b = 0.4; title and body scored as one field unless --scoring fields); --all \
-            requires every word. The query language (docs/QUERY.md) also knows:
+            folded) and documents matching any of them are ranked by BM25F (docs/SCORING.md): \
+            per word, the title and body frequencies are weighted, each divided by its \
+            field's length norm 1 - b + b * length / average (title b 1.0, body b 0.9), \
+            added, and saturated once, idf * tf / (tf + k1) with k1 = 0.9. The title's \
+            weight is --title-weight times the average body length over the average title \
+            length, so a title word counts as much as the same share of the body. \
+            --scoring flat scores title and body as one field (b = 0.4); --scoring fields \
+            adds a BM25 per field. --all requires every word. The query language (docs/QUERY.md) also knows:
               "exact phrase"   "words near"~3   +required   -excluded   a AND (b OR c)
               NOT x   title:word   body:"a phrase"   optim*   colour~1   word^2
             A malformed query is an error naming its column (exit code 2).

@@ -55,6 +55,14 @@ enum Render {
             out.line("     \(String(format1: p.score, digits: 4)) = \(clause) in \(p.field): \(boost)idf \(String(format1: p.idf, digits: 3))"
                      + " · tf \(tf) / (tf + k1 \(String(format1: p.k1, digits: 2)) · norm \(String(format1: p.lengthNorm, digits: 3)))"
                      + Terminal.styled("  [length \(p.length), average \(String(format1: p.averageLength, digits: 1))]", .dim, enabled: color))
+            for f in p.fields ?? [] {
+                // BM25F: what each field added to tf.
+                let ftf = f.tf == f.tf.rounded() ? "\(Int(f.tf))" : String(format1: f.tf, digits: 3)
+                out.line(Terminal.styled("         \(String(format1: f.weightedTF, digits: 3)) = \(f.field): weight \(String(format1: f.weight, digits: 3))"
+                                         + " · tf \(ftf) / norm \(String(format1: f.lengthNorm, digits: 3))"
+                                         + "  [b \(String(format1: f.b, digits: 2)), length \(f.length), average \(String(format1: f.averageLength, digits: 1))]",
+                                         .dim, enabled: color))
+            }
         }
     }
 
