@@ -111,6 +111,15 @@ let package = Package(
             dependencies: ["QuarryCollection", "QuarryIngest", "QuarryDocument", "QuarryCore"],
             path: "Benchmarks/QuarryExtractBench"),
 
+        // Fuzzing (scripts/fuzz): the targets, libFuzzer's driver (weak: a plain build replays
+        // inputs), and the executable that runs them.
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .target(
+            name: "QuarryFuzzTargets",
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
+            path: "Fuzz/Targets"),
+        .executableTarget(name: "quarry-fuzz", dependencies: ["QuarryFuzzTargets", "CFuzzerDriver"], path: "Fuzz/Driver"),
+
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
@@ -128,5 +137,6 @@ let package = Package(
         // The built `quarry serve` and `quarry mcp`, driven over HTTP and by the official
         // Python MCP client (Python/).
         .testTarget(name: "QuarryServerTests", dependencies: ["quarry", "Quarry"], exclude: ["Python"]),
+        .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzzTargets"]),
     ]
 )

@@ -19,12 +19,17 @@ public struct QueryOptions: Sendable, Equatable {
     public var syntax: QuerySyntax
     /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
     public var maxExpansions: Int
+    /// The most terms all prefix and fuzzy words of the query expand to together (so that
+    /// hundreds of them cannot multiply `maxExpansions`); past it, words are expanded partly
+    /// or not at all, with an `expansion-budget` notice.
+    public var maxQueryExpansions: Int
     /// When preparing must have finished (expanding prefix and fuzzy words is the part that
     /// can take long); nil for no deadline. See `SearchOptions.deadline`.
     public var deadline: ContinuousClock.Instant?
 
     public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
-                maxExpansions: Int = 128, deadline: ContinuousClock.Instant? = nil) {
+                maxExpansions: Int = 128, maxQueryExpansions: Int = 1024, deadline: ContinuousClock.Instant? = nil) {
+        self.maxQueryExpansions = maxQueryExpansions
         self.scoring = scoring
         self.defaultOperator = defaultOperator
         self.syntax = syntax
@@ -35,6 +40,7 @@ public struct QueryOptions: Sendable, Equatable {
     package func validate() throws {
         try scoring.validate()
         guard maxExpansions >= 1 else { throw SearchError.invalidParameter("maxExpansions must be 1 or more, not \(maxExpansions)") }
+        guard maxQueryExpansions >= 1 else { throw SearchError.invalidParameter("maxQueryExpansions must be 1 or more, not \(maxQueryExpansions)") }
     }
 }
 
@@ -88,7 +94,11 @@ public struct SearchOptions: Sendable, Equatable {
     }
 
     /// Results to collect before the page is cut out of them.
-    package var depth: Int { max(0, offset) + max(0, limit) }
+    /// (Saturating: `offset + limit` of two huge values does not overflow.)
+    package var depth: Int {
+        let (sum, overflow) = max(0, offset).addingReportingOverflow(max(0, limit))
+        return overflow ? Int.max : sum
+    }
 
     package func validate() throws {
         guard limit >= 0 else { throw SearchError.invalidParameter("limit must be 0 or more, not \(limit)") }

@@ -57,7 +57,7 @@ package final class Searcher: Sendable {
         try verify([.terms])
         return try analyzers.with { analyzer in
             var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions,
-                                       deadline: options.deadline)
+                                       maxQueryExpansions: options.maxQueryExpansions, deadline: options.deadline)
             let plan = try planner.plan(query)
             return PreparedQuery(query: query, notices: planner.notices, plan: plan, parameters: options.scoring, snapshot: snapshot)
         }

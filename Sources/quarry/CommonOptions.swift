@@ -46,7 +46,7 @@ struct ScoringOptions: ParsableArguments {
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1") }
         }
         for (name, value) in [("--title-weight", titleWeight), ("--body-weight", bodyWeight)] {
-            guard value >= 0 && value.isFinite else { throw ValidationError("\(name) must be a non-negative number") }
+            guard value >= 0 && value <= 10_000 else { throw ValidationError("\(name) must be a number from 0 to 10000") }
         }
     }
 }

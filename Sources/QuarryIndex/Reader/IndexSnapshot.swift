@@ -49,7 +49,12 @@ package final class IndexSnapshot: Sendable {
                 // A writer removed files of the commit we read: a newer commit exists.
                 lastError = e
                 if let again = try? Manifest.read(directory: directory), again.generation != manifest.generation { continue }
-                throw IndexError.system(e)
+                // The current commit names a file that is not there: the index is damaged.
+                throw IndexError.corrupt(FormatError(file: e.path, offset: 0, message: "missing: the commit (MANIFEST) names this file but it is not in the index directory"))
+            } catch let e as SystemError where !e.isResourceShortage {
+                // Any other reason a file of the commit cannot be opened or mapped (permissions,
+                // a directory in its place, an I/O error): the index cannot be read as it is.
+                throw IndexError.corrupt(FormatError(file: e.path, offset: 0, message: "cannot \(e.operation): \(e.reason)"))
             } catch {
                 throw indexError(error)
             }
@@ -84,4 +89,10 @@ package final class IndexSnapshot: Sendable {
 
     /// Bytes of all files of the commit.
     package var fileBytes: Int { segments.reduce(0) { $0 + $1.fileBytes } }
+}
+
+extension SystemError {
+    /// Out of file descriptors or memory: a problem of the process or machine, not of the
+    /// file (reported as it is, not as damage).
+    var isResourceShortage: Bool { errno == EMFILE || errno == ENFILE || errno == ENOMEM }
 }

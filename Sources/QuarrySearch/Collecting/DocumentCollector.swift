@@ -28,7 +28,12 @@ struct DocumentCollector {
         }
         @inline(__always) func score() -> Double { scorerRef._withUnsafeGuaranteedRef { $0.score() } }
         @inline(__always) func blockBound(_ b: Int) throws -> Double { try scorerRef._withUnsafeGuaranteedRef { try $0.blockBound(b) } }
+        @inline(__always) var blockCount: Int { cursorRef._withUnsafeGuaranteedRef { $0.blockCount } }
+        @inline(__always) func blockLastDoc(_ b: Int) -> Int32 { cursorRef._withUnsafeGuaranteedRef { $0.blockLastDoc(b) } }
     }
+
+    /// The fewest documents a window spans when several lists decide where it ends.
+    static let minimumWindow: Int32 = 4096
 
     let segmentIndex: Int32
     let segment: SegmentReader
@@ -120,32 +125,70 @@ struct DocumentCollector {
         }
         for l in lanes { _ = try l.next() }
         var windowStart: Int32 = 0
+        // The lanes that were essential in the previous window (all at first) decide where
+        // the next window ends: with many long lists, one of them always has a block
+        // boundary a few documents ahead, and windows that small would cost more in bounds
+        // and sorting than in scoring (Lucene's MaxScoreBulkScorer does the same).
+        let essential = UnsafeMutablePointer<Lane>.allocate(capacity: max(n, 1))
+        essential.initialize(from: lanes, count: n)
+        var essentialCount = n
+        defer { essential.deallocate() }
         while windowStart != PostingsCursor.end {
             try deadline.tick("scoring documents")
-            // The window ends at the nearest block end among the long lists.
+            // The window ends at the nearest block end among the essential long lists, but
+            // spans at least `minimumWindow` documents when several lists decide it.
             var windowEnd = PostingsCursor.end
-            for l in lanes where l.hasBlocks {
+            var deciding = 0
+            for e in 0..<essentialCount where essential[e].hasBlocks {
+                let l = essential[e]
                 let doc = l.doc
                 if doc == PostingsCursor.end { continue }
+                deciding += 1
                 let last = l.shallowAdvance(to: max(windowStart, doc)).lastDoc
                 if last < windowEnd { windowEnd = last }
             }
-            // Each term's bound in the window; terms sorted by it (insertion sort: few terms).
+            if deciding > 1 && windowEnd != PostingsCursor.end {
+                let (wide, overflow) = windowStart.addingReportingOverflow(DocumentCollector.minimumWindow - 1)
+                windowEnd = overflow ? PostingsCursor.end - 1 : max(windowEnd, min(wide, PostingsCursor.end - 1))
+            }
+            // Each term's bound in the window (the best of its blocks there); terms sorted by it.
             for i in 0..<n {
                 let l = lanes[i]
                 let doc = l.doc
                 var bound = 0.0
                 if doc != PostingsCursor.end && doc <= windowEnd {
-                    bound = try l.blockBound(l.shallowAdvance(to: max(windowStart, doc)).block)
+                    var (block, last) = l.shallowAdvance(to: max(windowStart, doc))
+                    bound = try l.blockBound(block)
+                    while last < windowEnd && last != PostingsCursor.end && l.hasBlocks {
+                        block += 1
+                        guard block < l.blockCount else { break }
+                        bound = max(bound, try l.blockBound(block))
+                        last = l.blockLastDoc(block)
+                    }
                 }
-                var k = i
-                while k > 0 && windowMax[k - 1] > bound {
-                    windowMax[k] = windowMax[k - 1]
-                    order[k] = order[k - 1]
-                    k -= 1
+                windowMax[i] = bound
+                order[i] = l
+            }
+            if n <= 16 {
+                // Insertion sort: few terms.
+                for i in 1..<max(n, 1) {
+                    let b = windowMax[i], l = order[i]
+                    var k = i
+                    while k > 0 && windowMax[k - 1] > b {
+                        windowMax[k] = windowMax[k - 1]
+                        order[k] = order[k - 1]
+                        k -= 1
+                    }
+                    windowMax[k] = b
+                    order[k] = l
                 }
-                windowMax[k] = bound
-                order[k] = l
+            } else {
+                var sorted = (0..<n).map { (windowMax[$0], order[$0]) }
+                sorted.sort { $0.0 < $1.0 }
+                for k in 0..<n {
+                    windowMax[k] = sorted[k].0
+                    order[k] = sorted[k].1
+                }
             }
             for k in 0..<n { prefix[k + 1] = prefix[k] + windowMax[k] }
             var threshold = top.threshold
@@ -208,6 +251,8 @@ struct DocumentCollector {
                     while firstEssential < n && prefix[firstEssential + 1] < threshold { firstEssential += 1 }
                 }
             }
+            for k in firstEssential..<n { essential[k - firstEssential] = order[k] }
+            essentialCount = n - firstEssential
             windowStart = windowEnd == PostingsCursor.end ? windowEnd : windowEnd + 1
         }
     }

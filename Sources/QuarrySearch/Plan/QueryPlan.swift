@@ -106,19 +106,48 @@ struct QueryPlanner {
     let maxExpansions: Int
     private(set) var notices: [QueryNotice] = []
     private let deadline: DeadlineCheck
+    /// What all the expansions of the query may cost.
+    private let budget: ExpansionBudget
+    private let maxQueryExpansions: Int
+    /// Expansion words the budget cut short or left unexpanded.
+    private var overBudget: [String] = []
+    /// Phrases planned so far.
+    private var phrases = 0
 
     init(snapshot: IndexSnapshot, analyzer: Analyzer, parameters: BM25Parameters, maxExpansions: Int,
-         deadline: ContinuousClock.Instant? = nil) {
+         maxQueryExpansions: Int = QueryLimits.defaultMaxQueryExpansions, deadline: ContinuousClock.Instant? = nil) {
         self.snapshot = snapshot
         self.analyzer = analyzer
         self.parameters = parameters
         self.maxExpansions = max(1, maxExpansions)
+        self.maxQueryExpansions = max(1, maxQueryExpansions)
         self.deadline = DeadlineCheck(deadline)
+        budget = ExpansionBudget(scan: QueryLimits.maxExpansionScan, terms: max(1, maxQueryExpansions))
     }
 
     /// The plan of a query; nil when nothing of it is searchable (only stopwords).
     mutating func plan(_ query: Query) throws -> PlanNode? {
-        try node(query, boost: 1)
+        let plan = try node(query, boost: 1)
+        if let first = overBudget.first {
+            let shown = overBudget.prefix(5).joined(separator: ", ") + (overBudget.count > 5 ? ", …" : "")
+            notices.append(QueryNotice(code: "expansion-budget", message: "the query's prefix and fuzzy words reached their budget (\(maxQueryExpansions) terms in all, \(QueryLimits.maxExpansionScan) dictionary entries examined): \(overBudget.count == 1 ? first + " was" : "\(overBudget.count) words (\(shown)) were") expanded partly or not at all (raise the query's expansion limit, or use fewer such words)"))
+        }
+        return plan
+    }
+
+    /// Runs an expansion within the query's budget: nil when the budget is spent (the word
+    /// then matches nothing, and the budget notice names it).
+    private mutating func withinBudget(_ label: Query, _ expand: () throws -> [TermExpansion.Candidate]) throws -> [TermExpansion.Candidate]? {
+        guard budget.termsLeft > 0 else {
+            overBudget.append("\(label)")
+            return nil
+        }
+        do {
+            return try expand()
+        } catch is ExpansionBudget.Exhausted {
+            overBudget.append("\(label)")
+            return nil
+        }
     }
 
     private mutating func node(_ query: Query, boost: Double) throws -> PlanNode? {
@@ -133,8 +162,12 @@ struct QueryPlanner {
         case .fuzzy(let text, let maxEdits, let field):
             return try fuzzy(text, maxEdits: min(max(0, maxEdits), 2), field: field, boost: boost, label: query)
         case .boosted(let inner, let factor):
-            guard factor > 0 && factor.isFinite else {
-                throw SearchError.invalidParameter("a boost must be a positive number, not \(factor)")
+            guard factor > 0 && factor <= QueryLimits.maxBoost else {
+                throw SearchError.invalidParameter("a boost must be a positive number at most 10000, not \(factor)")
+            }
+            // Nested boosts multiply; bounded so that every score is a finite number.
+            guard boost * factor <= QueryLimits.maxTotalBoost else {
+                throw SearchError.invalidParameter("nested boosts multiply to more than 10^12")
             }
             return try node(inner, boost: boost * factor)
         case .boolean(let clauses):
@@ -186,6 +219,10 @@ struct QueryPlanner {
             let w = try weights(first.term, boost: boost)
             let df = field == .title ? w.stats.dfTitle : field == .body ? w.stats.dfBody : w.stats.df
             return df == 0 ? .nothing : .term(TermLeaf(weights: w, field: field, label: "\(label)"))
+        }
+        phrases += 1
+        guard phrases <= QueryLimits.maxPhrases else {
+            throw SearchError.invalidParameter("a query may hold at most \(QueryLimits.maxPhrases) phrases (quoted, or words such as e-mail that analyse to several terms); '\(text)' is one too many")
         }
         var distinct: [String] = []
         var slots: [Int] = []
@@ -243,8 +280,13 @@ struct QueryPlanner {
             notices.append(QueryNotice(code: "ignored-word", message: "'\(text)*' was ignored: the prefix has no letters or digits"))
             return nil
         }
-        let found = try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline)
-        let kept = TermExpansion.mostFrequent(found, limit: maxExpansions)
+        let (snapshot, deadline, budget) = (self.snapshot, self.deadline, self.budget)
+        guard let found = try withinBudget(label, {
+            try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline, budget: budget)
+        }) else { return .nothing }
+        let kept = TermExpansion.mostFrequent(found, limit: min(maxExpansions, budget.termsLeft))
+        budget.termsLeft -= kept.count
+        if kept.count < found.count && kept.count < maxExpansions { overBudget.append("\(label)") }
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {
@@ -261,8 +303,13 @@ struct QueryPlanner {
             }
             return try words(text, slop: 0, field: field, boost: boost, label: label)
         }
-        let found = try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline)
-        let kept = TermExpansion.closest(found, limit: maxExpansions)
+        let (snapshot, deadline, budget) = (self.snapshot, self.deadline, self.budget)
+        guard let found = try withinBudget(label, {
+            try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline, budget: budget)
+        }) else { return .nothing }
+        let kept = TermExpansion.closest(found, limit: min(maxExpansions, budget.termsLeft))
+        budget.termsLeft -= kept.count
+        if kept.count < found.count && kept.count < maxExpansions { overBudget.append("\(label)") }
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {

@@ -64,8 +64,8 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
         for (name, value) in [("b", b), ("title b", titleB), ("body b", bodyB)] {
             guard value >= 0 && value <= 1 else { throw SearchError.invalidParameter("\(name) must be between 0 and 1, not \(value)") }
         }
-        guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
-            throw SearchError.invalidParameter("field weights must be non-negative numbers")
+        guard titleWeight >= 0 && titleWeight <= QueryLimits.maxBoost && bodyWeight >= 0 && bodyWeight <= QueryLimits.maxBoost else {
+            throw SearchError.invalidParameter("field weights must be numbers from 0 to 10000")
         }
         guard mode == .flat || titleWeight + bodyWeight > 0 else {
             throw SearchError.invalidParameter("at least one field weight must be positive")

@@ -102,6 +102,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most terms a prefix* or fuzzy~ word expands to (more are reported).", valueName: "n"))
     var maxExpansions: Int = 128
 
+    @Option(help: ArgumentHelp("Most terms all prefix* and fuzzy~ words of a query expand to together (more are reported).", valueName: "n"))
+    var maxQueryExpansions: Int = 1024
+
     @Flag(help: "Show how each result's score was computed (per term and field: idf, tf, length norm).")
     var explain = false
 
@@ -128,6 +131,7 @@ struct SearchCommand: ParsableCommand {
         if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
         if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
         if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
+        if maxQueryExpansions < 1 { throw ValidationError("--max-query-expansions must be 1 or more") }
         if let timeout, !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0") }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
@@ -155,7 +159,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let searcher = try Searcher(directory: location.index)
         let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
-                                 maxExpansions: maxExpansions)
+                                 maxExpansions: maxExpansions, maxQueryExpansions: maxQueryExpansions)
         var options = SearchOptions(limit: limit, offset: offset, snippets: snippets, snippetOrder: snippetOrder, explain: explain,
                                     exhaustive: exhaustive, idPrefix: under, snippetWords: snippetWords > 0 ? snippetWords : nil)
         if outputFormat == .trec { options.snippets = 0 }
@@ -207,7 +211,7 @@ struct SearchCommand: ParsableCommand {
             let tail = Array(" quarry\n".utf8)
             func row(_ id: String, _ rank: Int, _ score: Double) {
                 out.bytes(head)
-                out.bytes(id.utf8)
+                out.trecID(id)
                 out.bytes([0x20])
                 out.decimal(rank)
                 out.bytes([0x20])

@@ -38,15 +38,15 @@ enum Terminal {
     }
 
     static func error(_ message: String) {
-        FileHandleStderr.write(styled("quarry: error:", .red, enabled: stderrColor) + " " + message + "\n")
+        FileHandleStderr.write(styled("quarry: error:", .red, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     static func warning(_ message: String) {
-        FileHandleStderr.write(styled("quarry: warning:", .yellow, enabled: stderrColor) + " " + message + "\n")
+        FileHandleStderr.write(styled("quarry: warning:", .yellow, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     static func note(_ message: String) {
-        FileHandleStderr.write(styled("quarry: note:", .cyan, enabled: stderrColor) + " " + message + "\n")
+        FileHandleStderr.write(styled("quarry: note:", .cyan, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     /// A progress line on stderr, redrawn in place (terminal only).
@@ -89,6 +89,20 @@ struct Output {
     /// Appends raw bytes.
     mutating func bytes(_ b: some Sequence<UInt8>) {
         buffer.append(contentsOf: b)
+    }
+
+    /// Appends a document id as a TREC run column: a run line is six fields separated by
+    /// whitespace, so spaces, control characters and '%' are percent-encoded (`my file.txt`
+    /// is written `my%20file.txt`, decoded as a URL path is); other ids are written as they are.
+    mutating func trecID(_ id: String) {
+        for b in id.utf8 {
+            if b <= 0x20 || b == 0x7F || b == 0x25 {
+                let hex = Array("0123456789ABCDEF".utf8)
+                buffer.append(contentsOf: [0x25, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+            } else {
+                buffer.append(b)
+            }
+        }
     }
 
     /// Appends a non-negative integer in decimal.
