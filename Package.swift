@@ -12,7 +12,8 @@
 //   QuarryCollection  walks sources, fingerprints them, syncs an index     → Ingest, Index
 //   QuarryEval        qrels, runs, trec_eval's measures, significance      → Core, Ingest
 //   Quarry            the public façade (`import Quarry`) and JSON contract → Search, Collection, Eval
-//   quarry            the command line                                     → Quarry
+//   QuarryServer      `quarry serve` (HTTP JSON API) and `quarry mcp`      → Quarry, Hummingbird, MCP
+//   quarry            the command line                                     → Quarry, QuarryServer
 import PackageDescription
 
 let package = Package(
@@ -24,6 +25,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // `quarry serve` and `quarry mcp` (QuarryServer).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // `swift package generate-documentation --target Quarry` (the DocC catalog).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
         // Markdown → HTML for the Markdown extractor.
@@ -45,7 +53,8 @@ let package = Package(
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
 
         // glibc's malloc.h (malloc_trim, mallopt), which the Swift Glibc module does not export.
-        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        // (Not "CSystem": swift-system, which the server's packages use, has a target of that name.)
+        .systemLibrary(name: "CQuarrySystem", path: "Sources/CQuarrySystem"),
 
         .target(name: "QuarryCore", dependencies: ["CXXHash"]),
         .target(name: "QuarryDocument", dependencies: ["QuarryCore"]),
@@ -56,7 +65,7 @@ let package = Package(
         .target(
             name: "QuarryIndex",
             dependencies: [
-                "QuarryCore", "QuarryDocument", "QuarryAnalysis", "CZstd", "CSystem",
+                "QuarryCore", "QuarryDocument", "QuarryAnalysis", "CZstd", "CQuarrySystem",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
         .target(
@@ -69,10 +78,24 @@ let package = Package(
         .target(
             name: "Quarry",
             dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),
+        // The HTTP JSON API and the MCP server over one index (imports only the façade).
+        .target(
+            name: "QuarryServer",
+            dependencies: [
+                "Quarry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "quarry",
             dependencies: [
                 "Quarry",
+                "QuarryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -88,6 +111,15 @@ let package = Package(
             dependencies: ["QuarryCollection", "QuarryIngest", "QuarryDocument", "QuarryCore"],
             path: "Benchmarks/QuarryExtractBench"),
 
+        // Fuzzing (scripts/fuzz): the targets, libFuzzer's driver (weak: a plain build replays
+        // inputs), and the executable that runs them.
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .target(
+            name: "QuarryFuzzTargets",
+            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIngest", "QuarryIndex", "QuarrySearch"],
+            path: "Fuzz/Targets"),
+        .executableTarget(name: "quarry-fuzz", dependencies: ["QuarryFuzzTargets", "CFuzzerDriver"], path: "Fuzz/Driver"),
+
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
@@ -102,5 +134,9 @@ let package = Package(
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
+        // The built `quarry serve` and `quarry mcp`, driven over HTTP and by the official
+        // Python MCP client (Python/).
+        .testTarget(name: "QuarryServerTests", dependencies: ["quarry", "Quarry"], exclude: ["Python"]),
+        .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzzTargets"]),
     ]
 )

@@ -38,9 +38,15 @@ public final class Index: Sendable {
         try mapped { Int(try Manifest.read(directory: directory).generation) }
     }
 
-    /// What the current commit holds. Reads (and verifies) the small files of every segment.
+    /// What the current commit holds. Verifies the checksum of every file of the commit first
+    /// (it reads the whole index once; a damaged file is `QuarryError.damaged` naming it), so
+    /// that no figure comes from a damaged file and a damaged index never looks healthy.
     public func stats() throws(QuarryError) -> IndexStats {
-        try mapped { IndexStats(snapshot: try IndexSnapshot.open(directory, verifyChecksums: true)) }
+        try mapped {
+            let snapshot = try IndexSnapshot.open(directory, verifyChecksums: true)
+            for segment in snapshot.segments { try segment.verifyWholeFiles(IndexFileKind.allCases) }
+            return IndexStats(snapshot: snapshot)
+        }
     }
 
     /// Verifies the current commit: every checksum and structural invariant of every file,

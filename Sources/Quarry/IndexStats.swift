@@ -1,7 +1,8 @@
 import QuarryIndex
 
 /// What an index holds (`Index.stats()`): documents, passages, terms, files, settings.
-/// Every figure comes from files whose checksums were verified.
+/// Every figure comes from files whose checksums were verified: `Index.stats()` verifies
+/// every file of the commit before it reads a figure.
 public struct IndexStats: Sendable, Equatable {
     public var directory: String
     /// Commit generation (+1 per commit).

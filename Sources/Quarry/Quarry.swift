@@ -90,12 +90,16 @@ public typealias DocumentResult = QuarrySearch.DocumentResult
 public typealias PassageHit = QuarrySearch.PassageHit
 /// A passage of a result, with offsets and highlights.
 public typealias PassageResult = QuarrySearch.PassageResult
+/// The cropped part of a snippet (`SearchOptions.snippetWords`), with exact offsets.
+public typealias SnippetCrop = QuarrySearch.SnippetCrop
 /// A query word as it appears in stored text, with exact offsets.
 public typealias TextHighlight = QuarrySearch.TextHighlight
 /// How a score was computed.
 public typealias ScoreExplanation = QuarrySearch.ScoreExplanation
 /// One part of a score (a term or phrase in a field).
 public typealias ScorePart = QuarrySearch.ScorePart
+/// One field of a BM25F part: its weighted, length-normalised frequency.
+public typealias FieldPart = QuarrySearch.FieldPart
 /// A term of a part, with its document frequency and idf.
 public typealias ExplainedTerm = QuarrySearch.ExplainedTerm
 /// A document id and its score (the fast result form).

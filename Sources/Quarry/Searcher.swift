@@ -31,11 +31,20 @@ public final class Searcher: Sendable {
     /// Live documents of its snapshot.
     public var documentCount: Int { engine.snapshot.stats.documents }
 
+    private init(engine: QuarrySearch.Searcher) {
+        self.engine = engine
+    }
+
     /// A searcher over the index's current commit: this one when nothing was committed
-    /// since it was made, a new one otherwise.
+    /// since it was made, a new one otherwise. The new one shares the segments that did not
+    /// change with this one (their files stay open and verified), so following commits
+    /// costs what they changed, not the size of the index.
     public func refreshed() throws(QuarryError) -> Searcher {
         let current = try mapped { Int(try Manifest.read(directory: directory).generation) }
-        return current == generation ? self : try Searcher(directory: directory)
+        if current == generation { return self }
+        return Searcher(engine: try mapped {
+            try QuarrySearch.Searcher(snapshot: try IndexSnapshot.open(directory, reusing: engine.snapshot))
+        })
     }
 
     // MARK: Preparing

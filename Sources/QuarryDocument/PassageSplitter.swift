@@ -1,6 +1,9 @@
 /// Cuts an article body into sentence-aware passages (see `PassageSettings`).
 package struct PassageSplitter: Sendable {
     package var settings: PassageSettings
+    /// No passage is longer than this (64 KiB): text without sentence or word boundaries is
+    /// cut at character boundaries, so that a result never carries megabytes of one passage.
+    package static let maxPassageBytes = 64 << 10
 
     package init(settings: PassageSettings) {
         self.settings = settings
@@ -29,7 +32,7 @@ package struct PassageSplitter: Sendable {
             // A block no longer than a passage is one passage: no need to find its sentences.
             let blockWords = countWords(body, block.start, block.end)
             if blockWords == 0 { continue }
-            if blockWords <= settings.targetWords {
+            if blockWords <= settings.targetWords && block.end - block.start <= PassageSplitter.maxPassageBytes {
                 var end = block.end
                 while end > block.start && body[end - 1] == 0x20 { end -= 1 }
                 if let h = pendingHeading {
@@ -54,7 +57,9 @@ package struct PassageSplitter: Sendable {
                 }
                 first = false
                 var j = i
-                while j < pieces.count && (j == i || words + pieces[j].words <= settings.targetWords) {
+                while j < pieces.count
+                    && (j == i || (words + pieces[j].words <= settings.targetWords && pieces[j].end - start <= PassageSplitter.maxPassageBytes))
+                {
                     words += pieces[j].words
                     j += 1
                 }
@@ -94,6 +99,12 @@ package struct PassageSplitter: Sendable {
         }
         while i < end {
             let b = body[i]
+            if i - sentenceStart >= PassageSplitter.maxPassageBytes && b & 0xC0 != 0x80 {
+                // Too long without a boundary: cut here (a character boundary).
+                emit(i)
+                sentenceStart = i
+                inWord = false
+            }
             let wordByte = isWordByte(b)
             if wordByte && !inWord {
                 if words == maxWords {

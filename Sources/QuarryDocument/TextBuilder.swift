@@ -2,7 +2,14 @@
 /// with "\n", and records each block's byte range. Extractors (HTML, plain text, JSONL) feed it
 /// decoded text and tell it where blocks begin and end.
 package struct TextBuilder {
+    /// The most text one builder collects: 16 MiB. Text appended past it is dropped (the
+    /// index writer reports such documents as cut), so that one enormous file or line costs
+    /// bounded memory to extract and index.
+    package static let maxBytes = 16 << 20
+
     package private(set) var bytes: [UInt8] = []
+    /// Whether text was dropped because the body reached `maxBytes`.
+    package private(set) var isTruncated = false
     package private(set) var blocks: [TextBlock] = []
     private var blockStart = 0
     private var kind: BlockKind = .paragraph
@@ -12,8 +19,12 @@ package struct TextBuilder {
     /// Offset of the separator newline added for the current block, if any.
     private var separatorAt: Int? = nil
 
-    package init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+    /// The most text this builder collects (`maxBytes` unless a test asks for less).
+    private let limit: Int
+
+    package init(capacity: Int = 0, limit: Int = TextBuilder.maxBytes) {
+        self.limit = min(max(16, limit), TextBuilder.maxBytes)
+        bytes.reserveCapacity(min(max(0, capacity), self.limit))
     }
 
     /// True when the current block has no text yet.
@@ -69,6 +80,7 @@ package struct TextBuilder {
     /// Appends decoded text, which must be valid UTF-8 (`finish` repairs it if not).
     /// U+00A0 (no-break space) outside preformatted text counts as whitespace.
     package mutating func append(_ text: UnsafeRawBufferPointer) {
+        if isTruncated { return }
         if preformatted {
             for b in text { appendPreformatted(b) }
             return
@@ -95,6 +107,14 @@ package struct TextBuilder {
                 if c <= 0x20 || c == 0x7F || c == 0xC2 { break }
                 j += 1
             }
+            if bytes.count + (j - i) + 2 > limit {
+                // Full: keep what fits, on a character boundary, and drop the rest.
+                var room = limit - bytes.count - 2
+                while room > 0 && text[i + room] & 0xC0 == 0x80 { room -= 1 }
+                j = i + max(0, room)
+                isTruncated = true
+                if j == i { return }
+            }
             if bytes.count == blockStart {
                 startIfNeeded()
             } else if pendingSpace {
@@ -102,6 +122,7 @@ package struct TextBuilder {
             }
             pendingSpace = false
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[i..<j]))
+            if isTruncated { return }
             i = j
         }
     }
@@ -113,6 +134,10 @@ package struct TextBuilder {
 
     @inline(__always) private mutating func appendPreformatted(_ b: UInt8) {
         if b == 0x0D { return }
+        if bytes.count + 2 > limit && (b & 0xC0 != 0x80 || bytes.count + 1 > limit) {
+            isTruncated = true
+            return
+        }
         guard b == 0x0A || b == 0x09 || (b >= 0x20 && b != 0x7F) else { return }
         if bytes.count == blockStart {
             if b == 0x0A || b == 0x20 || b == 0x09 { return }  // no leading blank lines or spaces

@@ -38,8 +38,11 @@ package struct BEIRReader: Sendable {
                     appendLines(value, to: &builder)
                 }
             })
-        guard let id, !id.isEmpty else {
+        guard let id else {
             throw JSONLineError(column: 0, message: "the object has no \"_id\" string")
+        }
+        guard !id.isEmpty else {
+            throw JSONLineError(column: 0, message: "\"_id\" is an empty string; a document needs an id")
         }
         var titleBuilder = TextBuilder(capacity: title.count)
         title.withUnsafeBytes { titleBuilder.append($0) }

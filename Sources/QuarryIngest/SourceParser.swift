@@ -12,6 +12,9 @@ package struct SourceParser: Sendable {
     private let html: HTMLExtractor
     private let beir = BEIRReader()
 
+    /// Bytes of a text or Markdown file that are decoded at most (twice a document's text limit).
+    package static let maxTextInputBytes = 2 * TextBuilder.maxBytes
+
     package init(options: ExtractionOptions = .default) {
         self.options = options
         html = HTMLExtractor(options: options)
@@ -39,8 +42,15 @@ package struct SourceParser: Sendable {
                 return (nil, [IngestIssue(path: displayPath, message: "cannot parse HTML: \(error)")], PageInfo())
             }
         case .text, .auto:
-            let decoded = Charset.decodeText(bytes)
+            // A document keeps at most 16 MiB of text (TextBuilder.maxBytes): decode and
+            // extract only the first 32 MiB of an enormous text file (room for collapsed
+            // whitespace and two-byte encodings), so that its cost stays bounded.
+            let input = bytes.count > SourceParser.maxTextInputBytes ? Array(bytes[0..<SourceParser.maxTextInputBytes]) : bytes
+            let decoded = Charset.decodeText(input)
             var issues = decoded.warnings.map { IngestIssue(path: displayPath, message: $0, severity: .warning) }
+            if input.count < bytes.count {
+                issues.append(IngestIssue(path: displayPath, message: "only the first \(input.count) of its \(bytes.count) bytes were read (a document keeps at most \(TextBuilder.maxBytes) bytes of text)", severity: .warning))
+            }
             let lower = displayPath.lowercased()
             if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
                 let result = decoded.utf8.withUnsafeBytes {

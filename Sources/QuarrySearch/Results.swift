@@ -36,6 +36,30 @@ public struct PassageResult: Sendable, Equatable, Codable {
     public var heading: String?
     /// Highlights with offsets into the stored body (not into `text`).
     public var highlights: [TextHighlight]
+    /// The part of the passage shown as a cropped snippet (`SearchOptions.snippetWords`).
+    public var crop: SnippetCrop? = nil
+}
+
+/// A cropped snippet: about `SearchOptions.snippetWords` words of a passage, chosen to hold
+/// as many of its distinct highlighted terms (then highlights) as fit, centred on them.
+public struct SnippetCrop: Sendable, Equatable, Codable {
+    /// UTF-8 byte range in the stored body (within the passage's range), on word bounds.
+    public var start: Int
+    public var end: Int
+    /// The same range in Unicode scalars.
+    public var charStart: Int
+    public var charEnd: Int
+    /// The body's text in the range, with "…" before it when the passage was cut before
+    /// `start` and after it when cut after `end`.
+    public var text: String
+
+    public init(start: Int, end: Int, charStart: Int, charEnd: Int, text: String) {
+        self.start = start
+        self.end = end
+        self.charStart = charStart
+        self.charEnd = charEnd
+        self.text = text
+    }
 }
 
 /// A ranked document.

@@ -21,12 +21,17 @@ public struct QueryOptions: Sendable, Equatable {
     public var syntax: QuerySyntax
     /// The most terms a prefix or fuzzy word expands to (the most frequent, or closest).
     public var maxExpansions: Int
+    /// The most terms all prefix and fuzzy words of the query expand to together (so that
+    /// hundreds of them cannot multiply `maxExpansions`); past it, words are expanded partly
+    /// or not at all, with an `expansion-budget` notice.
+    public var maxQueryExpansions: Int
     /// When preparing must have finished (expanding prefix and fuzzy words is the part that
     /// can take long); nil for no deadline. See `SearchOptions.deadline`.
     public var deadline: ContinuousClock.Instant?
 
     public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
-                maxExpansions: Int = 128, deadline: ContinuousClock.Instant? = nil) {
+                maxExpansions: Int = 128, maxQueryExpansions: Int = 1024, deadline: ContinuousClock.Instant? = nil) {
+        self.maxQueryExpansions = maxQueryExpansions
         self.scoring = scoring
         self.defaultOperator = defaultOperator
         self.syntax = syntax
@@ -37,6 +42,7 @@ public struct QueryOptions: Sendable, Equatable {
     package func validate() throws {
         try scoring.validate()
         guard maxExpansions >= 1 else { throw SearchError.invalidParameter("maxExpansions must be 1 or more, not \(maxExpansions)") }
+        guard maxQueryExpansions >= 1 else { throw SearchError.invalidParameter("maxQueryExpansions must be 1 or more, not \(maxQueryExpansions)") }
     }
 }
 
@@ -75,9 +81,17 @@ public struct SearchOptions: Sendable, Equatable {
     /// throws (`QuarryError.deadlineExceeded`) instead of returning a partial ranking.
     /// For example `.now + .milliseconds(500)`.
     public var deadline: ContinuousClock.Instant?
+    /// Only documents whose id starts with this prefix (a folder of the indexed tree:
+    /// `docs/api/`); nil or empty for all. Applied while collecting, before scoring: the
+    /// results are exactly the top of the documents with the prefix.
+    public var idPrefix: String?
+    /// Crop each snippet of a document result to about this many words around its
+    /// highlights (`PassageResult.crop`); nil for whole passages.
+    public var snippetWords: Int?
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil, after: Int64? = nil, before: Int64? = nil) {
+                exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil, idPrefix: String? = nil, snippetWords: Int? = nil,
+                after: Int64? = nil, before: Int64? = nil) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
@@ -85,17 +99,24 @@ public struct SearchOptions: Sendable, Equatable {
         self.explain = explain
         self.exhaustive = exhaustive
         self.deadline = deadline
+        self.idPrefix = idPrefix
+        self.snippetWords = snippetWords
         self.after = after
         self.before = before
     }
 
     /// Results to collect before the page is cut out of them.
-    package var depth: Int { max(0, offset) + max(0, limit) }
+    /// (Saturating: `offset + limit` of two huge values does not overflow.)
+    package var depth: Int {
+        let (sum, overflow) = max(0, offset).addingReportingOverflow(max(0, limit))
+        return overflow ? Int.max : sum
+    }
 
     package func validate() throws {
         guard limit >= 0 else { throw SearchError.invalidParameter("limit must be 0 or more, not \(limit)") }
         guard offset >= 0 else { throw SearchError.invalidParameter("offset must be 0 or more, not \(offset)") }
         guard snippets >= 0 else { throw SearchError.invalidParameter("snippets must be 0 or more, not \(snippets)") }
+        if let w = snippetWords, w < 1 { throw SearchError.invalidParameter("snippetWords must be 1 or more, not \(w)") }
         if let after, let before, after >= before {
             throw SearchError.invalidParameter("the date range is empty: after (\(ISODate.format(after))) must be earlier than before (\(ISODate.format(before)))")
         }

@@ -47,8 +47,12 @@ package final class Searcher: Sendable {
 
     /// What collecting in a segment sees of its documents: lengths, and which are excluded
     /// (deleted, or outside the options' date range); nil when the range excludes them all.
-    private func view(of segment: SegmentReader, _ options: SearchOptions) throws -> DocumentView? {
-        let view = segment.documentView
+    /// What the collectors of segment `si` read per document, with the search's filters (nil
+    /// when no document of the segment can pass them).
+    private func view(of segment: SegmentReader, _ si: Int, _ options: SearchOptions, _ filter: IDFilter) throws -> DocumentView? {
+        var view = segment.documentView
+        if filter.excludes(segment: si) { return nil }
+        if let ranks = filter.admitted(segment: si) { view = view.limited(toIDRanks: ranks) }
         guard options.after != nil || options.before != nil else { return view }
         guard let dates = try segment.dateColumn() else { return nil }
         return view.limited(to: dates, after: options.after, before: options.before)
@@ -62,7 +66,7 @@ package final class Searcher: Sendable {
         try options.validate()
         return try analyzers.with { analyzer in
             var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions,
-                                       deadline: options.deadline)
+                                       maxQueryExpansions: options.maxQueryExpansions, deadline: options.deadline)
             let plan = try planner.plan(query)
             return PreparedQuery(query: query, notices: planner.notices, plan: plan, parameters: options.scoring, snapshot: snapshot)
         }
@@ -114,9 +118,10 @@ package final class Searcher: Sendable {
         var top = TopDocuments(k: options.depth, segments: snapshot.segments)
         guard options.limit > 0, let plan = prepared.plan else { return [] }
         try deadline.now("starting the search")
+        let filter = try IDFilter(prefix: options.idPrefix, segments: snapshot.segments)
         try scratches.with { scratch in
             for (si, segment) in snapshot.segments.enumerated() {
-                guard let view = try view(of: segment, options) else { continue }
+                guard let view = try view(of: segment, si, options, filter) else { continue }
                 if let weights = prepared.disjunction {
                     try collectDisjunction(weights, segment: segment, si: si, view: view, prepared: prepared, options: options, scratch: scratch,
                                            into: &top, deadline: deadline)
@@ -204,7 +209,9 @@ package final class Searcher: Sendable {
                     var chosen = Array(scored.prefix(options.snippets).filter { $0.score > 0 })
                     if chosen.isEmpty, let first = scored.min(by: { $0.passage < $1.passage }) { chosen = [first] }
                     if options.snippetOrder == .document { chosen.sort { $0.passage < $1.passage } }
-                    passages = chosen.compactMap { passageResult(stored, index: $0.passage, score: $0.score, highlighter: highlighter) }
+                    passages = chosen.compactMap {
+                        passageResult(stored, index: $0.passage, score: $0.score, highlighter: highlighter, cropWords: options.snippetWords)
+                    }
                 }
                 var explained: ScoreExplanation? = nil
                 if options.explain, let plan = prepared.plan {
@@ -219,7 +226,8 @@ package final class Searcher: Sendable {
         }
     }
 
-    private func passageResult(_ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter) -> PassageResult? {
+    private func passageResult(_ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter,
+                               cropWords: Int? = nil) -> PassageResult? {
         guard index < stored.passages.count else { return nil }
         let span = stored.passages[index]
         var body = stored.body
@@ -227,10 +235,12 @@ package final class Searcher: Sendable {
             var counter = ScalarCounter(UnsafeRawBufferPointer(u))
             return (counter.scalars(upTo: span.start), counter.scalars(upTo: span.end))
         }
+        let highlights = highlighter.highlights(in: stored.body, range: span.start..<span.end, field: .body)
         return PassageResult(
             index: index, start: span.start, end: span.end, charStart: charStart, charEnd: charEnd, score: score,
             text: slice(stored.body, span.start..<span.end), heading: heading(at: span.start, in: stored),
-            highlights: highlighter.highlights(in: stored.body, range: span.start..<span.end, field: .body))
+            highlights: highlights,
+            crop: cropWords.flatMap { crop(stored.body, passage: span.start..<span.end, highlights: highlights, words: $0) })
     }
 
     // MARK: Passages
@@ -249,8 +259,9 @@ package final class Searcher: Sendable {
         var occurrences: [[Occurrence]] = []
         let deadline = DeadlineCheck(options.deadline, interval: 64)
         try deadline.now("starting the search")
+        let filter = try IDFilter(prefix: options.idPrefix, segments: snapshot.segments)
         for (si, segment) in snapshot.segments.enumerated() {
-            guard let view = try view(of: segment, options) else { continue }
+            guard let view = try view(of: segment, si, options, filter) else { continue }
             let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters, deadline: deadline)
             let reader = try OccurrenceReader(units: scorer.units, segment: segment, segmentIndex: si)
             var d = try root.advance(to: 0)

@@ -7,10 +7,14 @@ import Quarry
 /// The `quarry` command: a thin shell over the Quarry library.
 @main
 struct QuarryMain {
-    static func main() {
+    static func main() async {
         do {
             var command = try QuarryCommand.parseAsRoot()
-            try command.run()
+            if var server = command as? any AsyncParsableCommand {
+                try await server.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exitWith(error)
         }
@@ -30,13 +34,16 @@ struct QuarryCommand: ParsableCommand {
               quarry search --passages --json "what causes low norepinephrine"
               quarry show norepinephrine-deficiency.txt  # a stored document
               quarry stats                               # what the index holds
+              quarry serve                               # HTTP JSON API on 127.0.0.1:7700
+              quarry mcp                                 # MCP server on stdin/stdout
 
             Exit codes: 0 success, 1 failure, 2 usage or query error, 3 no index at the \
             given path, 4 index locked by another writer, 5 index damaged, 6 search \
             stopped by its --timeout.
             """,
         version: quarryVersion,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self,
+                      ServeCommand.self, MCPCommand.self]
     )
 }
 

@@ -42,7 +42,35 @@ struct DamageTests {
             #expect(search.status == 5, "\(file) byte \(at): search exit \(search.status)")
             #expect(search.stderr.contains(file), "\(file) byte \(at): search error does not name the file: \(search.stderr)")
             #expect(search.stdout.isEmpty)
+            // Stats verifies every file before it prints a figure; show verifies what it reads.
+            let stats = try CLI.run(["stats", "--json", "--index", copy], environment: env)
+            #expect(stats.status == 5, "\(file) byte \(at): stats exit \(stats.status): \(stats.stdout)")
+            #expect(stats.stderr.contains(file), "\(file) byte \(at): stats error does not name the file: \(stats.stderr)")
+            #expect(stats.stdout.isEmpty)
+            let show = try CLI.run(["show", "--index", copy, "f1-2"], environment: env)
+            #expect(show.status == 5 || (show.status == 0 && !["ids", "sto"].contains((file as NSString).pathExtension)),
+                    "\(file) byte \(at): show exit \(show.status)")
             try? FileManager.default.removeItem(atPath: copy)
+        }
+    }
+
+    @Test("a file the commit names but that is missing is damage (exit 5 naming it) for every read path",
+          arguments: ["seg", "tdx", "sto", "ids", "doc", "del", "src"])
+    func missingFile(_ which: String) throws {
+        let dir = try CLI.temporaryDirectory("missing")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = (0..<40).map { #"{"_id": "d\#($0)", "text": "beta word\#($0)"}"# }
+        try write(dir + "/src/docs.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(try CLI.run(["index", "--index", dir + "/idx", dir + "/src"]).status == 0)
+        #expect(try CLI.run(["delete", "--index", dir + "/idx", "d5", "d30"]).status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir + "/idx")
+        let file = try #require(names.sorted().first { ($0 as NSString).pathExtension == which }, "\(names)")
+        try FileManager.default.removeItem(atPath: dir + "/idx/" + file)
+        for command in [["search", "beta"], ["show", "d7"], ["stats"], ["stats", "--json"], ["check"]] {
+            let r = try CLI.run(command + ["--index", dir + "/idx"])
+            #expect(r.status == 5, "\(command) without \(file): exit \(r.status): \(r.stderr)")
+            #expect((r.stderr + r.stdout).contains(file), "\(command) does not name \(file): \(r.stderr)")
+            if command[0] != "check" { #expect(r.stdout.isEmpty) }
         }
     }
 }

@@ -148,7 +148,7 @@ struct QueryEndToEndTests {
         "norepinephrine deficiency symptoms", "\"fight or flight\"~1 stress^2", "title:sleep OR body:dopamin~1", "+hormon* -dopamine",
     ])
     func explain(query: String) throws {
-        for scoring in ["flat", "fields"] {
+        for scoring in ["flat", "fields", "bm25f"] {
             let r = try CLI.run(["search", "--index", Self.index, "--json", "--explain", "--scoring", scoring, "--limit", "100", query])
             #expect(r.status == 0, "\(r.stderr)")
             let results = try #require(try CLI.json(r.stdout)["results"] as? [[String: Any]])

@@ -73,17 +73,42 @@ struct BruteForce {
             let nt = docs.filter { $0.titleLength > 0 }.count, nb = docs.filter { $0.bodyLength > 0 }.count
             let at = Double(docs.reduce(0) { $0 + $1.titleLength }) / Double(max(nt, 1))
             let ab = Double(docs.reduce(0) { $0 + $1.bodyLength }) / Double(max(nb, 1))
+            var pt = p, pb = p
+            pt.b = p.titleB
+            pb.b = p.bodyB
             for d in docs {
                 var s = 0.0
                 for q in query {
                     if let tf = d.title[q.term] {
                         let df = dfTitle[q.term] ?? 0
-                        s += q.boost * p.titleWeight * BruteForce.idf(nt, df) * BruteForce.tfPart(tf, d.titleLength, at, p)
+                        s += q.boost * p.titleWeight * BruteForce.idf(nt, df) * BruteForce.tfPart(tf, d.titleLength, at, pt)
                     }
                     if let tf = d.body[q.term] {
                         let df = dfBody[q.term] ?? 0
-                        s += q.boost * p.bodyWeight * BruteForce.idf(nb, df) * BruteForce.tfPart(tf, d.bodyLength, ab, p)
+                        s += q.boost * p.bodyWeight * BruteForce.idf(nb, df) * BruteForce.tfPart(tf, d.bodyLength, ab, pb)
                     }
+                }
+                if s > 0 { results.append((d.id, s)) }
+            }
+        case .bm25f:
+            // BM25F: weighted, per-field normalised frequencies added, then saturated once;
+            // idf over the documents having the term in any field.
+            let n = docs.filter { $0.titleLength + $0.bodyLength > 0 }.count
+            let nt = docs.filter { $0.titleLength > 0 }.count, nb = docs.filter { $0.bodyLength > 0 }.count
+            let at = Double(docs.reduce(0) { $0 + $1.titleLength }) / Double(max(nt, 1))
+            let ab = Double(docs.reduce(0) { $0 + $1.bodyLength }) / Double(max(nb, 1))
+            // The title weight is relative to the fields' average lengths.
+            let titleWeight = p.titleWeight * (at > 0 && ab > 0 ? ab / at : 1)
+            for d in docs {
+                var s = 0.0
+                for q in query {
+                    let ft = d.title[q.term] ?? 0, fb = d.body[q.term] ?? 0
+                    if ft + fb == 0 { continue }
+                    var pseudo = 0.0
+                    if ft > 0 { pseudo += titleWeight * Double(ft) / (1 - p.titleB + p.titleB * Double(d.titleLength) / at) }
+                    if fb > 0 { pseudo += p.bodyWeight * Double(fb) / (1 - p.bodyB + p.bodyB * Double(d.bodyLength) / ab) }
+                    if pseudo == 0 { continue }
+                    s += q.boost * BruteForce.idf(n, dfAny[q.term] ?? 0) * pseudo / (pseudo + p.k1)
                 }
                 if s > 0 { results.append((d.id, s)) }
             }
@@ -172,14 +197,19 @@ struct BruteForceTests {
         return (searcher, stored, dir)
     }
 
-    @Test("top-k documents equal brute-force BM25 (flat and fields, pruned and exhaustive)", arguments: [UInt64(1), 2, 3, 4])
+    @Test("top-k documents equal brute-force BM25 (flat, fields and BM25F, pruned and exhaustive)", arguments: [UInt64(1), 2, 3, 4])
     func documents(seed: UInt64) throws {
         let (searcher, stored, dir) = try build(seed: seed, threads: Int(seed % 2) + 1)
         defer { try? FileSystem.removeTree(dir) }
         let analyzer = try Analyzer(settings: searcher.snapshot.settings.analyzer)
         let brute = BruteForce(stored, analyzer: analyzer)
         var rng = SeededGenerator(seed: seed * 1000)
-        let modes = [BM25Parameters(), BM25Parameters(k1: 1.2, b: 0.75), BM25Parameters(mode: .fields, titleWeight: 2, bodyWeight: 0.5)]
+        let modes = [
+            BM25Parameters(mode: .flat), BM25Parameters(k1: 1.2, b: 0.75, mode: .flat),
+            BM25Parameters(mode: .fields, titleWeight: 2, bodyWeight: 0.5, titleB: 0.9),
+            BM25Parameters(), BM25Parameters(k1: 0.5, mode: .bm25f, titleWeight: 0.1, bodyWeight: 0.7, titleB: 0.2, bodyB: 1),
+            BM25Parameters(k1: 2, mode: .bm25f, titleWeight: 0.5, titleB: 1, bodyB: 0),
+        ]
         for q in 0..<25 {
             let text = randomWords(1 + Int(rng.next() % 6), &rng)
             let terms = try searcher.terms(text)
@@ -207,6 +237,7 @@ struct BruteForceTests {
             let text = randomWords(1 + Int(rng.next() % 5), &rng)
             let terms = try searcher.terms(text)
             let termSet = Set(terms.map(\.term))
+            // Passages are BM25 over passage statistics whatever the document scoring mode.
             let expected = brute.rankPassages(terms, BM25Parameters())
             for k in [3, 20] {
                 let hits = try searcher.passages(try searcher.prepare(terms), options: SearchOptions(limit: k))

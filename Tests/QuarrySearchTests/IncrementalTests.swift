@@ -55,7 +55,7 @@ struct IncrementalTests {
             _ = try f.add(live.keys.sorted().compactMap { live[$0] })
             try f.commit()
             f.close()
-            for p in [BM25Parameters(), BM25Parameters(mode: .fields, titleWeight: 2)] {
+            for p in [BM25Parameters(), BM25Parameters(mode: .flat), BM25Parameters(mode: .fields, titleWeight: 2)] {
                 let a = try ranking(dir, queries, p), b = try ranking(fresh, queries, p)
                 #expect(a == b, "seed \(seed) batch \(batch) \(p.mode): results differ from a fresh build")
             }

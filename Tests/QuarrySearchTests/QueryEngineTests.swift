@@ -74,7 +74,19 @@ struct ReferenceEngine {
     func idf(_ term: String, _ s: Scope) -> Double { BruteForce.idf(n(s), df(term, s)) }
 
     func bm25(weight: Double, frequency f: Double, length: Int, _ s: Scope) -> Double {
-        f > 0 ? weight * f / (f + p.k1 * (1 - p.b + p.b * Double(length) / average(s))) : 0
+        let b = s == .title ? p.titleB : s == .body ? p.bodyB : p.b
+        return f > 0 ? weight * f / (f + p.k1 * (1 - b + b * Double(length) / average(s))) : 0
+    }
+
+    /// BM25F: each field's frequency weighted and divided by its length norm, added, then
+    /// saturated once.
+    func bm25f(weight: Double, title ft: Double, body fb: Double, _ d: Doc) -> Double {
+        var pseudo = 0.0
+        // The title weight is relative to the fields' average lengths.
+        let scale = average(.title) > 0 && average(.body) > 0 ? average(.body) / average(.title) : 1
+        if ft > 0 { pseudo += p.titleWeight * scale * ft / (1 - p.titleB + p.titleB * Double(d.title.length) / average(.title)) }
+        if fb > 0 { pseudo += p.bodyWeight * fb / (1 - p.bodyB + p.bodyB * Double(d.body.length) / average(.body)) }
+        return pseudo > 0 ? weight * pseudo / (pseudo + p.k1) : 0
     }
 
     /// (matches, score); nil when the clause has nothing searchable (it is ignored).
@@ -184,10 +196,15 @@ struct ReferenceEngine {
         case (nil, .fields):
             score = bm25(weight: boost * p.titleWeight * idfSum(.title), frequency: ft, length: d.title.length, .title)
                 + bm25(weight: boost * p.bodyWeight * idfSum(.body), frequency: fb, length: d.body.length, .body)
+        case (nil, .bm25f):
+            score = bm25f(weight: boost * idfSum(.all), title: ft, body: fb, d)
         case (.title?, _):
-            score = bm25(weight: boost * p.titleWeight * idfSum(.title), frequency: ft, length: d.title.length, .title)
+            // Under BM25F a scoped clause is the field's BM25, unweighted.
+            let w = p.mode == .bm25f ? 1 : p.titleWeight
+            score = bm25(weight: boost * w * idfSum(.title), frequency: ft, length: d.title.length, .title)
         case (.body?, _):
-            score = bm25(weight: boost * p.bodyWeight * idfSum(.body), frequency: fb, length: d.body.length, .body)
+            let w = p.mode == .bm25f ? 1 : p.bodyWeight
+            score = bm25(weight: boost * w * idfSum(.body), frequency: fb, length: d.body.length, .body)
         }
         return (ft + fb > 0, score)
     }
@@ -297,12 +314,15 @@ struct QueryGenerator {
 
 @Suite("Query trees rank as an independent evaluator says")
 struct QueryEngineTests {
-    @Test("top-k of random query trees equals the reference (flat and fields, pruned and exhaustive); explanations add up", arguments: [UInt64(11), 12, 13])
+    @Test("top-k of random query trees equals the reference (flat, fields and BM25F, pruned and exhaustive); explanations add up", arguments: [UInt64(11), 12, 13])
     func trees(seed: UInt64) throws {
         let (searcher, stored, dir) = try BruteForceTests().build(seed: seed, threads: 2)
         defer { try? FileSystem.removeTree(dir) }
         var generator = QueryGenerator(rng: SeededGenerator(seed: seed * 31), bodies: stored.map { $0.body.split(separator: " ") })
-        let modes = [BM25Parameters(), BM25Parameters(mode: .fields, titleWeight: 2, bodyWeight: 0.5)]
+        let modes = [
+            BM25Parameters(mode: .flat), BM25Parameters(mode: .fields, titleWeight: 2, bodyWeight: 0.5, bodyB: 0.7),
+            BM25Parameters(), BM25Parameters(k1: 1.5, mode: .bm25f, titleWeight: 0.2, bodyWeight: 0.8, titleB: 0.3, bodyB: 1),
+        ]
         let expansions = seed == 12 ? 3 : 128
         let analyzer = try Analyzer(settings: searcher.snapshot.settings.analyzer)
         let references = modes.map { ReferenceEngine(stored, analyzer: analyzer, parameters: $0, maxExpansions: expansions) }
@@ -328,6 +348,19 @@ struct QueryEngineTests {
                     for part in parts {
                         let recomputed = part.boost * part.idf * part.tf / (part.tf + part.k1 * part.lengthNorm)
                         #expect(abs(recomputed - part.score) <= 1e-9 * max(1, part.score), "part \(part.clause): \(recomputed) vs \(part.score)")
+                        // A BM25F part: one per term or phrase, its fields' weighted tfs add up to its tf.
+                        #expect((part.field == "combined") == (p.mode == .bm25f && !part.clause.hasPrefix("title:") && !part.clause.hasPrefix("body:")),
+                                "part \(part.clause) in \(part.field) under \(p.mode)")
+                        if let fields = part.fields {
+                            #expect(part.field == "combined" && !fields.isEmpty && part.lengthNorm == 1 && part.b == 0)
+                            #expect(abs(fields.reduce(0) { $0 + $1.weightedTF } - part.tf) <= 1e-12 * max(1, part.tf))
+                            for f in fields {
+                                let norm = 1 - f.b + f.b * Double(f.length) / f.averageLength
+                                #expect(abs(f.lengthNorm - norm) <= 1e-12 && abs(f.weightedTF - f.weight * f.tf / norm) <= 1e-12 * max(1, f.weightedTF))
+                            }
+                        } else {
+                            #expect(part.field != "combined")
+                        }
                     }
                 }
             }

@@ -137,6 +137,15 @@ public enum JSONContract {
         w.field("heading", p.heading)
         w.field("text", p.text)
         highlights(p.highlights, key: "highlights", into: &w)
+        if let c = p.crop {
+            w.beginObject("snippet")
+            w.field("start", c.start)
+            w.field("end", c.end)
+            w.field("char_start", c.charStart)
+            w.field("char_end", c.charEnd)
+            w.field("text", c.text)
+            w.endObject()
+        }
     }
 
     /// `explanation`: the score and its parts (BM25 per term or phrase and field).
@@ -167,6 +176,22 @@ public enum JSONContract {
             w.field("b", p.b)
             w.field("length_norm", p.lengthNorm)
             w.field("score", p.score)
+            if let fields = p.fields {
+                w.beginArray("fields")
+                for f in fields {
+                    w.beginObject()
+                    w.field("field", f.field)
+                    w.field("tf", f.tf)
+                    w.field("length", f.length)
+                    w.field("average_length", f.averageLength)
+                    w.field("weight", f.weight)
+                    w.field("b", f.b)
+                    w.field("length_norm", f.lengthNorm)
+                    w.field("weighted_tf", f.weightedTF)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()

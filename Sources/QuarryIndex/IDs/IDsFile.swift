@@ -161,6 +161,47 @@ struct IDsReader: @unchecked Sendable {
     fileprivate func blockStartOffset(_ b: Int) -> Int { blockOffset(b) }
     fileprivate var fileBytes: UnsafeRawBufferPointer { bytes }
 
+    /// The rank table (a little-endian UInt32 per document, from byte 8 of the body).
+    var rankTable: UnsafeRawPointer? { bytes.baseAddress.map { $0 + 8 } }
+
+    /// The ranks (positions in id order) of the ids that are at least `key`: the first such
+    /// rank, or `docCount` when every id is smaller. Binary search over the blocks' first
+    /// ids, then one block decoded.
+    func lowerBound(_ key: UnsafeRawBufferPointer) throws(FormatError) -> Int {
+        guard blockCount > 0 else { return 0 }
+        // The last block whose first id is < key (-1: none).
+        var lo = 0, hi = blockCount - 1, found = -1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let range = try verifiedBlock(mid)
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), context: name)
+            let first = try r.lengthPrefixed()
+            if compareBytes(first, key) < 0 { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        if found < 0 { return 0 }
+        var below = 0
+        try scan(block: found) { id, _ in
+            guard compareBytes(id, key) < 0 else { return false }
+            below += 1
+            return true
+        }
+        return found * SegmentFiles.idBlock + below
+    }
+
+    /// The ranks of the ids that start with `prefix` (a contiguous range in id order).
+    func ranks(withPrefix prefix: [UInt8]) throws -> Range<Int> {
+        if prefix.isEmpty { return 0..<docCount }
+        let lower = try prefix.withUnsafeBytes { try lowerBound($0) }
+        // The smallest byte string above every string with the prefix: the prefix without
+        // its trailing 0xFF bytes, its last byte incremented.
+        var successor = prefix
+        while let last = successor.last, last == 0xFF { successor.removeLast() }
+        guard !successor.isEmpty else { return lower..<docCount }
+        successor[successor.count - 1] += 1
+        let upper = try successor.withUnsafeBytes { try lowerBound($0) }
+        return lower..<max(lower, upper)
+    }
+
     /// Documents with this id (usually one).
     func documents(withID id: UnsafeRawBufferPointer) throws(FormatError) -> [Int] {
         guard blockCount > 0 else { return [] }

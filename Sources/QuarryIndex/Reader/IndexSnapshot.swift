@@ -25,13 +25,19 @@ package final class IndexSnapshot: Sendable {
     /// Opens the current commit of the index in `directory`. With `verifyChecksums`, every
     /// file's checksum is verified first (a damaged file is an error naming it).
     /// If a writer replaces the commit while it is being opened, opening starts again on
-    /// the new one.
-    package static func open(_ directory: String, verifyChecksums: Bool = true) throws -> IndexSnapshot {
+    /// the new one. Segments that `previous` (an older snapshot of the same index) already
+    /// has open, with the same files and deletions, are shared with it instead of being
+    /// opened and verified again: a long-running reader follows commits at the cost of the
+    /// segments they changed.
+    package static func open(_ directory: String, verifyChecksums: Bool = true, reusing previous: IndexSnapshot? = nil) throws -> IndexSnapshot {
         var lastError: (any Error)? = nil
+        let reusable = previous?.directory == directory ? previous?.segments ?? [] : []
         for _ in 0..<50 {
             let manifest = try Manifest.read(directory: directory)
             do {
-                let readers = try manifest.segments.map { try SegmentReader(directory: directory, entry: $0, verify: verifyChecksums) }
+                let readers = try manifest.segments.map { entry in
+                    try reusable.first { $0.entry == entry } ?? SegmentReader(directory: directory, entry: entry, verify: verifyChecksums)
+                }
                 if verifyChecksums && !manifest.payloadFile.isEmpty {
                     // Searches do not need it, but it belongs to the commit: a damaged one is reported.
                     let path = directory + "/" + manifest.payloadFile
@@ -43,7 +49,12 @@ package final class IndexSnapshot: Sendable {
                 // A writer removed files of the commit we read: a newer commit exists.
                 lastError = e
                 if let again = try? Manifest.read(directory: directory), again.generation != manifest.generation { continue }
-                throw IndexError.system(e)
+                // The current commit names a file that is not there: the index is damaged.
+                throw IndexError.corrupt(FormatError(file: e.path, offset: 0, message: "missing: the commit (MANIFEST) names this file but it is not in the index directory"))
+            } catch let e as SystemError where !e.isResourceShortage {
+                // Any other reason a file of the commit cannot be opened or mapped (permissions,
+                // a directory in its place, an I/O error): the index cannot be read as it is.
+                throw IndexError.corrupt(FormatError(file: e.path, offset: 0, message: "cannot \(e.operation): \(e.reason)"))
             } catch {
                 throw indexError(error)
             }
@@ -78,4 +89,10 @@ package final class IndexSnapshot: Sendable {
 
     /// Bytes of all files of the commit.
     package var fileBytes: Int { segments.reduce(0) { $0 + $1.fileBytes } }
+}
+
+extension SystemError {
+    /// Out of file descriptors or memory: a problem of the process or machine, not of the
+    /// file (reported as it is, not as damage).
+    var isResourceShortage: Bool { errno == EMFILE || errno == ENFILE || errno == ENOMEM }
 }

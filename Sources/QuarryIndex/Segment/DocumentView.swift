@@ -1,5 +1,6 @@
 /// What scoring loops read per document, as plain values that inline across modules: the
-/// field lengths of `.len` and the deletion bitmap (nil when nothing is deleted). Valid
+/// field lengths of `.len`, the deletion bitmap (nil when nothing is deleted) and the
+/// search's filters (a date range, ids with a prefix). Valid
 /// while its segment reader is.
 ///
 /// Public only so that its `@inlinable` members inline into other modules of the package
@@ -18,13 +19,27 @@ public struct DocumentView: @unchecked Sendable {
     @usableFromInline var dates: UnsafeRawPointer? = nil
     @usableFromInline var after = Int64.min
     @usableFromInline var before = Int64.max
+    /// The id rank table (`.ids`); with an id filter, the admitted ranks.
+    @usableFromInline let idRanks: UnsafeRawPointer?
+    @usableFromInline var hasIDRange = false
+    @usableFromInline var admittedRanks: Range<UInt32> = 0..<0
 
-    init(lengths: LengthsReader, deleted: UnsafeRawPointer?) {
+    init(lengths: LengthsReader, deleted: UnsafeRawPointer?, idRanks: UnsafeRawPointer?) {
         title = lengths.title
         body = lengths.body
         titleWidth = lengths.titleWidth
         bodyWidth = lengths.bodyWidth
         self.deleted = deleted
+        self.idRanks = idRanks
+    }
+
+    /// The same view, excluding the documents whose id rank is outside `ranks` (the ids with
+    /// a prefix: `SegmentReader.idRanks(withPrefix:)`).
+    package func limited(toIDRanks ranks: Range<UInt32>) -> DocumentView {
+        var v = self
+        v.hasIDRange = idRanks != nil
+        v.admittedRanks = ranks
+        return v
     }
 
     /// The same view, excluding the documents whose date is not in [after, before) or that
@@ -43,6 +58,20 @@ public struct DocumentView: @unchecked Sendable {
     @inlinable package var hasDeletions: Bool { deleted != nil }
     /// True when documents are limited to a date range.
     @inlinable package var hasDateRange: Bool { hasRange }
+    /// True when documents are limited to a date range or to ids with a prefix.
+    @inlinable package var hasFilter: Bool { hasRange || hasIDRange }
+
+    /// True when the document is in the date range and has an admitted id (always, without
+    /// filters).
+    @inlinable @inline(__always) package func admits(_ doc: Int) -> Bool {
+        inDateRange(doc) && inIDRange(doc)
+    }
+
+    /// True when the document's id has the filter's prefix (always, without one).
+    @inlinable @inline(__always) package func inIDRange(_ doc: Int) -> Bool {
+        guard hasIDRange, let idRanks else { return true }
+        return admittedRanks.contains(UInt32(littleEndian: idRanks.loadUnaligned(fromByteOffset: doc * 4, as: UInt32.self)))
+    }
 
     /// True when the document is in the date range (always, without one).
     @inlinable @inline(__always) package func inDateRange(_ doc: Int) -> Bool {
@@ -52,9 +81,9 @@ public struct DocumentView: @unchecked Sendable {
         return d >= after && d < before
     }
 
-    /// True when the document is deleted or outside the date range.
+    /// True when the document is deleted, outside the date range or without the id prefix.
     @inlinable @inline(__always) package func isExcluded(_ doc: Int) -> Bool {
-        isDeleted(doc) || !inDateRange(doc)
+        isDeleted(doc) || !inDateRange(doc) || !inIDRange(doc)
     }
 
     @inlinable @inline(__always) package func isDeleted(_ doc: Int) -> Bool {

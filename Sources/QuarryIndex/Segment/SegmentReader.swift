@@ -161,7 +161,7 @@ package final class SegmentReader: @unchecked Sendable {
     @inline(__always) package func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
 
     /// Field lengths and deletions as plain values, for tight loops over documents.
-    package var documentView: DocumentView { DocumentView(lengths: lengths, deleted: deletions?.bitmapBase) }
+    package var documentView: DocumentView { DocumentView(lengths: lengths, deleted: deletions?.bitmapBase, idRanks: ids.rankTable) }
     package var hasDeletions: Bool { deletions != nil }
 
     /// Dictionary entry of a term.
@@ -212,6 +212,14 @@ package final class SegmentReader: @unchecked Sendable {
 
     /// Position of a document in the segment's id order: comparing ranks compares ids.
     @inline(__always) package func idRank(_ doc: Int) -> UInt32 { ids.rank(doc) }
+
+    /// The id ranks (see `idRank`) of the documents whose external id starts with `prefix`
+    /// (UTF-8 bytes): a contiguous range, since ranks follow byte order.
+    package func idRanks(withPrefix prefix: [UInt8]) throws -> Range<UInt32> {
+        try prepareForScoring()
+        let r = try ids.ranks(withPrefix: prefix)
+        return UInt32(r.lowerBound)..<UInt32(r.upperBound)
+    }
 
     /// The ids in sorted order (live or not).
     func sortedIDs() throws(FormatError) -> IDCursor {

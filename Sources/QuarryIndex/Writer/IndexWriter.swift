@@ -96,7 +96,7 @@ package final class IndexWriter {
         let job = IngestJob(feed: feed, directory: directory, settings: settings,
                             ramBudgetPerThread: options.ramBudgetBytes / max(1, threads),
                             storeLevel: options.storeCompressionLevel, firstSegment: nextSegmentNumber,
-                            nonceSeed: options.deterministicSeed)
+                            nonceSeed: options.deterministicSeed, maxDocumentBytes: options.maxDocumentBytes)
         do {
             try job.run(threads: threads) { progress?($0) }
         } catch {
@@ -107,6 +107,7 @@ package final class IndexWriter {
             throw indexError(error)
         }
         let r = job.results.withLock { $0 }
+        report.issues += r.issues.sorted { $0.sequence < $1.sequence }.map(\.issue)
         nextSegmentNumber = r.nextSegment
         let segments = r.segments.sorted { $0.name < $1.name }
         report.segmentsWritten = segments.count

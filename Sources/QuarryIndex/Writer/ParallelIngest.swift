@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSystem
+import CQuarrySystem
 import Dispatch
 import QuarryAnalysis
 import QuarryCore
@@ -20,6 +20,7 @@ final class IngestJob: @unchecked Sendable {
     let ramBudgetPerThread: Int
     let storeLevel: Int32
     let nonceSeed: UInt64?
+    let maxDocumentBytes: Int
     /// A thread's segment is not written out below this size.
     static let minimumSegmentBytes = 1 << 20
     let nextItem = Atomic<Int>(0)
@@ -32,12 +33,15 @@ final class IngestJob: @unchecked Sendable {
         var segments: [FlushedSegment] = []
         var fatal: (any Error)? = nil
         var nextSegment: UInt64
+        /// Documents refused or cut (`DocumentLimits`), with their feed order.
+        var issues: [(sequence: UInt64, issue: IngestIssue)] = []
     }
     let results: Mutex<Results>
 
     init(feed: any DocumentFeed, directory: String, settings: IndexSettings, ramBudgetPerThread: Int, storeLevel: Int32,
-         firstSegment: UInt64, nonceSeed: UInt64? = nil)
+         firstSegment: UInt64, nonceSeed: UInt64? = nil, maxDocumentBytes: Int = DocumentLimits.maxBodyBytes)
     {
+        self.maxDocumentBytes = maxDocumentBytes
         self.feed = feed
         self.nonceSeed = nonceSeed
         self.directory = directory
@@ -87,6 +91,25 @@ final class IngestJob: @unchecked Sendable {
         if let fatal = results.withLock({ $0.fatal }) { throw fatal }
     }
 
+    /// The article as it is indexed (its body cut to the limit), or nil when it is refused;
+    /// either is recorded as an issue.
+    private func accepted(_ article: Article, sequence: UInt64) -> Article? {
+        if let problem = DocumentLimits.idProblem(article.id) {
+            let shown = article.id.utf8.count > 200 ? String(article.id.prefix(200)) + "…" : article.id
+            results.withLock { $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(shown)' not indexed: \(problem)"))) }
+            return nil
+        }
+        let length = article.body.utf8.count
+        if let cut = DocumentLimits.truncated(article, maxBytes: maxDocumentBytes) {
+            results.withLock { $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(article.id)': its text (\(length) bytes) was cut to the first \(cut.body.utf8.count) bytes (the limit is \(maxDocumentBytes) bytes per document)", severity: .warning))) }
+            return cut
+        }
+        if length + 4 >= TextBuilder.maxBytes {
+            results.withLock { $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(article.id)': its text was cut at \(length) bytes (the limit is \(TextBuilder.maxBytes) bytes per document)", severity: .warning))) }
+        }
+        return article
+    }
+
     private static let limitMallocThreshold: Void = { _ = mallopt(M_MMAP_THRESHOLD, 512 * 1024) }()
 
     /// One worker: claims items until none are left.
@@ -100,14 +123,16 @@ final class IngestJob: @unchecked Sendable {
             let i = nextItem.add(1, ordering: .relaxed).oldValue
             if i >= feed.itemCount { break }
             var index: UInt64 = 0
-            let bytes = try feed.produce(item: i) { article, origin in
+            let bytes = try feed.produce(item: i) { original, origin in
+                let sequence = UInt64(i) << 32 | index
+                guard let article = accepted(original, sequence: sequence) else { return }
                 if builder == nil {
                     let name = newSegmentName()
                     let nonce = nonceSeed.map { XXH64.hash(Array(name.utf8), seed: $0) | 1 } ?? randomNonce()
                     builder = SegmentBuilder(directory: directory, name: name, nonce: nonce,
                                              passages: settings.passages, storeLevel: storeLevel)
                 }
-                try builder?.add(article, origin: origin, sequence: UInt64(i) << 32 | index, cache: cache)
+                try builder?.add(article, origin: origin, sequence: sequence, cache: cache)
                 index += 1
                 documents.add(1, ordering: .relaxed)
             }

@@ -9,6 +9,9 @@ public struct WriterOptions: Sendable {
     /// Memory for in-memory segments, shared by the threads; a thread's segment is written
     /// out when it reaches its share.
     public var ramBudgetBytes: Int
+    /// The longest body indexed, in bytes (1 KiB to 16 MiB, the default): a longer one is cut
+    /// at a character boundary before it, with a warning (see `DocumentLimits`).
+    public var maxDocumentBytes: Int
     /// Zstandard level of stored text blocks.
     public var storeCompressionLevel: Int32
     /// Start from an empty index (also allows new settings); the old commit stays readable
@@ -25,6 +28,9 @@ public struct WriterOptions: Sendable {
     /// a second for 25 MB more.
     public static let defaultRAMBudgetBytes = 96 << 20
 
+    /// 16 MiB: the most a document's text can hold (`maxDocumentBytes`).
+    public static let defaultMaxDocumentBytes = 16 << 20
+
     /// Tests only: derive segment nonces from this seed and use it as the commit time, so
     /// that the same input gives byte-identical files (golden-file tests).
     package var deterministicSeed: UInt64? = nil
@@ -38,8 +44,9 @@ public struct WriterOptions: Sendable {
     }
 
     public init(threads: Int = WriterOptions.availableCores, ramBudgetBytes: Int = WriterOptions.defaultRAMBudgetBytes,
-                storeCompressionLevel: Int32 = 3, rebuild: Bool = false)
+                storeCompressionLevel: Int32 = 3, rebuild: Bool = false, maxDocumentBytes: Int = WriterOptions.defaultMaxDocumentBytes)
     {
+        self.maxDocumentBytes = min(max(1 << 10, maxDocumentBytes), DocumentLimits.maxBodyBytes)
         self.mergePolicy = .default
         self.mergeAutomatically = true
         self.threads = max(1, threads)

@@ -42,7 +42,12 @@ struct DocumentCollector {
             return posting.score(doc: Int(c.doc), tfTitle: c.tfTitles[i], tfBody: c.tfBodies[i], view: view)
         }
         @inline(__always) func blockBound(_ b: Int) throws -> Double { try scorerRef._withUnsafeGuaranteedRef { try $0.blockBound(b) } }
+        @inline(__always) var blockCount: Int { cursorRef._withUnsafeGuaranteedRef { $0.blockCount } }
+        @inline(__always) func blockLastDoc(_ b: Int) -> Int32 { cursorRef._withUnsafeGuaranteedRef { $0.blockLastDoc(b) } }
     }
+
+    /// The fewest documents a window spans when several lists decide where it ends.
+    static let minimumWindow: Int32 = 4096
 
     let segmentIndex: Int32
     let segment: SegmentReader
@@ -57,7 +62,7 @@ struct DocumentCollector {
     private let deadline: DeadlineCheck
 
     /// `view` gives the segment's lengths and which documents are excluded (deleted, or
-    /// outside the search's date range).
+    /// outside the search's date range or id prefix).
     init(segmentIndex: Int, segment: SegmentReader, view: DocumentView, scorers: [TermScorer], scratch: CollectorScratch,
          deadline: DeadlineCheck = .none) {
         self.deadline = deadline
@@ -132,6 +137,13 @@ struct DocumentCollector {
         for i in 0..<n { order[i] = lanes[i] }
         prefix[0] = 0
         for l in lanes { _ = try l.next() }
+        // The lanes that were essential in the previous window (all at first) decide where
+        // the next window ends: with many long lists, one of them always has a block
+        // boundary a few documents ahead, and windows that small would cost more in bounds
+        // and sorting than in scoring (Lucene's MaxScoreBulkScorer does the same).
+        let essential = scratch.essential
+        for i in 0..<n { essential[i] = lanes[i] }
+        var essentialCount = n
         var windowStart: Int32 = 0
         while windowStart != PostingsCursor.end {
             try deadline.tick("scoring documents")
@@ -140,30 +152,60 @@ struct DocumentCollector {
             for l in lanes where l.doc < first { first = l.doc }
             if first == PostingsCursor.end { return }
             windowStart = max(windowStart, first)
-            // The window ends at the nearest block end among the long lists.
+            // The window ends at the nearest block end among the essential long lists, but
+            // spans at least `minimumWindow` documents when several lists decide it.
             var windowEnd = PostingsCursor.end
-            for l in lanes where l.hasBlocks {
+            var deciding = 0
+            for e in 0..<essentialCount where essential[e].hasBlocks {
+                let l = essential[e]
                 let doc = l.doc
                 if doc == PostingsCursor.end { continue }
+                deciding += 1
                 let last = l.shallowAdvance(to: max(windowStart, doc)).lastDoc
                 if last < windowEnd { windowEnd = last }
             }
-            // Each term's bound in the window; terms sorted by it (insertion sort: few terms).
+            if deciding > 1 && windowEnd != PostingsCursor.end {
+                let (wide, overflow) = windowStart.addingReportingOverflow(DocumentCollector.minimumWindow - 1)
+                windowEnd = overflow ? PostingsCursor.end - 1 : max(windowEnd, min(wide, PostingsCursor.end - 1))
+            }
+            // Each term's bound in the window (the best of its blocks there); terms sorted by it.
             for i in 0..<n {
                 let l = lanes[i]
                 let doc = l.doc
                 var bound = 0.0
                 if doc != PostingsCursor.end && doc <= windowEnd {
-                    bound = try l.blockBound(l.shallowAdvance(to: max(windowStart, doc)).block)
+                    var (block, last) = l.shallowAdvance(to: max(windowStart, doc))
+                    bound = try l.blockBound(block)
+                    while last < windowEnd && last != PostingsCursor.end && l.hasBlocks {
+                        block += 1
+                        guard block < l.blockCount else { break }
+                        bound = max(bound, try l.blockBound(block))
+                        last = l.blockLastDoc(block)
+                    }
                 }
-                var k = i
-                while k > 0 && windowMax[k - 1] > bound {
-                    windowMax[k] = windowMax[k - 1]
-                    order[k] = order[k - 1]
-                    k -= 1
+                windowMax[i] = bound
+                order[i] = l
+            }
+            if n <= 16 {
+                // Insertion sort: few terms.
+                for i in 1..<max(n, 1) {
+                    let b = windowMax[i], l = order[i]
+                    var k = i
+                    while k > 0 && windowMax[k - 1] > b {
+                        windowMax[k] = windowMax[k - 1]
+                        order[k] = order[k - 1]
+                        k -= 1
+                    }
+                    windowMax[k] = b
+                    order[k] = l
                 }
-                windowMax[k] = bound
-                order[k] = l
+            } else {
+                var sorted = (0..<n).map { (windowMax[$0], order[$0]) }
+                sorted.sort { $0.0 < $1.0 }
+                for k in 0..<n {
+                    windowMax[k] = sorted[k].0
+                    order[k] = sorted[k].1
+                }
             }
             for k in 0..<n { prefix[k + 1] = prefix[k] + windowMax[k] }
             let threshold = top.threshold
@@ -174,6 +216,8 @@ struct DocumentCollector {
             }
             var firstEssential = 0
             while firstEssential < n && prefix[firstEssential + 1] < threshold { firstEssential += 1 }
+            for k in firstEssential..<n { essential[k - firstEssential] = order[k] }
+            essentialCount = n - firstEssential
             if firstEssential == n - 1 {
                 try oneEssential(windowStart: windowStart, windowEnd: windowEnd, into: &top)
                 windowStart = windowEnd == PostingsCursor.end ? windowEnd : windowEnd + 1
@@ -254,7 +298,7 @@ struct DocumentCollector {
         let order = scratch.order
         let contributions = scratch.contributions, width = scratch.width
         let partials = scratch.partials, seen = scratch.seen
-        let limited = view.hasDateRange
+        let limited = view.hasFilter
         for k in firstEssential..<n {
             let l = order[k]
             let c = l.cursor
@@ -270,8 +314,8 @@ struct DocumentCollector {
                 while i < length {
                     let d = Int32(bitPattern: docs[i])
                     if d > windowEnd { break }
-                    // Outside the date range: skipped before scoring.
-                    if limited && !view.inDateRange(Int(d)) {
+                    // Outside the date range or id prefix: skipped before scoring.
+                    if limited && !view.admits(Int(d)) {
                         i += 1
                         continue
                     }
@@ -320,6 +364,8 @@ final class CollectorScratch {
     /// Per slot: a bit when some essential list has the slot's document.
     @exclusivity(unchecked) private(set) var seen: UnsafeMutablePointer<UInt64> = .allocate(capacity: 1)
     @exclusivity(unchecked) private(set) var order: UnsafeMutablePointer<DocumentCollector.Lane> = .allocate(capacity: 1)
+    /// The lanes essential in the previous window.
+    @exclusivity(unchecked) private(set) var essential: UnsafeMutablePointer<DocumentCollector.Lane> = .allocate(capacity: 1)
     @exclusivity(unchecked) private(set) var windowMax: UnsafeMutablePointer<Double> = .allocate(capacity: 1)
     @exclusivity(unchecked) private(set) var prefix: UnsafeMutablePointer<Double> = .allocate(capacity: 2)
     @exclusivity(unchecked) private var rows = 0
@@ -331,6 +377,7 @@ final class CollectorScratch {
         partials.deallocate()
         seen.deallocate()
         order.deallocate()
+        essential.deallocate()
         windowMax.deallocate()
         prefix.deallocate()
     }
@@ -349,6 +396,7 @@ final class CollectorScratch {
         seen = .allocate(capacity: width / 64)
         seen.initialize(repeating: 0, count: width / 64)
         order = .allocate(capacity: rows)
+        essential = .allocate(capacity: rows)
         windowMax = .allocate(capacity: rows)
         windowMax.initialize(repeating: 0, count: rows)
         prefix = .allocate(capacity: rows + 1)

@@ -20,10 +20,14 @@ struct BoundedHeap<Order: RankOrder> {
     let order: Order
     private(set) var items: [Order.Element] = []
 
+    /// Elements reserved up front: `k` comes from the caller (a limit typed on a command line
+    /// or sent to a server), so memory grows with what is really kept, not with what was asked.
+    static var initialCapacity: Int { 1024 }
+
     init(k: Int, order: Order) {
         self.k = max(0, k)
         self.order = order
-        items.reserveCapacity(self.k + 1)
+        items.reserveCapacity(min(self.k, Self.initialCapacity) + 1)
     }
 
     var isFull: Bool { items.count >= k }

@@ -77,6 +77,11 @@ final class TermMatcher: Matcher {
         case .fields:
             part("title", w.title, c.tfTitle, s.titleLength(d), stats.dfTitle)
             part("body", w.body, c.tfBody, s.bodyLength(d), stats.dfBody)
+        case .combined:
+            guard c.tfTitle &+ c.tfBody > 0 else { return }
+            parts.append(ScorePart(clause: leaf.label, terms: [ExplainedTerm(term: w.term, df: stats.df, idf: w.combined.idf)],
+                                   weight: w.combined, titleTF: Double(c.tfTitle), titleLength: s.titleLength(d),
+                                   bodyTF: Double(c.tfBody), bodyLength: s.bodyLength(d)))
         case .title: part("title", w.title, c.tfTitle, s.titleLength(d), stats.dfTitle)
         case .body: part("body", w.body, c.tfBody, s.bodyLength(d), stats.dfBody)
         }
@@ -119,6 +124,7 @@ final class PhraseMatcher: Matcher {
         switch form {
         case .flat: maxScore = leaf.flat.weight * TermScorer.boundMargin
         case .fields: maxScore = (leaf.title.weight + leaf.body.weight) * TermScorer.boundMargin
+        case .combined: maxScore = leaf.combined.weight * TermScorer.boundMargin
         case .title: maxScore = leaf.title.weight * TermScorer.boundMargin
         case .body: maxScore = leaf.body.weight * TermScorer.boundMargin
         }
@@ -177,6 +183,9 @@ final class PhraseMatcher: Matcher {
         case .fields:
             return leaf.title.score(frequency: titleFrequency, length: segment.titleLength(d))
                 + leaf.body.score(frequency: bodyFrequency, length: segment.bodyLength(d))
+        case .combined:
+            return leaf.combined.score(pseudoFrequency: leaf.combined.pseudoFrequency(
+                titleTF: titleFrequency, titleLength: segment.titleLength(d), bodyTF: bodyFrequency, bodyLength: segment.bodyLength(d)))
         case .title: return leaf.title.score(frequency: titleFrequency, length: segment.titleLength(d))
         case .body: return leaf.body.score(frequency: bodyFrequency, length: segment.bodyLength(d))
         }
@@ -201,6 +210,15 @@ final class PhraseMatcher: Matcher {
         case .fields:
             part("title", leaf.title, titleFrequency, segment.titleLength(d), { $0.dfTitle }, documents: leaf.title.documents)
             part("body", leaf.body, bodyFrequency, segment.bodyLength(d), { $0.dfBody }, documents: leaf.body.documents)
+        case .combined:
+            guard titleFrequency + bodyFrequency > 0 else { return }
+            let n = leaf.combined.documents
+            let terms = leaf.slots.map { s -> ExplainedTerm in
+                let t = leaf.terms[s]
+                return ExplainedTerm(term: t.term, df: t.stats.df, idf: BM25Parameters.idf(documents: n, df: t.stats.df))
+            }
+            parts.append(ScorePart(clause: leaf.label, terms: terms, weight: leaf.combined, titleTF: titleFrequency,
+                                   titleLength: segment.titleLength(d), bodyTF: bodyFrequency, bodyLength: segment.bodyLength(d)))
         case .title:
             part("title", leaf.title, titleFrequency, segment.titleLength(d), { $0.dfTitle }, documents: leaf.title.documents)
         case .body:

@@ -83,3 +83,65 @@ func slice(_ text: String, _ range: Range<Int>) -> String {
     let lo = min(max(0, range.lowerBound), u.count), hi = min(max(lo, range.upperBound), u.count)
     return String(decoding: u.dropFirst(lo).prefix(hi - lo), as: UTF8.self)
 }
+
+/// Crops a passage to a window of `words` words (runs of non-space text) of `body`: the
+/// window holding the most distinct highlighted terms, then the most highlights, the
+/// earliest of equals, shifted to centre its highlights. Nil when the passage is empty.
+func crop(_ body: String, passage: Range<Int>, highlights: [TextHighlight], words limit: Int) -> SnippetCrop? {
+    var body = body
+    return body.withUTF8 { utf8 -> SnippetCrop? in
+        let all = UnsafeRawBufferPointer(utf8)
+        let lo = min(max(0, passage.lowerBound), all.count), hi = min(max(lo, passage.upperBound), all.count)
+        // Word spans: maximal runs of bytes other than ASCII whitespace.
+        var spans: [Range<Int>] = []
+        var i = lo
+        while i < hi {
+            while i < hi && isSpace(all[i]) { i += 1 }
+            let start = i
+            while i < hi && !isSpace(all[i]) { i += 1 }
+            if i > start { spans.append(start..<i) }
+        }
+        guard let firstSpan = spans.first, let lastSpan = spans.last else { return nil }
+        var first = 0
+        let n = max(1, limit)
+        if spans.count > n {
+            // The word each highlight starts in, and its term.
+            var marks: [(word: Int, term: String)] = []
+            var w = 0
+            for h in highlights.sorted(by: { $0.start < $1.start }) where h.start >= lo && h.start < hi {
+                while w < spans.count - 1 && spans[w].upperBound <= h.start { w += 1 }
+                marks.append((w, h.term))
+            }
+            var best = (distinct: -1, count: -1, start: 0)
+            var m0 = 0
+            for start in 0...(spans.count - n) {
+                while m0 < marks.count && marks[m0].word < start { m0 += 1 }
+                var m1 = m0, terms = Set<String>()
+                while m1 < marks.count && marks[m1].word < start + n {
+                    terms.insert(marks[m1].term)
+                    m1 += 1
+                }
+                if terms.count > best.distinct || (terms.count == best.distinct && m1 - m0 > best.count) {
+                    best = (terms.count, m1 - m0, start)
+                }
+            }
+            first = best.start
+            // Centre the chosen highlights in the window (it keeps all of them).
+            let inside = marks.filter { $0.word >= best.start && $0.word < best.start + n }
+            if let f = inside.first?.word, let l = inside.last?.word {
+                first = max(0, min(f - (n - (l - f + 1)) / 2, spans.count - n))
+            }
+        }
+        let last = min(spans.count, first + n) - 1
+        let start = spans[first].lowerBound, end = spans[last].upperBound
+        var counter = ScalarCounter(all)
+        let charStart = counter.scalars(upTo: start), charEnd = counter.scalars(upTo: end)
+        var text = String(decoding: UnsafeRawBufferPointer(rebasing: all[start..<end]), as: UTF8.self)
+        if start > firstSpan.lowerBound { text = "…" + text }
+        if end < lastSpan.upperBound { text += "…" }
+        return SnippetCrop(start: start, end: end, charStart: charStart, charEnd: charEnd, text: text)
+    }
+}
+
+@inline(__always)
+private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B }

@@ -36,6 +36,7 @@ struct PhraseLeaf: Sendable {
     let flat: FieldWeight
     let title: FieldWeight
     let body: FieldWeight
+    let combined: CombinedWeight
     let passage: FieldWeight
     let label: String
 }
@@ -105,19 +106,48 @@ struct QueryPlanner {
     let maxExpansions: Int
     private(set) var notices: [QueryNotice] = []
     private let deadline: DeadlineCheck
+    /// What all the expansions of the query may cost.
+    private let budget: ExpansionBudget
+    private let maxQueryExpansions: Int
+    /// Expansion words the budget cut short or left unexpanded.
+    private var overBudget: [String] = []
+    /// Phrases planned so far.
+    private var phrases = 0
 
     init(snapshot: IndexSnapshot, analyzer: Analyzer, parameters: BM25Parameters, maxExpansions: Int,
-         deadline: ContinuousClock.Instant? = nil) {
+         maxQueryExpansions: Int = QueryLimits.defaultMaxQueryExpansions, deadline: ContinuousClock.Instant? = nil) {
         self.snapshot = snapshot
         self.analyzer = analyzer
         self.parameters = parameters
         self.maxExpansions = max(1, maxExpansions)
+        self.maxQueryExpansions = max(1, maxQueryExpansions)
         self.deadline = DeadlineCheck(deadline)
+        budget = ExpansionBudget(scan: QueryLimits.maxExpansionScan, terms: max(1, maxQueryExpansions))
     }
 
     /// The plan of a query; nil when nothing of it is searchable (only stopwords).
     mutating func plan(_ query: Query) throws -> PlanNode? {
-        try node(query, boost: 1)
+        let plan = try node(query, boost: 1)
+        if let first = overBudget.first {
+            let shown = overBudget.prefix(5).joined(separator: ", ") + (overBudget.count > 5 ? ", …" : "")
+            notices.append(QueryNotice(code: "expansion-budget", message: "the query's prefix and fuzzy words reached their budget (\(maxQueryExpansions) terms in all, \(QueryLimits.maxExpansionScan) dictionary entries examined): \(overBudget.count == 1 ? first + " was" : "\(overBudget.count) words (\(shown)) were") expanded partly or not at all (raise the query's expansion limit, or use fewer such words)"))
+        }
+        return plan
+    }
+
+    /// Runs an expansion within the query's budget: nil when the budget is spent (the word
+    /// then matches nothing, and the budget notice names it).
+    private mutating func withinBudget(_ label: Query, _ expand: () throws -> [TermExpansion.Candidate]) throws -> [TermExpansion.Candidate]? {
+        guard budget.termsLeft > 0 else {
+            overBudget.append("\(label)")
+            return nil
+        }
+        do {
+            return try expand()
+        } catch is ExpansionBudget.Exhausted {
+            overBudget.append("\(label)")
+            return nil
+        }
     }
 
     private mutating func node(_ query: Query, boost: Double) throws -> PlanNode? {
@@ -132,8 +162,12 @@ struct QueryPlanner {
         case .fuzzy(let text, let maxEdits, let field):
             return try fuzzy(text, maxEdits: min(max(0, maxEdits), 2), field: field, boost: boost, label: query)
         case .boosted(let inner, let factor):
-            guard factor > 0 && factor.isFinite else {
-                throw SearchError.invalidParameter("a boost must be a positive number, not \(factor)")
+            guard factor > 0 && factor <= QueryLimits.maxBoost else {
+                throw SearchError.invalidParameter("a boost must be a positive number at most 10000, not \(factor)")
+            }
+            // Nested boosts multiply; bounded so that every score is a finite number.
+            guard boost * factor <= QueryLimits.maxTotalBoost else {
+                throw SearchError.invalidParameter("nested boosts multiply to more than 10^12")
             }
             return try node(inner, boost: boost * factor)
         case .boolean(let clauses):
@@ -186,6 +220,10 @@ struct QueryPlanner {
             let df = field == .title ? w.stats.dfTitle : field == .body ? w.stats.dfBody : w.stats.df
             return df == 0 ? .nothing : .term(TermLeaf(weights: w, field: field, label: "\(label)"))
         }
+        phrases += 1
+        guard phrases <= QueryLimits.maxPhrases else {
+            throw SearchError.invalidParameter("a query may hold at most \(QueryLimits.maxPhrases) phrases (quoted, or words such as e-mail that analyse to several terms); '\(text)' is one too many")
+        }
         var distinct: [String] = []
         var slots: [Int] = []
         for t in tokens {
@@ -197,23 +235,34 @@ struct QueryPlanner {
         let terms = try distinct.map { try weights($0, boost: 1) }
         if terms.contains(where: { $0.stats.df == 0 }) { return .nothing }
         let c = snapshot.stats
-        func fieldWeight(documents: Int, lengthSum: Int, df: (TermStats) -> Int) -> FieldWeight {
+        /// The sum of the phrase's terms' idf in a field's statistics (nil when a term is not in it).
+        func idfSum(documents: Int, df: (TermStats) -> Int) -> Double? {
             var idf = 0.0
             for s in slots {
                 let d = df(terms[s].stats)
-                guard d > 0 else { return .zero }
+                guard d > 0 else { return nil }
                 idf += BM25Parameters.idf(documents: documents, df: d)
             }
-            return FieldWeight(boost: boost, idf: idf, documents: documents, lengthSum: lengthSum, parameters: parameters)
+            return idf
         }
-        var titleWeight = fieldWeight(documents: c.documentsWithTitle, lengthSum: c.titleLengthSum) { $0.dfTitle }
-        var bodyWeight = fieldWeight(documents: c.documentsWithBody, lengthSum: c.bodyLengthSum) { $0.dfBody }
-        titleWeight.scale(parameters.titleWeight)
-        bodyWeight.scale(parameters.bodyWeight)
+        func fieldWeight(documents: Int, lengthSum: Int, b: Double? = nil, df: (TermStats) -> Int) -> FieldWeight {
+            guard let idf = idfSum(documents: documents, df: df) else { return .zero }
+            return FieldWeight(boost: boost, idf: idf, documents: documents, lengthSum: lengthSum, parameters: parameters, b: b)
+        }
+        var titleWeight = fieldWeight(documents: c.documentsWithTitle, lengthSum: c.titleLengthSum, b: parameters.titleB) { $0.dfTitle }
+        var bodyWeight = fieldWeight(documents: c.documentsWithBody, lengthSum: c.bodyLengthSum, b: parameters.bodyB) { $0.dfBody }
+        let (tw, bw) = parameters.scopedFieldWeights
+        titleWeight.scale(tw)
+        bodyWeight.scale(bw)
+        // BM25F: the phrase's frequency in each field, combined like a term's, with the sum of
+        // its terms' idf over documents having them in any field.
+        let combined = idfSum(documents: c.documentsWithAny) { $0.df }.map {
+            CombinedWeight(boost: boost, idf: $0, collection: c, parameters: parameters)
+        } ?? .zero
         return .phrase(PhraseLeaf(
             terms: terms, slots: slots, offsets: tokens.map { $0.position - first.position }, slop: slop, field: field,
             flat: fieldWeight(documents: c.documentsWithAny, lengthSum: c.titleLengthSum + c.bodyLengthSum) { $0.df },
-            title: titleWeight, body: bodyWeight,
+            title: titleWeight, body: bodyWeight, combined: combined,
             passage: fieldWeight(documents: c.passages, lengthSum: c.passageLengthSum) { $0.passageDf },
             label: "\(label)"))
     }
@@ -231,8 +280,13 @@ struct QueryPlanner {
             notices.append(QueryNotice(code: "ignored-word", message: "'\(text)*' was ignored: the prefix has no letters or digits"))
             return nil
         }
-        let found = try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline)
-        let kept = TermExpansion.mostFrequent(found, limit: maxExpansions)
+        let (snapshot, deadline, budget) = (self.snapshot, self.deadline, self.budget)
+        guard let found = try withinBudget(label, {
+            try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline, budget: budget)
+        }) else { return .nothing }
+        let kept = TermExpansion.mostFrequent(found, limit: min(maxExpansions, budget.termsLeft))
+        budget.termsLeft -= kept.count
+        if kept.count < found.count && kept.count < maxExpansions { overBudget.append("\(label)") }
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {
@@ -249,8 +303,13 @@ struct QueryPlanner {
             }
             return try words(text, slop: 0, field: field, boost: boost, label: label)
         }
-        let found = try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline)
-        let kept = TermExpansion.closest(found, limit: maxExpansions)
+        let (snapshot, deadline, budget) = (self.snapshot, self.deadline, self.budget)
+        guard let found = try withinBudget(label, {
+            try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline, budget: budget)
+        }) else { return .nothing }
+        let kept = TermExpansion.closest(found, limit: min(maxExpansions, budget.termsLeft))
+        budget.termsLeft -= kept.count
+        if kept.count < found.count && kept.count < maxExpansions { overBudget.append("\(label)") }
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {

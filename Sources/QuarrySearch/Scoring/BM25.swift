@@ -10,6 +10,9 @@ public enum ScoringMode: String, Sendable, Codable, CaseIterable {
     /// Title and body as separate fields, each with its own statistics and weight; the
     /// document's score is the weighted sum of the fields' BM25.
     case fields
+    /// BM25F (the default): each field's tf weighted and normalised by its own length, the
+    /// fields added before saturation, one idf per term (docs/SCORING.md).
+    case bm25f
 }
 
 /// BM25 as Lucene defines it (since Lucene 8, without the (k1 + 1) factor):
@@ -19,30 +22,53 @@ public enum ScoringMode: String, Sendable, Codable, CaseIterable {
 ///
 /// with N the number of documents that have the field, df the number that have the term in
 /// it, dl the document's length in terms and avgdl the average over the N documents.
-/// Lengths are exact (Lucene rounds them to one byte).
+/// Lengths are exact (Lucene rounds them to one byte). The `bm25f` mode combines the fields
+/// before saturation (`CombinedWeight`, docs/SCORING.md).
 public struct BM25Parameters: Sendable, Equatable, Codable {
     public var k1: Double
+    /// Length normalisation of the flat form and of passages.
     public var b: Double
     public var mode: ScoringMode
-    /// Field weights of the `fields` mode.
+    /// Field weights of the `fields` and `bm25f` modes (and of `title:`/`body:` clauses in the
+    /// `flat` and `fields` modes). Under `bm25f` the title's weight is relative to its length:
+    /// it is multiplied by the average body length over the average title length, so that 1
+    /// makes a title word count as much as the same share of the body (docs/SCORING.md).
     public var titleWeight: Double
     public var bodyWeight: Double
+    /// Length normalisation of each field (`fields`, `bm25f`, and `title:`/`body:` clauses).
+    public var titleB: Double
+    public var bodyB: Double
 
-    public init(k1: Double = 0.9, b: Double = 0.4, mode: ScoringMode = .flat, titleWeight: Double = 1, bodyWeight: Double = 1) {
+    /// The field b's of the `bm25f` mode (docs/SCORING.md says how they were chosen).
+    public static let bm25fTitleB = 1.0
+    public static let bm25fBodyB = 0.9
+
+    /// A field b left nil takes its mode's default: `b` (`bm25fTitleB`, `bm25fBodyB` under
+    /// `bm25f`).
+    public init(k1: Double = 0.9, b: Double = 0.4, mode: ScoringMode = .bm25f, titleWeight: Double = 1, bodyWeight: Double = 1,
+                titleB: Double? = nil, bodyB: Double? = nil) {
         self.k1 = k1
         self.b = b
         self.mode = mode
         self.titleWeight = titleWeight
         self.bodyWeight = bodyWeight
+        let combined = mode == .bm25f
+        self.titleB = titleB ?? (combined ? BM25Parameters.bm25fTitleB : b)
+        self.bodyB = bodyB ?? (combined ? BM25Parameters.bm25fBodyB : b)
     }
 
     public static let `default` = BM25Parameters()
 
     package func validate() throws {
         guard k1 >= 0 && k1.isFinite else { throw SearchError.invalidParameter("k1 must be a non-negative number, not \(k1)") }
-        guard b >= 0 && b <= 1 else { throw SearchError.invalidParameter("b must be between 0 and 1, not \(b)") }
-        guard titleWeight >= 0 && titleWeight.isFinite && bodyWeight >= 0 && bodyWeight.isFinite else {
-            throw SearchError.invalidParameter("field weights must be non-negative numbers")
+        for (name, value) in [("b", b), ("title b", titleB), ("body b", bodyB)] {
+            guard value >= 0 && value <= 1 else { throw SearchError.invalidParameter("\(name) must be between 0 and 1, not \(value)") }
+        }
+        guard titleWeight >= 0 && titleWeight <= QueryLimits.maxBoost && bodyWeight >= 0 && bodyWeight <= QueryLimits.maxBoost else {
+            throw SearchError.invalidParameter("field weights must be numbers from 0 to 10000")
+        }
+        guard mode == .flat || titleWeight + bodyWeight > 0 else {
+            throw SearchError.invalidParameter("at least one field weight must be positive")
         }
     }
 
@@ -72,6 +98,7 @@ struct FieldWeight: Sendable {
     var idf: Double = 0
     var averageLength: Double = 0
     var documents: Int = 0
+    var b: Double = 0
 
     static let zero = FieldWeight(weight: 0, k1MinusB: 0, k1BOverAvg: 0)
 
@@ -81,24 +108,28 @@ struct FieldWeight: Sendable {
         self.k1BOverAvg = k1BOverAvg
     }
 
-    init(boost: Double, documents: Int, df: Int, lengthSum: Int, parameters p: BM25Parameters) {
+    /// `b` is the field's length normalisation (`p.b` when nil).
+    init(boost: Double, documents: Int, df: Int, lengthSum: Int, parameters p: BM25Parameters, b: Double? = nil) {
         guard documents > 0, df > 0 else {
             self = .zero
             return
         }
-        self.init(boost: boost, idf: BM25Parameters.idf(documents: documents, df: df), documents: documents, lengthSum: lengthSum, parameters: p)
+        self.init(boost: boost, idf: BM25Parameters.idf(documents: documents, df: df), documents: documents, lengthSum: lengthSum,
+                  parameters: p, b: b)
     }
 
     /// A weight with a given idf (a phrase's is the sum of its terms' idf, as in Lucene).
-    init(boost: Double, idf: Double, documents: Int, lengthSum: Int, parameters p: BM25Parameters) {
+    init(boost: Double, idf: Double, documents: Int, lengthSum: Int, parameters p: BM25Parameters, b: Double? = nil) {
         guard documents > 0 else {
             self = .zero
             return
         }
         let avgdl = Double(lengthSum) / Double(documents)
+        let b = b ?? p.b
         weight = boost * idf
-        k1MinusB = p.k1 * (1 - p.b)
-        k1BOverAvg = avgdl > 0 ? p.k1 * p.b / avgdl : 0
+        k1MinusB = p.k1 * (1 - b)
+        k1BOverAvg = avgdl > 0 ? p.k1 * b / avgdl : 0
+        self.b = b
         self.boost = boost
         self.idf = idf
         averageLength = avgdl

@@ -11,8 +11,10 @@ struct TermWeights: Sendable {
     /// The term's dictionary entry in each segment (nil where it does not occur).
     let infos: [TermInfo?]
     let flat: FieldWeight
+    /// The title and body on their own: of the `fields` form, and of `title:`/`body:` clauses.
     let title: FieldWeight
     let body: FieldWeight
+    let combined: CombinedWeight
     let passage: FieldWeight
 
     private let collection: CollectionStats
@@ -40,8 +42,10 @@ struct TermWeights: Sendable {
         collection = c
         parameters = p
         flat = FieldWeight(boost: boost, documents: c.documentsWithAny, df: s.df, lengthSum: c.titleLengthSum + c.bodyLengthSum, parameters: p)
-        title = FieldWeight(boost: boost * p.titleWeight, documents: c.documentsWithTitle, df: s.dfTitle, lengthSum: c.titleLengthSum, parameters: p)
-        body = FieldWeight(boost: boost * p.bodyWeight, documents: c.documentsWithBody, df: s.dfBody, lengthSum: c.bodyLengthSum, parameters: p)
+        let (tw, bw) = p.scopedFieldWeights
+        title = FieldWeight(boost: boost * tw, documents: c.documentsWithTitle, df: s.dfTitle, lengthSum: c.titleLengthSum, parameters: p, b: p.titleB)
+        body = FieldWeight(boost: boost * bw, documents: c.documentsWithBody, df: s.dfBody, lengthSum: c.bodyLengthSum, parameters: p, b: p.bodyB)
+        combined = CombinedWeight(boost: boost, df: s.df, collection: c, parameters: p)
         passage = FieldWeight(boost: boost, documents: c.passages, df: s.passageDf, lengthSum: c.passageLengthSum, parameters: p)
     }
 
@@ -51,11 +55,22 @@ struct TermWeights: Sendable {
     }
 }
 
-/// Which fields a term is scored in: both as one (flat), both separately (fields), or one
-/// field only (a `title:` or `body:` clause, scored with that field's statistics).
+extension BM25Parameters {
+    /// The weights of the single-field forms. A `title:` or `body:` clause under BM25F is
+    /// that field's BM25 unweighted: field weights say how the fields combine, and a scoped
+    /// clause combines nothing (its score stays below its idf, as a BM25F term's does).
+    var scopedFieldWeights: (title: Double, body: Double) {
+        mode == .bm25f ? (1, 1) : (titleWeight, bodyWeight)
+    }
+}
+
+/// Which fields a term is scored in: both as one (flat), both separately (fields), both
+/// combined before saturation (BM25F), or one field only (a `title:` or `body:` clause,
+/// scored with that field's statistics).
 enum ScoreForm: Sendable, Equatable {
     case flat
     case fields
+    case combined
     case title
     case body
 
@@ -63,7 +78,12 @@ enum ScoreForm: Sendable, Equatable {
         switch field {
         case .title?: self = .title
         case .body?: self = .body
-        case nil: self = mode == .flat ? .flat : .fields
+        case nil:
+            switch mode {
+            case .flat: self = .flat
+            case .fields: self = .fields
+            case .bm25f: self = .combined
+            }
         }
     }
 }
@@ -98,6 +118,7 @@ final class TermScorer {
             switch form {
             case .flat: maxScore = weights.flat.weight * TermScorer.boundMargin
             case .fields: maxScore = (weights.title.weight + weights.body.weight) * TermScorer.boundMargin
+            case .combined: maxScore = weights.combined.weight * TermScorer.boundMargin
             case .title: maxScore = weights.title.weight * TermScorer.boundMargin
             case .body: maxScore = weights.body.weight * TermScorer.boundMargin
             }
@@ -107,7 +128,7 @@ final class TermScorer {
     /// The term frequency in the fields the scorer scores (0: the document does not match).
     @inline(__always) var frequency: UInt32 {
         switch form {
-        case .flat, .fields: return cursor.tfTitle &+ cursor.tfBody
+        case .flat, .fields, .combined: return cursor.tfTitle &+ cursor.tfBody
         case .title: return cursor.tfTitle
         case .body: return cursor.tfBody
         }
@@ -125,6 +146,9 @@ final class TermScorer {
         case .fields:
             return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
                 + weights.body.score(tf: cursor.tfBody, length: segment.bodyLength(d))
+        case .combined:
+            return weights.combined.score(titleTF: cursor.tfTitle, titleLength: segment.titleLength(d),
+                                          bodyTF: cursor.tfBody, bodyLength: segment.bodyLength(d))
         case .title:
             return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
         case .body:
@@ -133,7 +157,9 @@ final class TermScorer {
     }
 
     /// What scoring one posting needs, as a value a collector keeps in registers.
-    var posting: PostingScorer { PostingScorer(form: form, flat: weights.flat, title: weights.title, body: weights.body) }
+    var posting: PostingScorer {
+        PostingScorer(form: form, flat: weights.flat, title: weights.title, body: weights.body, combined: weights.combined)
+    }
 
     // Cache of the last block bound asked for.
     @exclusivity(unchecked) private var boundBlock = -1
@@ -159,14 +185,20 @@ final class TermScorer {
     /// without allocating; the same value as `bound(Impacts)`).
     func bound(_ r: inout ByteReader) throws(FormatError) -> Double {
         var m = 0.0
+        var pairMaxTF: UInt32 = 0, hasPairs = false
         let flat = weights.flat, isFlat = form == .flat
         let f = try Impacts.visit(&r) { tf, length in
             if isFlat { m = max(m, flat.score(tf: tf, length: length)) }
+            pairMaxTF = max(pairMaxTF, tf)
+            hasPairs = true
         }
         let title = weights.title.score(tf: f.titleMaxTF, length: f.titleMinLength == UInt32.max ? 0 : f.titleMinLength)
         let body = weights.body.score(tf: f.bodyMaxTF, length: f.bodyMinLength == UInt32.max ? 0 : f.bodyMinLength)
         switch form {
         case .flat: break
+        case .combined:
+            m = weights.combined.bound(titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
+                                       bodyMinLength: f.bodyMinLength, pairMaxTF: hasPairs ? pairMaxTF : nil)
         case .fields: m = title + body
         case .title: m = title
         case .body: m = body
@@ -177,16 +209,23 @@ final class TermScorer {
     /// Upper bound of the score of any document described by `impacts`.
     func bound(_ impacts: Impacts) -> Double {
         var m = 0.0
-        let title = weights.title.score(tf: impacts.titleMaxTF, length: impacts.titleMinLength == UInt32.max ? 0 : impacts.titleMinLength)
-        let body = weights.body.score(tf: impacts.bodyMaxTF, length: impacts.bodyMinLength == UInt32.max ? 0 : impacts.bodyMinLength)
         switch form {
         case .flat:
             for p in impacts.flat { m = max(m, weights.flat.score(tf: p.tf, length: p.length)) }
-        case .fields: m = title + body
-        case .title: m = title
-        case .body: m = body
+        case .combined: m = weights.combined.bound(impacts)
+        case .fields: m = titleBound(impacts) + bodyBound(impacts)
+        case .title: m = titleBound(impacts)
+        case .body: m = bodyBound(impacts)
         }
         return m * TermScorer.boundMargin
+    }
+
+    private func titleBound(_ impacts: Impacts) -> Double {
+        weights.title.score(tf: impacts.titleMaxTF, length: impacts.titleMinLength == UInt32.max ? 0 : impacts.titleMinLength)
+    }
+
+    private func bodyBound(_ impacts: Impacts) -> Double {
+        weights.body.score(tf: impacts.bodyMaxTF, length: impacts.bodyMinLength == UInt32.max ? 0 : impacts.bodyMinLength)
     }
 }
 
@@ -197,6 +236,7 @@ struct PostingScorer {
     let flat: FieldWeight
     let title: FieldWeight
     let body: FieldWeight
+    let combined: CombinedWeight
 
     @_transparent
     func score(doc d: Int, tfTitle: UInt32, tfBody: UInt32, view: DocumentView) -> Double {
@@ -205,6 +245,8 @@ struct PostingScorer {
             return flat.score(tf: tfTitle + tfBody, length: view.titleLength(d) + view.bodyLength(d))
         case .fields:
             return title.score(tf: tfTitle, length: view.titleLength(d)) + body.score(tf: tfBody, length: view.bodyLength(d))
+        case .combined:
+            return combined.score(titleTF: tfTitle, titleLength: view.titleLength(d), bodyTF: tfBody, bodyLength: view.bodyLength(d))
         case .title:
             return title.score(tf: tfTitle, length: view.titleLength(d))
         case .body:

@@ -66,6 +66,9 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .customLong("ram-mb"), help: ArgumentHelp("Memory budget for in-memory segments, in MB.", valueName: "mb"))
     var ramMB: Int = WriterOptions.defaultRAMBudgetBytes >> 20
 
+    @Option(name: .customLong("max-document-mb"), help: ArgumentHelp("Longest text indexed per document, in MiB (1–16, the default); a longer document is cut there, with a warning.", valueName: "mb"))
+    var maxDocumentMB: Int = 16
+
     @Option(help: ArgumentHelp("Stemmer language (new index or --rebuild): \(Index.languages.joined(separator: ", ")), or none.", valueName: "name"))
     var language: String?
 
@@ -118,6 +121,7 @@ struct IndexCommand: ParsableCommand {
         if stdin && !paths.isEmpty { throw ValidationError("give either --stdin or paths, not both") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if ramMB < 8 { throw ValidationError("--ram-mb must be at least 8") }
+        if maxDocumentMB < 1 || maxDocumentMB > 16 { throw ValidationError("--max-document-mb must be between 1 and 16") }
         if maxFileMB < 1 || maxFileMB > 1 << 20 { throw ValidationError("--max-file-mb must be between 1 and 1048576") }
         if stdin && (keepChrome != nil || indexGenerated != nil || !exclude.isEmpty || !include.isEmpty || resetFilters || restore) {
             throw ValidationError("--stdin reads JSON lines: --keep-chrome, --index-generated, --include, --exclude, --reset-filters and --restore apply to files")
@@ -167,7 +171,8 @@ struct IndexCommand: ParsableCommand {
         let paths = self.paths.isEmpty && !stdin ? ["Corpus"] : self.paths
         // A path that cannot be indexed is refused before the index is opened (or created).
         if !stdin { try IndexWriter.checkPaths(paths) }
-        let options = WriterOptions(threads: threads ?? WriterOptions.availableCores, ramBudgetBytes: ramMB << 20, rebuild: rebuild)
+        let options = WriterOptions(threads: threads ?? WriterOptions.availableCores, ramBudgetBytes: ramMB << 20, rebuild: rebuild,
+                                    maxDocumentBytes: maxDocumentMB << 20)
         let writer = try IndexWriter(directory: location.index, settings: try requestedSettings(), options: options)
         defer { writer.close() }
         if let pid = writer.tookOverStaleLockFrom, !quiet {

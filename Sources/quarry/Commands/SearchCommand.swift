@@ -7,9 +7,14 @@ struct SearchCommand: ParsableCommand {
         abstract: "Search an index: ranked documents with snippets, or ranked passages.",
         discussion: """
             Free words are analysed like the indexed text (lowercased, stemmed, diacritics \
-            folded) and documents matching any of them are ranked by BM25 (k1 = 0.9, \
-            b = 0.4; title and body scored as one field unless --scoring fields); --all \
-            requires every word. The query language (docs/QUERY.md) also knows:
+            folded) and documents matching any of them are ranked by BM25F (docs/SCORING.md): \
+            per word, the title and body frequencies are weighted, each divided by its \
+            field's length norm 1 - b + b * length / average (title b 1.0, body b 0.9), \
+            added, and saturated once, idf * tf / (tf + k1) with k1 = 0.9. The title's \
+            weight is --title-weight times the average body length over the average title \
+            length, so a title word counts as much as the same share of the body. \
+            --scoring flat scores title and body as one field (b = 0.4); --scoring fields \
+            adds a BM25 per field. --all requires every word. The query language (docs/QUERY.md) also knows:
               "exact phrase"   "words near"~3   +required   -excluded   a AND (b OR c)
               NOT x   title:word   body:"a phrase"   optim*   colour~1   word^2
             A malformed query is an error naming its column (exit code 2).
@@ -17,7 +22,12 @@ struct SearchCommand: ParsableCommand {
             Each document result carries its best passages as snippets, with the query's \
             words highlighted (colour on a terminal, offsets in JSON). --passages ranks \
             passages across the whole index instead, scored with BM25 over passage \
-            statistics.
+            statistics. Snippets are cropped to about 30 words around their highlights \
+            (--snippet-words; "…" marks a cut); JSON keeps the whole passage and adds the \
+            cropped range.
+
+            -n N is --limit N. Query words may start with '-' to exclude them; to exclude \
+            the words n or q, write NOT n, or put the query after --.
 
             Batch mode reads queries from a file of "qid<TAB>query text" lines and prints \
             one result block per query: TREC run lines ("qid Q0 docid rank score quarry", \
@@ -31,7 +41,8 @@ struct SearchCommand: ParsableCommand {
               quarry search norepinephrine deficiency symptoms
               quarry search '"fight or flight" stress -dopamine title:ptsd'
               quarry search --explain --limit 1 dopamine
-              quarry search --limit 3 --json "low norepinephrine"
+              quarry search -n 3 --json "low norepinephrine"
+              quarry search -n 10 --offset 10 --under docs/api/ csrf token   # page 2, one folder
               quarry search --passages --format markdown "fight or flight response"
               quarry search --after 2024-01-01 --before 2024-07-01 release notes
               quarry search --index scifact --queries queries.tsv --format trec --limit 100
@@ -43,9 +54,16 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
-    // No short name: `-l…` must stay free for excluded query words (`rcu -lock`).
-    @Option(help: ArgumentHelp("Number of results.", valueName: "n"))
+    // `-n N` as head and grep have it. No `-l`: it must stay free for excluded query words
+    // (`rcu -lock`); to exclude the word "n" or "q", write `NOT n` or put it after `--`.
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Number of results (1 or more).", valueName: "n"))
     var limit: Int = 10
+
+    @Option(help: ArgumentHelp("Results to skip first: --offset 10 --limit 10 is the second page of ten.", valueName: "n"))
+    var offset: Int = 0
+
+    @Option(help: ArgumentHelp("Only documents whose id starts with this prefix (a folder: docs/api/).", valueName: "prefix"))
+    var under: String?
 
     @Flag(help: "Rank passages across the index instead of documents.")
     var passages = false
@@ -55,6 +73,15 @@ struct SearchCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Order of a document's snippets: score or document.", valueName: "order"))
     var snippetOrder: SnippetOrder = .score
+
+    @Option(help: ArgumentHelp("Crop each snippet to about this many words around its highlights (0: whole passages).", valueName: "n"))
+    var snippetWords: Int = 30
+
+    @Option(help: ArgumentHelp("Highlights in colour: auto (on a terminal, unless NO_COLOR is set), always, or never.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    @Flag(name: .shortAndLong, help: "Do not print notes about how the query was read (ignored words, capped expansions).")
+    var quiet = false
 
     @Flag(help: "Same as --format json.")
     var json = false
@@ -82,6 +109,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most terms a prefix* or fuzzy~ word expands to (more are reported).", valueName: "n"))
     var maxExpansions: Int = 128
 
+    @Option(help: ArgumentHelp("Most terms all prefix* and fuzzy~ words of a query expand to together (more are reported).", valueName: "n"))
+    var maxQueryExpansions: Int = 1024
+
     @Flag(help: "Show how each result's score was computed (per term and field: idf, tf, length norm).")
     var explain = false
 
@@ -101,7 +131,9 @@ struct SearchCommand: ParsableCommand {
     var query: [String] = []
 
     func validate() throws {
-        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+        if offset < 0 { throw ValidationError("--offset must be 0 or more") }
+        if snippetWords < 0 { throw ValidationError("--snippet-words must be 0 (whole passages) or more") }
         if snippets < 0 || snippets > 3 { throw ValidationError("--snippets must be between 0 and 3") }
         if let option = optionLikeWords.first {
             throw ValidationError("unknown option '\(option)' (see quarry search --help); to search for it, put it after -- or inside quotes in the query")
@@ -121,6 +153,7 @@ struct SearchCommand: ParsableCommand {
         if let a = after.flatMap(ISODate.parse), let b = before.flatMap(ISODate.parse), a >= b {
             throw ValidationError("--after must be earlier than --before")
         }
+        if maxQueryExpansions < 1 { throw ValidationError("--max-query-expansions must be 1 or more") }
         if let timeout, !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0") }
         if explain && outputFormat == .trec { throw ValidationError("--explain needs --format text, json, jsonl or markdown") }
     }
@@ -148,8 +181,9 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let searcher = try Searcher(directory: location.index)
         let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
-                                 maxExpansions: maxExpansions)
-        var options = SearchOptions(limit: limit, snippets: snippets, snippetOrder: snippetOrder, explain: explain, exhaustive: exhaustive,
+                                 maxExpansions: maxExpansions, maxQueryExpansions: maxQueryExpansions)
+        var options = SearchOptions(limit: limit, offset: offset, snippets: snippets, snippetOrder: snippetOrder, explain: explain,
+                                    exhaustive: exhaustive, idPrefix: under, snippetWords: snippetWords > 0 ? snippetWords : nil,
                                     after: after.flatMap(ISODate.parse), before: before.flatMap(ISODate.parse))
         if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
@@ -236,7 +270,7 @@ struct SearchCommand: ParsableCommand {
 
     private func render(_ answer: Answer, prepared: PreparedQuery, text: String, qid: String?, tookMilliseconds took: Double, out: inout Output) {
         let format = outputFormat
-        if format != .json && format != .jsonl {
+        if format != .json && format != .jsonl && !quiet {
             for n in prepared.notices { Terminal.note((qid.map { "query \($0): " } ?? "") + n.message) }
         }
         if format == .trec {
@@ -244,7 +278,7 @@ struct SearchCommand: ParsableCommand {
             let tail = Array(" quarry\n".utf8)
             func row(_ id: String, _ rank: Int, _ score: Double) {
                 out.bytes(head)
-                out.bytes(id.utf8)
+                out.trecID(id)
                 out.bytes([0x20])
                 out.decimal(rank)
                 out.bytes([0x20])
@@ -264,13 +298,13 @@ struct SearchCommand: ParsableCommand {
             switch format {
             case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(passages: hits, query: text, out: &out)
-            default: Render.text(passages: hits, query: text, qid: qid, out: &out)
+            default: Render.text(passages: hits, query: text, qid: qid, color: Terminal.stdoutColor(color), out: &out)
             }
         case .documents(let results):
             switch format {
             case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(documents: results, query: text, out: &out)
-            default: Render.text(documents: results, query: text, qid: qid, out: &out)
+            default: Render.text(documents: results, query: text, qid: qid, color: Terminal.stdoutColor(color), out: &out)
             }
         }
     }

@@ -39,10 +39,10 @@ struct ShowCommand: ParsableCommand {
             return
         }
         let color = Terminal.stdoutColor
-        out.line(Terminal.styled(doc.title.isEmpty ? doc.id : doc.title, .bold, enabled: color))
+        out.line(Terminal.styled(SafeText.line(doc.title.isEmpty ? doc.id : doc.title), .bold, enabled: color))
         let date = doc.date.map { "  date \(ISODate.format($0))" } ?? ""
-        out.line(Terminal.styled("id \(doc.id)  path \(doc.path)\(date)  \(doc.passages.count) passages", .dim, enabled: color))
+        out.line(Terminal.styled("id \(SafeText.line(doc.id))  path \(SafeText.line(doc.path))\(date)  \(doc.passages.count) passages", .dim, enabled: color))
         out.line("")
-        out.line(doc.body)
+        out.line(SafeText.text(doc.body))
     }
 }

@@ -11,6 +11,16 @@ enum Terminal {
 
     /// Whether stdout gets ANSI styles.
     static var stdoutColor: Bool { stdoutIsTTY && colorAllowed }
+
+    /// Whether stdout gets ANSI styles under `--color`: auto (a terminal, NO_COLOR unset),
+    /// always, or never.
+    static func stdoutColor(_ choice: ColorChoice) -> Bool {
+        switch choice {
+        case .auto: return stdoutColor
+        case .always: return true
+        case .never: return false
+        }
+    }
     static var stderrColor: Bool { stderrIsTTY && colorAllowed }
 
     enum Style: String {
@@ -28,15 +38,15 @@ enum Terminal {
     }
 
     static func error(_ message: String) {
-        FileHandleStderr.write(styled("quarry: error:", .red, enabled: stderrColor) + " " + message + "\n")
+        FileHandleStderr.write(styled("quarry: error:", .red, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     static func warning(_ message: String) {
-        FileHandleStderr.write(styled("quarry: warning:", .yellow, enabled: stderrColor) + " " + message + "\n")
+        FileHandleStderr.write(styled("quarry: warning:", .yellow, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     static func note(_ message: String) {
-        FileHandleStderr.write(styled("quarry: note:", .cyan, enabled: stderrColor) + " " + message + "\n")
+        FileHandleStderr.write(styled("quarry: note:", .cyan, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     /// A progress line on stderr, redrawn in place (terminal only).
@@ -79,6 +89,20 @@ struct Output {
     /// Appends raw bytes.
     mutating func bytes(_ b: some Sequence<UInt8>) {
         buffer.append(contentsOf: b)
+    }
+
+    /// Appends a document id as a TREC run column: a run line is six fields separated by
+    /// whitespace, so spaces, control characters and '%' are percent-encoded (`my file.txt`
+    /// is written `my%20file.txt`, decoded as a URL path is); other ids are written as they are.
+    mutating func trecID(_ id: String) {
+        for b in id.utf8 {
+            if b <= 0x20 || b == 0x7F || b == 0x25 {
+                let hex = Array("0123456789ABCDEF".utf8)
+                buffer.append(contentsOf: [0x25, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+            } else {
+                buffer.append(b)
+            }
+        }
     }
 
     /// Appends a non-negative integer in decimal.
@@ -175,4 +199,9 @@ func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// `--color`: when output gets ANSI styles.
+enum ColorChoice: String, CaseIterable {
+    case auto, always, never
 }
