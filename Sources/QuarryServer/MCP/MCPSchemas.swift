@@ -58,6 +58,8 @@ enum MCPSchemas {
         "offset": ["type": "integer", "minimum": 0, "maximum": 1000, "description": "Results to skip (paging)."],
         "under": ["type": "string", "description": "Only documents whose id starts with this prefix (a folder: docs/api/)."],
         "all": ["type": "boolean", "description": "Require every free word (AND) instead of ranking any (OR)."],
+        "after": ["type": "string", "description": "Only documents dated at or after this ISO 8601 date (2024-05-03); undated documents are left out."],
+        "before": ["type": "string", "description": "Only documents dated before this ISO 8601 date."],
         "snippet_words": ["type": "integer", "minimum": 0, "maximum": 200, "description": "Crop snippets to about this many words (0: whole passages; default 30)."],
     ], required: ["query"])
 
@@ -67,6 +69,8 @@ enum MCPSchemas {
         "offset": ["type": "integer", "minimum": 0, "maximum": 1000, "description": "Passages to skip (paging)."],
         "under": ["type": "string", "description": "Only documents whose id starts with this prefix."],
         "all": ["type": "boolean", "description": "Require every free word."],
+        "after": ["type": "string", "description": "Only documents dated at or after this ISO 8601 date."],
+        "before": ["type": "string", "description": "Only documents dated before this ISO 8601 date."],
     ], required: ["query"])
 
     static let documentInput = object([

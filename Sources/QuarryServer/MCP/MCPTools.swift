@@ -50,6 +50,16 @@ struct QuarryMCPTools: Sendable {
                 options.offset = try args.int("offset", in: 0...1000) ?? 0
                 if let under = try args.string("under"), !under.isEmpty { options.idPrefix = under }
                 if try args.bool("all") == true { query.defaultOperator = .and }
+                for (name, bound) in [("after", \SearchOptions.after), ("before", \SearchOptions.before)] {
+                    guard let text = try args.string(name) else { continue }
+                    guard let seconds = ISODate.parse(text) else {
+                        throw APIError.badRequest("\(name) is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z)", field: name)
+                    }
+                    options[keyPath: bound] = seconds
+                }
+                if let a = options.after, let b = options.before, a >= b {
+                    throw APIError.badRequest("the date range is empty: after must be earlier than before", field: "after")
+                }
                 if !passages {
                     let words = try args.int("snippet_words", in: 0...200) ?? 30
                     options.snippetWords = words == 0 ? nil : words

@@ -128,7 +128,10 @@ paths:
         - $ref: "#/components/parameters/title_b"
         - $ref: "#/components/parameters/body_b"
         - $ref: "#/components/parameters/max_expansions"
+        - $ref: "#/components/parameters/max_query_expansions"
         - $ref: "#/components/parameters/under"
+        - $ref: "#/components/parameters/after"
+        - $ref: "#/components/parameters/before"
         - $ref: "#/components/parameters/timeout_ms"
       responses: &searchResponses
         "200":
@@ -417,6 +420,21 @@ components:
       in: query
       description: Only documents whose id starts with this prefix (a folder, `docs/api/`).
       schema: {type: string, maxLength: 1024}
+    max_query_expansions:
+      name: max_query_expansions
+      in: query
+      description: Terms all of the query's prefix and fuzzy words may expand to together (docs/QUERY.md, Limits).
+      schema: {type: integer, minimum: 1, maximum: 65536, default: 1024}
+    after:
+      name: after
+      in: query
+      description: Only documents dated at or after this ISO 8601 date or time (2024-05-03, 2024-05-03T10:00:00Z); documents without a date are left out.
+      schema: {type: string, maxLength: 64}
+    before:
+      name: before
+      in: query
+      description: Only documents dated before this ISO 8601 date or time; documents without a date are left out.
+      schema: {type: string, maxLength: 64}
     timeout_ms:
       name: timeout_ms
       in: query
@@ -506,7 +524,10 @@ components:
         title_b: {type: number, minimum: 0, maximum: 1}
         body_b: {type: number, minimum: 0, maximum: 1}
         max_expansions: {type: integer, minimum: 1, maximum: 1024}
+        max_query_expansions: {type: integer, minimum: 1, maximum: 65536}
         under: {type: string, maxLength: 1024}
+        after: {type: string, maxLength: 64}
+        before: {type: string, maxLength: 64}
         timeout_ms: {type: integer, minimum: 100}
     NewDocument:
       type: object
@@ -584,6 +605,9 @@ components:
               title: {type: string}
               path: {type: string}
               score: {type: number}
+              date:
+                description: The document's date (docs/TEXT.md, Dates) in ISO 8601, UTC; null when it has none.
+                type: [string, "null"]
               title_highlights:
                 type: array
                 items: {$ref: "#/components/schemas/Highlight"}
@@ -600,6 +624,7 @@ components:
         id: {type: string}
         title: {type: string}
         path: {type: string}
+        date: {type: [string, "null"]}
         body: {type: string}
         blocks:
           type: array

@@ -17,7 +17,7 @@ struct SearchRequest: Sendable {
 
     static let fields = ["q", "limit", "offset", "mode", "snippets", "snippet_order", "snippet_words", "explain", "all",
                          "syntax", "scoring", "k1", "b", "title_weight", "body_weight", "title_b", "body_b", "max_expansions",
-                         "under", "timeout_ms"]
+                         "max_query_expansions", "under", "after", "before", "timeout_ms"]
 
     init(_ f: inout RequestFields, limits: ServerConfiguration) throws(APIError) {
         guard let q = try f.string("q", maxLength: limits.maxQueryLength) else {
@@ -44,10 +44,25 @@ struct SearchRequest: Sendable {
             bodyWeight: try f.double("body_weight", in: 0...1000) ?? d.bodyWeight,
             titleB: try f.double("title_b", in: 0...1), bodyB: try f.double("body_b", in: 0...1))
         if let v = try f.int("max_expansions", in: 1...1024) { query.maxExpansions = v }
+        if let v = try f.int("max_query_expansions", in: 1...65536) { query.maxQueryExpansions = v }
         if let v = try f.string("under", maxLength: 1024) { options.idPrefix = v.isEmpty ? nil : v }
+        options.after = try SearchRequest.date(&f, "after")
+        options.before = try SearchRequest.date(&f, "before")
+        if let a = options.after, let b = options.before, a >= b {
+            throw APIError.badRequest("the date range is empty: after must be earlier than before", field: "after")
+        }
         let most = milliseconds(limits.requestTimeout)
         if let v = try f.int("timeout_ms", in: min(100, most)...most) { timeout = .milliseconds(v) }
         if let e = f.unknownFieldsError(known: SearchRequest.fields) { throw e }
+    }
+
+    /// An ISO 8601 date or time field (seconds since 1970, UTC).
+    private static func date(_ f: inout RequestFields, _ name: String) throws(APIError) -> Int64? {
+        guard let text = try f.string(name, maxLength: 64) else { return nil }
+        guard let seconds = ISODate.parse(text) else {
+            throw APIError.badRequest("\(name) is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00)", field: name)
+        }
+        return seconds
     }
 
     /// Runs the search on `searcher` and renders the `quarry.search/1` JSON. The library
