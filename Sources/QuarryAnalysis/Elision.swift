@@ -1,7 +1,10 @@
 /// Elided articles and pronouns that languages write joined to the next word with an
 /// apostrophe ("l’adrénaline", "dell’acqua"): the tokenizer drops them, so the word after
 /// the apostrophe is the word indexed, searched and highlighted.
-@usableFromInline package struct Elisions: Sendable, Equatable {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline them across modules for package types; see `DocumentView`).
+public struct Elisions: Sendable, Equatable {
     /// Lowercase ASCII prefixes (without the apostrophe).
     @usableFromInline let prefixes: Set<[UInt8]>
     @usableFromInline let longest: Int

@@ -6,11 +6,14 @@ import QuarryCore
 /// refer to term ids); the analyzer keeps one for `term(for:)`. A class over raw memory with
 /// unchecked exclusivity: a lookup costs a hash and (usually) one memory access. Not
 /// thread-safe.
-package final class TermCache {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline them across modules for package types; see `DocumentView`).
+public final class TermCache {
     /// Normalises a word, handing the term to the closure (nil when the word is dropped).
     package typealias Normalizer = (UnsafeRawBufferPointer, Bool, (UnsafeRawBufferPointer) -> Int32) -> Int32?
 
-    @usableFromInline let normalize: Normalizer
+    let normalize: Normalizer
     /// The elided articles of the analyzer's language (for the tokenizer that feeds it).
     package let elisions: Elisions?
     /// Surface word → index into `termOfSurface`.
@@ -32,11 +35,18 @@ package final class TermCache {
 
     deinit { termOfSurface.free() }
 
-    /// The term id of a surface word, or -1 when the analyzer drops it.
-    @inline(__always)
+    /// The term id of a surface word, or -1 when the analyzer drops it. The lookup inlines
+    /// into the indexer's loop; a word seen for the first time goes through `add`.
+    @inlinable @inline(__always)
     package func termID(_ word: UnsafeRawBufferPointer, isASCII: Bool) -> Int32 {
         let h = hashBytes(word)
         if let s = surfaces.find(word, hash: h) { return termOfSurface[s] }
+        return add(word, hash: h, isASCII: isASCII)
+    }
+
+    /// Normalises a new surface word and caches its term.
+    @usableFromInline @inline(never)
+    func add(_ word: UnsafeRawBufferPointer, hash h: UInt64, isASCII: Bool) -> Int32 {
         let table = terms
         let id = normalize(word, isASCII) { term in Int32(table.insert(term).id) } ?? -1
         surfaces.insert(word, hash: h)

@@ -1,5 +1,8 @@
 /// A word found by the tokenizer: a range of UTF-8 byte offsets into the text.
-@usableFromInline package struct RawToken: Sendable, Equatable {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline them across modules for package types; see `DocumentView`).
+public struct RawToken: Sendable, Equatable {
     @usableFromInline package var start: Int
     @usableFromInline package var end: Int
     /// True when every byte is ASCII (lets the analyzer skip Unicode case mapping).
@@ -18,7 +21,10 @@
 /// between two letters and "." or "," between two digits stay inside the word; a Han
 /// ideograph or kana is a word by itself; everything else (spaces, punctuation,
 /// symbols, "_", "-") separates words. Invalid UTF-8 bytes separate words.
-@usableFromInline package struct Tokenizer {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline them across modules for package types; see `DocumentView`).
+public struct Tokenizer {
     @usableFromInline package let text: UnsafeRawBufferPointer
     /// Where scanning goes on.
     @usableFromInline var position: Int

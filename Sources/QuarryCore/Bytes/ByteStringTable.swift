@@ -1,6 +1,6 @@
 /// A hash of a short byte string (words, terms): 8 bytes at a time, then a final mix.
 @inlinable @inline(__always)
-package func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+public func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     let count = bytes.count
     var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)
     guard let p = bytes.baseAddress, count > 0 else { return h }
@@ -38,7 +38,10 @@ package func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
 ///
 /// A class over raw memory (freed in `deinit`), with unchecked exclusivity: a lookup costs
 /// no reference counting, uniqueness or exclusivity check. Not thread-safe.
-package final class ByteStringTable {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline them across modules for package types; see `DocumentView`).
+public final class ByteStringTable {
     @usableFromInline @exclusivity(unchecked) var slots: UnsafeMutablePointer<UInt64>
     @usableFromInline @exclusivity(unchecked) var mask: Int
     /// Per id: start of its key in the arena (high 40 bits) and its length (low 24 bits).
@@ -216,7 +219,7 @@ package final class ByteStringTable {
 
 /// memcmp-equality of two byte ranges.
 @inlinable @inline(__always)
-package func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+public func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     var i = 0
     while i + 8 <= n {
         if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
@@ -233,7 +236,7 @@ package func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int)
 
 /// Lexicographic comparison of two byte strings (as unsigned bytes): <0, 0 or >0.
 @inlinable @inline(__always)
-package func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+public func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
     let n = min(a.count, b.count)
     if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
         var i = 0

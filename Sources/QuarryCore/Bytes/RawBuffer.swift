@@ -2,7 +2,10 @@
 /// indexing: appends and writes cost no copy-on-write uniqueness check (a Swift array
 /// checks on every write). The owner calls `free()` exactly once; copies share the memory.
 /// Indexes are internal invariants, checked in debug builds only.
-package struct RawBuffer<Element: BitwiseCopyable> {
+///
+/// Public only so that its `@inlinable` members inline into other modules of the package
+/// (Swift 6.3 does not inline them across modules for package types; see `DocumentView`).
+public struct RawBuffer<Element: BitwiseCopyable> {
     @usableFromInline var _base: UnsafeMutablePointer<Element>
     @usableFromInline var _count = 0
     @usableFromInline var _capacity: Int

@@ -223,9 +223,10 @@ package final class OutputFile {
     }
 
     private func writeAll(_ data: UnsafeRawBufferPointer) throws {
+        guard let base = data.baseAddress else { return }
         var done = 0
         while done < data.count {
-            let n = Glibc.write(fd, data.baseAddress! + done, data.count - done)
+            let n = Glibc.write(fd, base + done, data.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SystemError(path: path, operation: "write", errno: errno)

@@ -75,8 +75,8 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
     /// Lucene's idf.
     @inline(__always)
     package static func idf(documents n: Int, df: Int) -> Double {
-        let N = Double(n), d = Double(df)
-        return (1 + (N - d + 0.5) / (d + 0.5)).log()
+        let documents = Double(n), d = Double(df)
+        return (1 + (documents - d + 0.5) / (d + 0.5)).log()
     }
 }
 
