@@ -77,7 +77,9 @@ let package = Package(
         .target(name: "QuarryEval", dependencies: ["QuarryCore"]),
         .target(
             name: "Quarry",
-            dependencies: ["QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval"]),
+            dependencies: [
+                "QuarryCore", "QuarryDocument", "QuarryAnalysis", "QuarryIndex", "QuarrySearch", "QuarryCollection", "QuarryEval",
+            ]),
         // The HTTP JSON API and the MCP server over one index (imports only the façade).
         .target(
             name: "QuarryServer",
@@ -124,12 +126,16 @@ let package = Package(
         .testTarget(name: "QuarryDocumentTests", dependencies: ["QuarryDocument"]),
         .testTarget(name: "QuarryIngestTests", dependencies: ["QuarryIngest", "QuarryDocument", "QuarryCore"]),
         .testTarget(name: "QuarryAnalysisTests", dependencies: ["QuarryAnalysis"]),
-        .testTarget(name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryIngest"], exclude: ["Golden"]),
+        .testTarget(
+            name: "QuarryIndexTests", dependencies: ["QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryIngest"], exclude: ["Golden"]),
         .testTarget(
             name: "QuarrySearchTests",
-            dependencies: ["QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection"]),
+            dependencies: [
+                "QuarrySearch", "QuarryIndex", "QuarryDocument", "QuarryCore", "QuarryAnalysis", "QuarryIngest", "QuarryCollection",
+            ]),
         .testTarget(
-            name: "QuarryCollectionTests", dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"],
+            name: "QuarryCollectionTests",
+            dependencies: ["QuarryCollection", "QuarryIngest", "QuarryIndex", "QuarryDocument", "QuarryCore"],
             exclude: ["Golden"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval", "QuarryCore"], exclude: ["Reference"]),
         .testTarget(name: "QuarryTests", dependencies: ["Quarry"]),

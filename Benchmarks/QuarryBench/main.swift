@@ -140,4 +140,3 @@ do {
     report("XXH64 of 64 MB", seconds: now() - t, bytes: data.count, items: 1, unit: "buffer")
     print("  (\(h & 0xFF))")
 }
-

@@ -5,8 +5,8 @@
 // number of attributes a start tag had. --list writes one line per page:
 // path, generated kind, chrome bytes, title.
 import Glibc
-import QuarryCore
 import QuarryCollection
+import QuarryCore
 import QuarryIngest
 
 func now() -> Double {
@@ -73,7 +73,8 @@ for root in args {
                 if let g = r.page.generated { generated[g.kind.rawValue, default: 0] += 1 }
                 warnings += r.issues.count
                 if let list {
-                    let line = "\(s.relativeID)\t\(r.page.generated?.kind.rawValue ?? "-")\t\(r.page.chromeBytes)\t\(r.article?.title ?? "-")\n"
+                    let line =
+                        "\(s.relativeID)\t\(r.page.generated?.kind.rawValue ?? "-")\t\(r.page.chromeBytes)\t\(r.article?.title ?? "-")\n"
                     fputs(line, list)
                 }
             }
@@ -82,6 +83,8 @@ for root in args {
     }
     let share = files.isEmpty ? 0 : Double(chromePages) * 100 / Double(files.count)
     let kinds = generated.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    print("\(root): \(files.count) pages, \(total) bytes, best of 3 \(best) s (\(Double(total) / 1e6 / best) MB/s); "
-        + "chrome dropped on \(chromePages) (\(Int(share.rounded()))%); generated: \(kinds.isEmpty ? "none" : kinds); warnings \(warnings)")
+    print(
+        "\(root): \(files.count) pages, \(total) bytes, best of 3 \(best) s (\(Double(total) / 1e6 / best) MB/s); "
+            + "chrome dropped on \(chromePages) (\(Int(share.rounded()))%); generated: \(kinds.isEmpty ? "none" : kinds); warnings \(warnings)"
+    )
 }

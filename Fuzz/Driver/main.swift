@@ -1,8 +1,9 @@
+import CFuzzerDriver
+import QuarryFuzzTargets
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CFuzzerDriver
-import QuarryFuzzTargets
 
 // quarry-fuzz TARGET [libFuzzer options and corpus directories...]
 //

@@ -1,16 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
 import QuarrySearch
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A small index for the query and index targets, built once per process in a scratch
 /// directory (on /dev/shm when there is one): two segments, deletions, varied words.
 enum FuzzCorpus {
-    static let words = ["adrenaline", "stress", "sleep", "memory", "cortisol", "fight", "flight", "response", "neuron",
-                        "élève", "straße", "норадреналин", "β", "x1", "2024", "the", "of", "and", "grace", "period"]
+    static let words = [
+        "adrenaline", "stress", "sleep", "memory", "cortisol", "fight", "flight", "response", "neuron",
+        "élève", "straße", "норадреналин", "β", "x1", "2024", "the", "of", "and", "grace", "period",
+    ]
 
     static func articles(_ range: Range<Int>) -> [Article] {
         range.map { i in
@@ -61,7 +64,9 @@ enum FuzzQueries {
         // A parsed tree prints back to text that parses to the same tree (docs/QUERY.md).
         let printed = query.description
         let again = try? Query.parse(printed)
-        invariant(again == query, "'\(text)' parses to \(query), which prints as '\(printed)' and parses back to \(again.map { "\($0)" } ?? "an error")")
+        invariant(
+            again == query,
+            "'\(text)' parses to \(query), which prints as '\(printed)' and parses back to \(again.map { "\($0)" } ?? "an error")")
         return query
     }
 
@@ -76,7 +81,8 @@ enum FuzzQueries {
                 invariant(r.score.isFinite, "score \(r.score) for '\(text)'")
                 if let e = r.explanation {
                     let sum = e.parts.reduce(0) { $0 + $1.score }
-                    invariant(abs(sum - r.score) <= 1e-6 * max(1, abs(r.score)), "explanation sums to \(sum), score \(r.score) for '\(text)'")
+                    invariant(
+                        abs(sum - r.score) <= 1e-6 * max(1, abs(r.score)), "explanation sums to \(sum), score \(r.score) for '\(text)'")
                 }
             }
             _ = try? searcher.passages(prepared, options: SearchOptions(limit: 3))

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
 import QuarryIngest
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The fuzz targets: each takes one input and must never crash, hang or break an invariant
 /// of what it produces (violations trap: the fuzzer's oracle). `scripts/fuzz` runs them under
@@ -91,20 +92,24 @@ enum FuzzDocuments {
             func boundary(_ i: Int) -> Bool { i == bytes.count || (i < bytes.count && bytes[i] & 0xC0 != 0x80) }
             var previous = 0
             for b in a.blocks {
-                invariant(b.start >= previous && b.start <= b.end && b.end <= bytes.count, "block \(b.start)..<\(b.end) of a \(bytes.count)-byte body after \(previous)")
+                invariant(
+                    b.start >= previous && b.start <= b.end && b.end <= bytes.count,
+                    "block \(b.start)..<\(b.end) of a \(bytes.count)-byte body after \(previous)")
                 invariant(boundary(b.start) && boundary(b.end), "block \(b.start)..<\(b.end) cuts a character")
                 previous = b.end
             }
             let passages = PassageSplitter(settings: .default).split(bytes, blocks: a.blocks)
             for p in passages {
-                invariant(p.start >= 0 && p.start <= p.end && p.end <= bytes.count, "passage \(p.start)..<\(p.end) of a \(bytes.count)-byte body")
+                invariant(
+                    p.start >= 0 && p.start <= p.end && p.end <= bytes.count, "passage \(p.start)..<\(p.end) of a \(bytes.count)-byte body")
                 invariant(boundary(p.start) && boundary(p.end), "passage \(p.start)..<\(p.end) cuts a character")
             }
             let tokens = analyzerLock.withLock { _ in analyzer?.tokens(bytes) }
             if let tokens {
                 var position = -1
                 for t in tokens {
-                    invariant(t.start >= 0 && t.start < t.end && t.end <= bytes.count, "token \(t.start)..<\(t.end) of \(bytes.count) bytes")
+                    invariant(
+                        t.start >= 0 && t.start < t.end && t.end <= bytes.count, "token \(t.start)..<\(t.end) of \(bytes.count) bytes")
                     invariant(t.position > position, "token positions must increase")
                     position = t.position
                 }

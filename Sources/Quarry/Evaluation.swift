@@ -22,5 +22,3 @@ public typealias Measure = QuarryEval.Measure
 public typealias Evaluation = QuarryEval.Evaluation
 /// Two evaluations compared: means, difference and a paired randomisation test's p-value.
 public typealias Comparison = QuarryEval.Comparison
-
-

@@ -33,9 +33,11 @@ public struct SyncOptions: Sendable, Equatable {
     /// The default `maxFileBytes`: 128 MB.
     public static let defaultMaxFileBytes = 128 << 20
 
-    public init(format: SourceFormat = .auto, deleteMissing: Bool = true, keepChrome: Bool? = nil, indexGenerated: Bool? = nil,
-                include: [String]? = nil, exclude: [String]? = nil, restoreDeleted: Bool = false,
-                maxFileBytes: Int = SyncOptions.defaultMaxFileBytes) {
+    public init(
+        format: SourceFormat = .auto, deleteMissing: Bool = true, keepChrome: Bool? = nil, indexGenerated: Bool? = nil,
+        include: [String]? = nil, exclude: [String]? = nil, restoreDeleted: Bool = false,
+        maxFileBytes: Int = SyncOptions.defaultMaxFileBytes
+    ) {
         self.format = format
         self.deleteMissing = deleteMissing
         self.keepChrome = keepChrome
@@ -101,7 +103,9 @@ public final class IndexWriter: @unchecked Sendable {
     /// `settings` apply to a new index or a rebuild (`options.rebuild`); for an existing
     /// index they must match (nil accepts the index's own).
     public init(directory: String, settings: IndexSettings? = nil, options: WriterOptions = WriterOptions()) throws(QuarryError) {
-        let sync = try mapped { try CollectionSync(writer: try QuarryIndex.IndexWriter(directory: directory, settings: settings, options: options)) }
+        let sync = try mapped {
+            try CollectionSync(writer: try QuarryIndex.IndexWriter(directory: directory, settings: settings, options: options))
+        }
         self.directory = directory
         self.settings = sync.writer.settings
         tookOverStaleLockFrom = sync.writer.tookOverStaleLockFrom
@@ -131,8 +135,10 @@ public final class IndexWriter: @unchecked Sendable {
     /// anything changes; problems with single files are in the report and the rest goes on.
     /// `notify` hears what the sync decided before it indexes (names given to new
     /// directories, files extracted again). Call `commit()` to publish.
-    public func sync(_ paths: [String], options: SyncOptions = SyncOptions(), notify: ((String) -> Void)? = nil,
-                     progress: ((IndexingProgress) -> Void)? = nil) throws(QuarryError) -> SyncReport {
+    public func sync(
+        _ paths: [String], options: SyncOptions = SyncOptions(), notify: ((String) -> Void)? = nil,
+        progress: ((IndexingProgress) -> Void)? = nil
+    ) throws(QuarryError) -> SyncReport {
         guard options.maxFileBytes > 0 else { throw QuarryError.invalidArgument("maxFileBytes must be positive") }
         var request = SyncRequest(paths: paths.map(SourcePath.init(argument:)))
         request.format = options.format
@@ -151,8 +157,9 @@ public final class IndexWriter: @unchecked Sendable {
         lock.withLock { _ in
             sync.map {
                 let o = $0.state.options
-                return RecordedSyncOptions(keepChrome: o.keepChrome, indexGenerated: o.indexGenerated, include: o.include,
-                                           exclude: o.exclude, directories: $0.state.roots)
+                return RecordedSyncOptions(
+                    keepChrome: o.keepChrome, indexGenerated: o.indexGenerated, include: o.include,
+                    exclude: o.exclude, directories: $0.state.roots)
             }
         }
     }
@@ -169,19 +176,25 @@ public final class IndexWriter: @unchecked Sendable {
 
     /// Adds BEIR-style JSON lines (`{"_id", "title", "text"}` per line), each replacing the
     /// document with its id. A broken line is reported and skipped. Call `commit()` after.
-    public func add(jsonLines: [UInt8], displayPath: String = "<stdin>",
-                    progress: ((IndexingProgress) -> Void)? = nil) throws(QuarryError) -> SyncReport {
+    public func add(
+        jsonLines: [UInt8], displayPath: String = "<stdin>",
+        progress: ((IndexingProgress) -> Void)? = nil
+    ) throws(QuarryError) -> SyncReport {
         try withSync { try $0.add(jsonLines: jsonLines, displayPath: displayPath, progress: progress) }
     }
 
     /// Adds BEIR-style JSON lines read from a file descriptor (standard input, say) until
     /// its end, in batches, so that memory stays bounded however long the input is. A line
     /// longer than `maxLineBytes` is reported and skipped. Call `commit()` after.
-    public func add(jsonLinesFrom descriptor: Int32, displayPath: String = "<stdin>",
-                    maxLineBytes: Int = SyncOptions.defaultMaxFileBytes,
-                    progress: ((IndexingProgress) -> Void)? = nil) throws(QuarryError) -> SyncReport {
+    public func add(
+        jsonLinesFrom descriptor: Int32, displayPath: String = "<stdin>",
+        maxLineBytes: Int = SyncOptions.defaultMaxFileBytes,
+        progress: ((IndexingProgress) -> Void)? = nil
+    ) throws(QuarryError) -> SyncReport {
         guard maxLineBytes > 0 else { throw QuarryError.invalidArgument("maxLineBytes must be positive") }
-        return try withSync { try $0.add(jsonLinesFrom: descriptor, displayPath: displayPath, maxLineBytes: maxLineBytes, progress: progress) }
+        return try withSync {
+            try $0.add(jsonLinesFrom: descriptor, displayPath: displayPath, maxLineBytes: maxLineBytes, progress: progress)
+        }
     }
 
     /// Deletes documents by id; returns the ids that were not found. Call `commit()` after.

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
 import QuarrySearch
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The library's error type (declared in QuarryCore).
 public typealias QuarryError = QuarryCore.QuarryError

@@ -42,9 +42,10 @@ public final class Searcher: Sendable {
     public func refreshed() throws(QuarryError) -> Searcher {
         let current = try mapped { Int(try Manifest.read(directory: directory).generation) }
         if current == generation { return self }
-        return Searcher(engine: try mapped {
-            try QuarrySearch.Searcher(snapshot: try IndexSnapshot.open(directory, reusing: engine.snapshot))
-        })
+        return Searcher(
+            engine: try mapped {
+                try QuarrySearch.Searcher(snapshot: try IndexSnapshot.open(directory, reusing: engine.snapshot))
+            })
     }
 
     // MARK: Preparing
@@ -71,7 +72,9 @@ public final class Searcher: Sendable {
 
     /// The top documents for query text. `options.deadline` also bounds the preparation of
     /// the query when `query.deadline` is nil.
-    public func search(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws(QuarryError) -> [DocumentResult] {
+    public func search(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws(QuarryError)
+        -> [DocumentResult]
+    {
         try search(try prepare(text, options: query.bounded(by: options)), options: options)
     }
 
@@ -83,7 +86,9 @@ public final class Searcher: Sendable {
 
     /// The best passages of the whole index for query text (`options.deadline` bounds the
     /// preparation too when `query.deadline` is nil).
-    public func passages(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws(QuarryError) -> [PassageHit] {
+    public func passages(_ text: String, query: QueryOptions = QueryOptions(), options: SearchOptions = SearchOptions()) throws(QuarryError)
+        -> [PassageHit]
+    {
         try passages(try prepare(text, options: query.bounded(by: options)), options: options)
     }
 

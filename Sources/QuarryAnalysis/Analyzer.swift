@@ -31,7 +31,9 @@ package final class Analyzer {
     private let stemmer: Stemmer?
     private var stopwords = ByteStringTable(capacity: 64)
     /// Surface word → term, for `term(for:)`.
-    private lazy var cache = TermCache(elisions: elisions) { [unowned self] word, isASCII, intern in normalize(word, isASCII: isASCII, intern) }
+    private lazy var cache = TermCache(elisions: elisions) { [unowned self] word, isASCII, intern in
+        normalize(word, isASCII: isASCII, intern)
+    }
     private var lowered: [UInt8] = []
     private var output: [UInt8] = []
     private static let cacheLimit = 200_000
@@ -73,9 +75,11 @@ package final class Analyzer {
             hasLetter = true
             var s = String(decoding: word, as: UTF8.self).lowercased()
             if s.unicodeScalars.contains(where: { $0.value == 0x2019 || $0.value == 0x02BC }) {
-                s = String(String.UnicodeScalarView(s.unicodeScalars.map {
-                    $0.value == 0x2019 || $0.value == 0x02BC ? "'" : $0
-                }))
+                s = String(
+                    String.UnicodeScalarView(
+                        s.unicodeScalars.map {
+                            $0.value == 0x2019 || $0.value == 0x02BC ? "'" : $0
+                        }))
             }
             lowered.append(contentsOf: s.utf8)
             if lowered.count > settings.maxWordBytes { return nil }

@@ -20,8 +20,10 @@ public struct Elisions: Sendable, Equatable {
         case "french":
             return Elisions(["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"])
         case "italian":
-            return Elisions(["c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl",
-                             "degl", "negl", "sugl", "un", "m", "t", "s", "v", "d", "quest", "quell", "nessun"])
+            return Elisions([
+                "c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl",
+                "degl", "negl", "sugl", "un", "m", "t", "s", "v", "d", "quest", "quell", "nessun",
+            ])
         case "catalan":
             return Elisions(["d", "l", "m", "n", "s", "t"])
         case "irish":

@@ -33,8 +33,9 @@ package final class CollectionSync {
             do {
                 let manifest = try Manifest.read(directory: writer.directory, olderFormat: true)
                 if !manifest.payloadFile.isEmpty {
-                    let old = try CollectionSync.decode(try readPayload(directory: writer.directory, file: manifest.payloadFile, olderFormat: true),
-                                                        name: writer.directory + "/" + manifest.payloadFile)
+                    let old = try CollectionSync.decode(
+                        try readPayload(directory: writer.directory, file: manifest.payloadFile, olderFormat: true),
+                        name: writer.directory + "/" + manifest.payloadFile)
                     state.options = old.options
                     state.roots = old.roots
                     carried = old.sources.filter { $0.value.deletedByUser || !$0.value.deletedIDs.isEmpty }
@@ -42,8 +43,9 @@ package final class CollectionSync {
             } catch IndexError.notFound {
                 // A new index.
             } catch {
-                openingNotes.append("the state of the index being replaced could not be read (\(error)): "
-                                    + "its options and the deletions made with 'delete' are not kept")
+                openingNotes.append(
+                    "the state of the index being replaced could not be read (\(error)): "
+                        + "its options and the deletions made with 'delete' are not kept")
             }
         }
         if state.version < SourcesTable.currentVersion { stateChanged = true }
@@ -61,15 +63,18 @@ package final class CollectionSync {
     /// added, or replaces the document with its id. Lines longer than `maxLineBytes` are
     /// reported and skipped. `lineBase` and `byteBase` are the lines and bytes before the
     /// batch (for messages). Call `commit()` after.
-    package func add(jsonLines bytes: [UInt8], displayPath: String = "<stdin>", maxLineBytes: Int = FeedOptions().maxDocumentBytes,
-                     lineBase: Int = 0, byteBase: Int = 0, progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
+    package func add(
+        jsonLines bytes: [UInt8], displayPath: String = "<stdin>", maxLineBytes: Int = FeedOptions().maxDocumentBytes,
+        lineBase: Int = 0, byteBase: Int = 0, progress: ((IndexingProgress) -> Void)? = nil
+    ) throws -> SyncReport {
         var report = SyncReport()
         let file = LineFile(bytes: bytes)
         let scan = try file.scan(chunkBytes: 1 << 20, maxLineBytes: maxLineBytes)
         var items = scan.chunks.map { SourceFeed.Item.lines(input: 0, range: $0) }
         items += scan.oversized.map { SourceFeed.Item.oversizedLine(input: 0, range: $0.range, line: $0.line) }
-        let input = SourceInput(path: "-", file: nil, displayPath: displayPath, id: "", format: .beir, size: bytes.count,
-                                previousHash: nil, lines: file, lineBase: lineBase, byteBase: byteBase)
+        let input = SourceInput(
+            path: "-", file: nil, displayPath: displayPath, id: "", format: .beir, size: bytes.count,
+            previousHash: nil, lines: file, lineBase: lineBase, byteBase: byteBase)
         let feed = SourceFeed(inputs: [input], items: items, options: FeedOptions(maxDocumentBytes: maxLineBytes))
         let indexing = try writer.add(feed, progress: progress)
         report.issues.append(contentsOf: feed.issues)

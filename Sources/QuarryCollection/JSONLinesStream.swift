@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension CollectionSync {
     /// Indexes BEIR JSON lines read from a descriptor (standard input) in batches of about
@@ -11,8 +12,10 @@ extension CollectionSync {
     /// (a batch, plus one line of at most `maxLineBytes`). A longer line is reported and
     /// skipped without being kept. Each document is added, or replaces the document with its
     /// id (the last of several with one id wins). Call `commit()` after.
-    package func add(jsonLinesFrom fd: Int32, displayPath: String = "<stdin>", maxLineBytes: Int = FeedOptions().maxDocumentBytes,
-                     batchBytes: Int = 32 << 20, progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
+    package func add(
+        jsonLinesFrom fd: Int32, displayPath: String = "<stdin>", maxLineBytes: Int = FeedOptions().maxDocumentBytes,
+        batchBytes: Int = 32 << 20, progress: ((IndexingProgress) -> Void)? = nil
+    ) throws -> SyncReport {
         var report = SyncReport()
         var batch: [UInt8] = []
         var lineBase = 0, byteBase = 0  // lines and bytes before batch[0]
@@ -21,16 +24,21 @@ extension CollectionSync {
 
         func flush(_ end: Int) throws {
             let bytes = Array(batch[0..<end])
-            report.take(try add(jsonLines: bytes, displayPath: displayPath, maxLineBytes: maxLineBytes,
-                                lineBase: lineBase, byteBase: byteBase, progress: progress))
+            report.take(
+                try add(
+                    jsonLines: bytes, displayPath: displayPath, maxLineBytes: maxLineBytes,
+                    lineBase: lineBase, byteBase: byteBase, progress: progress))
             lineBase += bytes.withUnsafeBytes { Lines.countNewlines($0, upTo: $0.count) }
             byteBase += end
             batch.removeFirst(end)
         }
         func skipped(_ s: (start: Int, line: Int, bytes: Int)) {
-            report.issues.append(IngestIssue(
-                path: displayPath, line: s.line, byteOffset: s.start,
-                message: "the line is \(FileSystem.megabytes(s.bytes)), over the limit of \(FileSystem.megabytes(maxLineBytes)) for one document (--max-file-mb); line skipped"))
+            report.issues.append(
+                IngestIssue(
+                    path: displayPath, line: s.line, byteOffset: s.start,
+                    message:
+                        "the line is \(FileSystem.megabytes(s.bytes)), over the limit of \(FileSystem.megabytes(maxLineBytes)) for one document (--max-file-mb); line skipped"
+                ))
         }
 
         while true {

@@ -1,7 +1,8 @@
+import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
 
 /// The bytes of a JSON Lines source: a regular file read chunk by chunk with `pread` (so
 /// that its pages do not add to the process's resident memory, and no read is larger than a

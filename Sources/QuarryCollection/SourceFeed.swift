@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
 import QuarryIngest
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One input of a sync run: a file to read, or a batch of standard input.
 struct SourceInput: Sendable {
@@ -128,9 +129,11 @@ final class SourceFeed: DocumentFeed, @unchecked Sendable {
                 var count = 0
                 var excluded = 0
                 let found = try file.withBytes(range) { bytes in
-                    try parser.parseLines(bytes, range: 0..<bytes.count, displayPath: input.displayPath,
-                                          baseOffset: input.byteBase + range.lowerBound,
-                                          firstLine: { input.lineBase + file.newlines(before: range.lowerBound) + 1 }) { article in
+                    try parser.parseLines(
+                        bytes, range: 0..<bytes.count, displayPath: input.displayPath,
+                        baseOffset: input.byteBase + range.lowerBound,
+                        firstLine: { input.lineBase + file.newlines(before: range.lowerBound) + 1 }
+                    ) { article in
                         if input.excludedIDs.contains(article.id) {
                             excluded += 1
                             return
@@ -148,9 +151,12 @@ final class SourceFeed: DocumentFeed, @unchecked Sendable {
             let input = inputs[s]
             bytesDone = range.count
             outcome.oversizedLines = 1
-            issues.append(IngestIssue(
-                path: input.displayPath, line: input.lineBase + line, byteOffset: input.byteBase + range.lowerBound,
-                message: "the line is \(FileSystem.megabytes(range.count)), over the limit of \(FileSystem.megabytes(options.maxDocumentBytes)) for one document (--max-file-mb); line skipped"))
+            issues.append(
+                IngestIssue(
+                    path: input.displayPath, line: input.lineBase + line, byteOffset: input.byteBase + range.lowerBound,
+                    message:
+                        "the line is \(FileSystem.megabytes(range.count)), over the limit of \(FileSystem.megabytes(options.maxDocumentBytes)) for one document (--max-file-mb); line skipped"
+                ))
         }
         let finished = outcome
         let found = issues

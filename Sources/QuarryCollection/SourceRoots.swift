@@ -17,7 +17,7 @@ package struct SourcePath: Sendable, Equatable {
     /// the part before has no "/", and the whole argument is not itself an existing path.
     package init(argument: String) {
         if let eq = argument.firstIndex(of: "="), eq != argument.startIndex,
-           !argument[..<eq].contains("/"), !FileSystem.exists(argument)
+            !argument[..<eq].contains("/"), !FileSystem.exists(argument)
         {
             self.init(path: String(argument[argument.index(after: eq)...]), name: String(argument[..<eq]))
         } else {
@@ -50,8 +50,10 @@ enum RootNaming {
     /// sources under it already have (an index made before roots were recorded); else none
     /// when the index is empty and this is the only path of the run; else the shortest
     /// trailing part of its path that no other directory uses.
-    static func decide(_ directories: [(absolute: String, asked: String?)], pathsInRun: Int,
-                       recorded: [String: String], sources: [String: SourceRecord]) -> Decision {
+    static func decide(
+        _ directories: [(absolute: String, asked: String?)], pathsInRun: Int,
+        recorded: [String: String], sources: [String: SourceRecord]
+    ) -> Decision {
         var d = Decision()
         var taken: [String: String] = [:]  // name → directory
         for (dir, name) in recorded { taken[name] = dir }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryCore
 import QuarryDocument
 import QuarryIngest
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One input file to index.
 package struct Source: Sendable, Equatable {
@@ -103,16 +104,18 @@ package struct SourceWalker {
                     result.roots.append(target.absolute)
                     var rules = IgnoreRules()
                     rules.patterns = readIgnoreFile(target, into: &result).patterns + exclude.patterns
-                    let dir = DirectoryWalk(display: trimSlash(target.path), absolute: target.absolute, file: file,
-                                            idPrefix: target.idPrefix, rules: rules)
+                    let dir = DirectoryWalk(
+                        display: trimSlash(target.path), absolute: target.absolute, file: file,
+                        idPrefix: target.idPrefix, rules: rules)
                     walkDirectory(dir, relative: nil, into: &result)
                 } else if st.isRegular {
                     let detected = format == .auto ? (SourceFormat.detect(path: target.path) ?? .text) : format
                     let name = target.absolute.split(separator: "/").last.map(String.init) ?? target.absolute
-                    result.sources.append(Source(
-                        path: target.path, absolutePath: target.absolute, file: file, relativeID: target.idPrefix + name,
-                        root: FileSystem.directoryName(target.absolute), format: detected,
-                        size: st.size, mtimeNanos: st.mtimeNanos))
+                    result.sources.append(
+                        Source(
+                            path: target.path, absolutePath: target.absolute, file: file, relativeID: target.idPrefix + name,
+                            root: FileSystem.directoryName(target.absolute), format: detected,
+                            size: st.size, mtimeNanos: st.mtimeNanos))
                 } else {
                     result.counts.notRegular += 1
                     result.issues.append(IngestIssue(path: target.path, message: "not a regular file (a \(st.kind.rawValue)); skipped"))
@@ -140,7 +143,8 @@ package struct SourceWalker {
             let bytes = try FileSystem.read(path, limit: 1 << 20)
             return IgnoreRules(text: String(decoding: bytes, as: UTF8.self))
         } catch {
-            result.issues.append(IngestIssue(path: path.text, message: describe(error) + "; its patterns are not applied", severity: .warning))
+            result.issues.append(
+                IngestIssue(path: path.text, message: describe(error) + "; its patterns are not applied", severity: .warning))
             return IgnoreRules()
         }
     }
@@ -208,12 +212,14 @@ package struct SourceWalker {
             }
             guard st.isRegular else {
                 result.counts.notRegular += 1
-                result.issues.append(IngestIssue(path: shown, message: "not a regular file (a \(st.kind.rawValue)); skipped", severity: .warning))
+                result.issues.append(
+                    IngestIssue(path: shown, message: "not a regular file (a \(st.kind.rawValue)); skipped", severity: .warning))
                 continue
             }
-            result.sources.append(Source(
-                path: shown, absolutePath: root.absolute + "/" + relText, file: file, relativeID: root.idPrefix + relText,
-                root: root.absolute, format: f, size: st.size, mtimeNanos: st.mtimeNanos))
+            result.sources.append(
+                Source(
+                    path: shown, absolutePath: root.absolute + "/" + relText, file: file, relativeID: root.idPrefix + relText,
+                    root: root.absolute, format: f, size: st.size, mtimeNanos: st.mtimeNanos))
         }
     }
 

@@ -137,8 +137,9 @@ package enum SourcesTable {
         }
         let version = try r.u32()
         guard version == 2 else {
-            throw r.error("sources table version \(version) is not one this quarry reads (1 or 2); "
-                          + "it was written by a newer quarry: use that, or rebuild the index", at: 4)
+            throw r.error(
+                "sources table version \(version) is not one this quarry reads (1 or 2); "
+                    + "it was written by a newer quarry: use that, or rebuild the index", at: 4)
         }
         state.version = version
         let flags = try r.u8()
@@ -167,7 +168,9 @@ package enum SourcesTable {
         return result
     }
 
-    private static func records(_ r: inout ByteReader, count: Int, body: UnsafeRawBufferPointer, version: Int) throws(FormatError) -> [String: SourceRecord] {
+    private static func records(_ r: inout ByteReader, count: Int, body: UnsafeRawBufferPointer, version: Int) throws(FormatError)
+        -> [String: SourceRecord]
+    {
         guard count <= body.count else { throw r.error("source count \(count) is too large", at: r.position - 4) }
         var result: [String: SourceRecord] = [:]
         result.reserveCapacity(count)
@@ -191,7 +194,8 @@ package enum SourcesTable {
                 guard flags & ~31 == 0 else { throw r.error("unknown source flags \(flags)", at: r.position - 1) }
                 rules = UInt32(try r.count(limit: Int(UInt32.max), "extraction rules version"))
             }
-            var record = SourceRecord(path: path, size: size, mtimeNanos: mtime, contentHash: hash, format: format, documentID: try r.string())
+            var record = SourceRecord(
+                path: path, size: size, mtimeNanos: mtime, contentHash: hash, format: format, documentID: try r.string())
             record.generated = flags & 1 != 0
             record.indexed = flags & 2 == 0
             record.deletedByUser = flags & 4 != 0

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryCore
 import QuarryIndex
 import QuarryIngest
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a sync is asked to do. Options left nil take the value recorded in the index (the
 /// default for a new one); options given are recorded for the next runs.
@@ -29,8 +30,10 @@ package struct SyncRequest: Sendable {
 
 extension CollectionSync {
     /// Syncs paths with the recorded options (see `sync(_:notify:progress:)`).
-    package func sync(paths: [String], format: SourceFormat, deleteMissing: Bool = true,
-                      progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
+    package func sync(
+        paths: [String], format: SourceFormat, deleteMissing: Bool = true,
+        progress: ((IndexingProgress) -> Void)? = nil
+    ) throws -> SyncReport {
         var request = SyncRequest(paths: paths.map { SourcePath(path: $0) })
         request.format = format
         request.deleteMissing = deleteMissing
@@ -75,8 +78,9 @@ extension CollectionSync {
                     throw SystemError(path: p.path, operation: "index", errno: e.errno, detail: e.detail)
                 }
             default:
-                throw SystemError(path: p.path, operation: "index", errno: EINVAL,
-                                  detail: "not a file or directory (a \(status.kind.rawValue))")
+                throw SystemError(
+                    path: p.path, operation: "index", errno: EINVAL,
+                    detail: "not a file or directory (a \(status.kind.rawValue))")
             }
         }
     }

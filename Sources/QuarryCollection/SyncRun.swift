@@ -10,8 +10,10 @@ extension CollectionSync {
     /// first; a path that cannot be indexed throws before anything changes. `notify` hears
     /// what the run decided (names of new directories, files extracted again) before it
     /// indexes. Call `commit()` after.
-    package func sync(_ request: SyncRequest, notify: ((String) -> Void)? = nil,
-                      progress: ((IndexingProgress) -> Void)? = nil) throws -> SyncReport {
+    package func sync(
+        _ request: SyncRequest, notify: ((String) -> Void)? = nil,
+        progress: ((IndexingProgress) -> Void)? = nil
+    ) throws -> SyncReport {
         try CollectionSync.checkPaths(request.paths)
         let options = try resolvedOptions(request)
         var report = SyncReport()
@@ -32,7 +34,8 @@ extension CollectionSync {
             let name = naming.names[dir] ?? ""
             if let other = byName[name], other != dir {
                 let what = name.isEmpty ? "plain ids" : "ids starting with '\(name)/'"
-                throw IndexError.invalidArgument("\(other) and \(dir) would both have \(what); name them: NAME=DIR (see 'quarry help index')")
+                throw IndexError.invalidArgument(
+                    "\(other) and \(dir) would both have \(what); name them: NAME=DIR (see 'quarry help index')")
             }
             byName[name] = dir
         }
@@ -42,9 +45,10 @@ extension CollectionSync {
             let name = naming.names[absolute] ?? p.name ?? ""
             return WalkTarget(path: p.path, absolute: absolute, idPrefix: name.isEmpty ? "" : name + "/")
         }
-        let walker = SourceWalker(format: request.format,
-                                  exclude: IgnoreRules(options.exclude.compactMap { IgnorePattern($0) }),
-                                  include: IgnoreRules(options.include.compactMap { IgnorePattern($0) }))
+        let walker = SourceWalker(
+            format: request.format,
+            exclude: IgnoreRules(options.exclude.compactMap { IgnorePattern($0) }),
+            include: IgnoreRules(options.include.compactMap { IgnorePattern($0) }))
         let walk = walker.walk(targets: targets)
         report.issues.append(contentsOf: walk.issues)
         report.walk = walk.counts
@@ -57,7 +61,8 @@ extension CollectionSync {
             if let other = fileOfKey[s.absolutePath] {
                 if other != s.file {
                     report.collisions += 1
-                    report.issues.append(IngestIssue(path: s.path, message: "its name as text is that of another file (\(other.text)); not indexed"))
+                    report.issues.append(
+                        IngestIssue(path: s.path, message: "its name as text is that of another file (\(other.text)); not indexed"))
                 }
                 continue
             }
@@ -90,9 +95,12 @@ extension CollectionSync {
             if oneDocument {
                 if let other = owner[source.relativeID], other != key {
                     report.collisions += 1
-                    report.issues.append(IngestIssue(
-                        path: source.path,
-                        message: "its id '\(source.relativeID)' is the id of \(other) already; not indexed (name the directories: NAME=DIR, see 'quarry help index')"))
+                    report.issues.append(
+                        IngestIssue(
+                            path: source.path,
+                            message:
+                                "its id '\(source.relativeID)' is the id of \(other) already; not indexed (name the directories: NAME=DIR, see 'quarry help index')"
+                        ))
                     continue
                 }
                 owner[source.relativeID] = key
@@ -173,18 +181,21 @@ extension CollectionSync {
             } else {
                 plan.items.append(.file(input: index))
             }
-            plan.inputs.append(SourceInput(
-                path: key, file: source.file, displayPath: source.path, id: source.relativeID, format: source.format,
-                size: Int(source.size), previousHash: reason != nil || restoring ? nil : old?.contentHash, lines: lines,
-                excludedIDs: excludedIDs))
+            plan.inputs.append(
+                SourceInput(
+                    path: key, file: source.file, displayPath: source.path, id: source.relativeID, format: source.format,
+                    size: Int(source.size), previousHash: reason != nil || restoring ? nil : old?.contentHash, lines: lines,
+                    excludedIDs: excludedIDs))
             plan.sources.append((source, restoring))
         }
         for n in plan.notes(options) { note(n) }
         report.reextracted = plan.reasons.values.reduce(0, +)
 
-        let feed = SourceFeed(inputs: plan.inputs, items: plan.items, options: FeedOptions(
-            extraction: ExtractionOptions(keepChrome: options.keepChrome), indexGenerated: options.indexGenerated,
-            maxDocumentBytes: request.maxDocumentBytes))
+        let feed = SourceFeed(
+            inputs: plan.inputs, items: plan.items,
+            options: FeedOptions(
+                extraction: ExtractionOptions(keepChrome: options.keepChrome), indexGenerated: options.indexGenerated,
+                maxDocumentBytes: request.maxDocumentBytes))
         var indexing = try writer.add(feed, progress: progress)
         report.issues.append(contentsOf: feed.issues)
         record(feed, plan: plan, options: options, replaced: &replaced, report: &report)
@@ -204,7 +215,9 @@ extension CollectionSync {
     }
 
     /// Records what became of each input of the feed.
-    private func record(_ feed: SourceFeed, plan: SyncPlan, options: CollectionOptions, replaced: inout Set<String>, report: inout SyncReport) {
+    private func record(
+        _ feed: SourceFeed, plan: SyncPlan, options: CollectionOptions, replaced: inout Set<String>, report: inout SyncReport
+    ) {
         let outcomes = feed.outcomes
         for (index, input) in plan.inputs.enumerated() {
             let outcome = outcomes[index] ?? SourceOutcome()
@@ -220,9 +233,10 @@ extension CollectionSync {
                 report.failed += 1
                 continue
             }
-            var r = SourceRecord(path: input.path, size: source.size, mtimeNanos: source.mtimeNanos,
-                                 contentHash: plan.lineHashes[index] ?? outcome.contentHash ?? 0, format: input.format,
-                                 documentID: input.format == .beir ? "" : input.id)
+            var r = SourceRecord(
+                path: input.path, size: source.size, mtimeNanos: source.mtimeNanos,
+                contentHash: plan.lineHashes[index] ?? outcome.contentHash ?? 0, format: input.format,
+                documentID: input.format == .beir ? "" : input.id)
             r.generated = outcome.generated != nil
             r.indexed = !r.generated || options.indexGenerated
             r.keptChrome = options.keepChrome

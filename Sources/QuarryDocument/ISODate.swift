@@ -33,7 +33,10 @@ public enum ISODate {
             return v
         }
         func take(_ c: UInt8) -> Bool {
-            if i < b.count && b[i] == c { i += 1; return true }
+            if i < b.count && b[i] == c {
+                i += 1
+                return true
+            }
             return false
         }
         guard let year = digits(4) else { return nil }

@@ -22,7 +22,8 @@ public struct PassageSettings: Sendable, Equatable, Codable {
             throw PassageSettingsError(message: "passage length must be between 5 and 10000 words, not \(targetWords)")
         }
         guard overlapWords >= 0 && overlapWords < targetWords else {
-            throw PassageSettingsError(message: "passage overlap must be at least 0 and less than the passage length (\(targetWords)), not \(overlapWords)")
+            throw PassageSettingsError(
+                message: "passage overlap must be at least 0 and less than the passage length (\(targetWords)), not \(overlapWords)")
         }
     }
 }

@@ -58,7 +58,8 @@ package struct PassageSplitter: Sendable {
                 first = false
                 var j = i
                 while j < pieces.count
-                    && (j == i || (words + pieces[j].words <= settings.targetWords && pieces[j].end - start <= PassageSplitter.maxPassageBytes))
+                    && (j == i
+                        || (words + pieces[j].words <= settings.targetWords && pieces[j].end - start <= PassageSplitter.maxPassageBytes))
                 {
                     words += pieces[j].words
                     j += 1
@@ -116,8 +117,9 @@ package struct PassageSplitter: Sendable {
             inWord = wordByte
             if wordByte { lastWordEnd = i + 1 }
             // Sentence end: . ! ? (or a newline in preformatted text) followed by space.
-            if b == 0x0A || ((b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?"))
-                && endsSentence(body, i + 1, end))
+            if b == 0x0A
+                || ((b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?"))
+                    && endsSentence(body, i + 1, end))
             {
                 var close = i + 1
                 // Keep closing quotes and brackets with the sentence.

@@ -1,4 +1,5 @@
 import QuarryCore
+
 /// Two runs evaluated on the same qrels, measure by measure: their means, the difference
 /// (B − A) and the p-value of a two-sided paired randomisation test.
 ///
@@ -33,8 +34,10 @@ public struct Comparison: Sendable, Equatable {
 
     /// Compares `b` with `a`; both must hold the same queries and measures (evaluations of
     /// two runs on the same qrels with the same measures).
-    public init(_ a: Evaluation, _ b: Evaluation, permutations: Int = Comparison.defaultPermutations,
-                seed: UInt64 = Comparison.defaultSeed) throws(QuarryError) {
+    public init(
+        _ a: Evaluation, _ b: Evaluation, permutations: Int = Comparison.defaultPermutations,
+        seed: UInt64 = Comparison.defaultSeed
+    ) throws(QuarryError) {
         guard a.queryIDs == b.queryIDs else { throw QuarryError.invalidArgument("the two evaluations are over different queries") }
         guard a.measures == b.measures else { throw QuarryError.invalidArgument("the two evaluations have different measures") }
         guard permutations >= 1 else { throw QuarryError.invalidArgument("the randomisation test needs at least 1 permutation") }

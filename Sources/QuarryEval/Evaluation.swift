@@ -1,4 +1,5 @@
 import QuarryCore
+
 /// A run scored against qrels: each measure for each judged query, and their means.
 ///
 /// The queries are those of the qrels, as ir_measures averages by default (and trec_eval

@@ -33,7 +33,9 @@ struct ProblemList {
         var message = first.message
         if total > 1 {
             message += "; " + problems.dropFirst().map { "line \($0.line): \($0.message)" }.joined(separator: "; ")
-            if total > problems.count { message += "; and \(total - problems.count) more bad line\(total - problems.count == 1 ? "" : "s")" }
+            if total > problems.count {
+                message += "; and \(total - problems.count) more bad line\(total - problems.count == 1 ? "" : "s")"
+            }
         }
         throw QuarryError.malformedInput(file: file, line: first.line, message: message)
     }

@@ -1,4 +1,5 @@
 import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,8 +24,10 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
     case precision(cutoff: Int)
 
     /// nDCG@10, R@100, RR@10, AP@1000, P@10.
-    public static let standard: [Measure] = [.nDCG(cutoff: 10), .recall(cutoff: 100), .reciprocalRank(cutoff: 10),
-                                             .averagePrecision(cutoff: 1000), .precision(cutoff: 10)]
+    public static let standard: [Measure] = [
+        .nDCG(cutoff: 10), .recall(cutoff: 100), .reciprocalRank(cutoff: 10),
+        .averagePrecision(cutoff: 1000), .precision(cutoff: 10),
+    ]
 
     public var cutoff: Int {
         switch self {
@@ -47,14 +50,19 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
     /// `P@10` (letters in any case; `Recall@k` is R@k).
     public init(parsing name: String) throws(QuarryError) {
         let parts = name.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let k = Int(parts[1]), k >= 1 else { throw QuarryError.invalidArgument("unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more") }
+        guard parts.count == 2, let k = Int(parts[1]), k >= 1 else {
+            throw QuarryError.invalidArgument(
+                "unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")
+        }
         switch parts[0].lowercased() {
         case "ndcg": self = .nDCG(cutoff: k)
         case "r", "recall": self = .recall(cutoff: k)
         case "rr", "mrr": self = .reciprocalRank(cutoff: k)
         case "ap", "map": self = .averagePrecision(cutoff: k)
         case "p": self = .precision(cutoff: k)
-        default: throw QuarryError.invalidArgument("unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")
+        default:
+            throw QuarryError.invalidArgument(
+                "unknown measure '\(name)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")
         }
     }
 

@@ -1,4 +1,5 @@
 import QuarryCore
+
 /// Relevance judgments: for each query, the grade of each judged document.
 ///
 /// A grade of 1 or more means relevant for the binary measures (P, R, RR, AP); nDCG takes the
@@ -57,7 +58,10 @@ public struct Qrels: Sendable, Equatable {
                 } else if words.count == 4 {
                     detected = .trec
                 } else {
-                    problems.add(number, "expected TREC qrels 'qid 0 docid grade' (4 fields) or BEIR TSV 'query-id<TAB>corpus-id<TAB>score' (3 fields), found \(words.count) field\(words.count == 1 ? "" : "s")")
+                    problems.add(
+                        number,
+                        "expected TREC qrels 'qid 0 docid grade' (4 fields) or BEIR TSV 'query-id<TAB>corpus-id<TAB>score' (3 fields), found \(words.count) field\(words.count == 1 ? "" : "s")"
+                    )
                     return
                 }
             }
@@ -66,7 +70,9 @@ public struct Qrels: Sendable, Equatable {
                 var fields = tabFields(line)
                 if fields.count != 3 { fields = whitespaceFields(line) }
                 guard fields.count == 3 else {
-                    problems.add(number, "expected 'query-id<TAB>corpus-id<TAB>score' (3 fields, BEIR TSV like the first line), found \(fields.count)")
+                    problems.add(
+                        number,
+                        "expected 'query-id<TAB>corpus-id<TAB>score' (3 fields, BEIR TSV like the first line), found \(fields.count)")
                     return
                 }
                 qid = text(fields[0]).trimmed

@@ -34,12 +34,14 @@ public struct QuerySet: Sendable, Equatable {
                 let failure = line.withUnsafeBytes { buffer -> JSONLineError? in
                     var parser = JSONLineParser(buffer)
                     do throws(JSONLineError) {
-                        try parser.parseObject(keep: { name in
-                            name.elementsEqual("_id".utf8) ? 0 : name.elementsEqual("text".utf8) ? 1 : nil
-                        }, value: { slot, value in
-                            let s = String(decoding: value, as: UTF8.self)
-                            if slot == 0 { id = s } else { text = s }
-                        })
+                        try parser.parseObject(
+                            keep: { name in
+                                name.elementsEqual("_id".utf8) ? 0 : name.elementsEqual("text".utf8) ? 1 : nil
+                            },
+                            value: { slot, value in
+                                let s = String(decoding: value, as: UTF8.self)
+                                if slot == 0 { id = s } else { text = s }
+                            })
                         return nil
                     } catch {
                         return error

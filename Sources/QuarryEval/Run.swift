@@ -1,4 +1,5 @@
 import QuarryCore
+
 /// Ranked results of a system for a set of queries, as a TREC run holds them.
 ///
 /// Each query's documents are kept in the order trec_eval evaluates them: score descending,

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // Character-set detection and decoding: raw file bytes in, valid UTF-8 out.
 //
 // HTML follows the browser rules (WHATWG Encoding and HTML standards, simplified): a byte-order
@@ -85,8 +86,10 @@ package struct CharsetDetection: Sendable, Equatable {
     /// Problems worth reporting, e.g. an unknown declared charset.
     package var warnings: [String]
 
-    package init(encoding: TextEncoding, source: CharsetSource, bomLength: Int = 0,
-                declaredLabel: String? = nil, warnings: [String] = []) {
+    package init(
+        encoding: TextEncoding, source: CharsetSource, bomLength: Int = 0,
+        declaredLabel: String? = nil, warnings: [String] = []
+    ) {
         self.encoding = encoding
         self.source = source
         self.bomLength = bomLength
@@ -174,8 +177,9 @@ package enum Charset {
         case .original(let offset): utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
         case .converted(let converted): utf8 = converted
         }
-        return DecodedText(utf8: utf8, encoding: prepared.detection.encoding,
-                           detection: prepared.detection, warnings: prepared.warnings)
+        return DecodedText(
+            utf8: utf8, encoding: prepared.detection.encoding,
+            detection: prepared.detection, warnings: prepared.warnings)
     }
 
     package static func decodeHTML(_ bytes: [UInt8]) -> DecodedText {
@@ -329,7 +333,9 @@ package enum Charset {
                 let scan = scanUTF8(bytes)
                 var detection = undeclared(bytes, scan: scan)
                 detection.declaredLabel = declared.label
-                detection.warnings.append("declared charset \"\(declared.label)\" (\(encoding.name)) is not supported by this system; decoded as \(detection.encoding.name)")
+                detection.warnings.append(
+                    "declared charset \"\(declared.label)\" (\(encoding.name)) is not supported by this system; decoded as \(detection.encoding.name)"
+                )
                 return (detection, scan)
             }
             unknownLabel = unknownLabel ?? declared.label

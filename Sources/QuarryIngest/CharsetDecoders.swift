@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // Decoders to UTF-8: windows-1252, UTF-16 and, for everything else, the system's iconv.
 
 #if canImport(Glibc)
@@ -140,4 +141,3 @@ extension Charset {
         return (out, invalid)
     }
 }
-

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // The WHATWG prescan: the charset a `<meta>` or XML declaration names in the first bytes of a page.
 
 extension Charset {
@@ -48,7 +49,8 @@ extension Charset {
                 }
                 if !found { break }
             } else if matches(head, at: position, "<meta"), position + 5 < end,
-                      isSpace(head[position + 5]) || head[position + 5] == 0x2F {
+                isSpace(head[position + 5]) || head[position + 5] == 0x2F
+            {
                 position += 6
                 var seen: Set<String> = []
                 var gotPragma = false
@@ -78,14 +80,16 @@ extension Charset {
                 }
                 continue  // `position` already points past the tag's attributes
             } else if position + 1 < end, head[position] == 0x3C,
-                      isLetter(head[position + 1])
-                        || (head[position + 1] == 0x2F && position + 2 < end && isLetter(head[position + 2])) {
+                isLetter(head[position + 1])
+                    || (head[position + 1] == 0x2F && position + 2 < end && isLetter(head[position + 2]))
+            {
                 // A start or end tag: skip its name, then its attributes.
                 position += 1
                 while position < end && !isSpace(head[position]) && head[position] != 0x3E { position += 1 }
                 while getAttribute(head, &position) != nil {}
             } else if position + 1 < end, head[position] == 0x3C,
-                      head[position + 1] == 0x21 || head[position + 1] == 0x2F || head[position + 1] == 0x3F {
+                head[position + 1] == 0x21 || head[position + 1] == 0x2F || head[position + 1] == 0x3F
+            {
                 // "<!", "</" or "<?": skip to the next ">".
                 while position < end && head[position] != 0x3E { position += 1 }
             }
@@ -158,7 +162,8 @@ extension Charset {
             var i = position
             while i + 7 <= s.count {
                 if lower(s[i]) == 0x63 && lower(s[i + 1]) == 0x68 && lower(s[i + 2]) == 0x61 && lower(s[i + 3]) == 0x72
-                    && lower(s[i + 4]) == 0x73 && lower(s[i + 5]) == 0x65 && lower(s[i + 6]) == 0x74 {
+                    && lower(s[i + 4]) == 0x73 && lower(s[i + 5]) == 0x65 && lower(s[i + 6]) == 0x74
+                {
                     found = i
                     break
                 }
@@ -196,7 +201,10 @@ extension Charset {
             if matches(head, at: i, "encoding") {
                 var p = i + 8
                 while p < stop && isSpace(head[p]) { p += 1 }
-                guard p < stop, head[p] == 0x3D else { i += 8; continue }
+                guard p < stop, head[p] == 0x3D else {
+                    i += 8
+                    continue
+                }
                 p += 1
                 while p < stop && isSpace(head[p]) { p += 1 }
                 guard p < stop, head[p] == 0x22 || head[p] == 0x27 else { return nil }

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // What the extractors return beside the article, and the options they take (docs/TEXT.md).
 
 /// Options for turning a file into an article.

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // A guard before libxml2: libxml2 2.9 compares each attribute of a start tag with all the ones
 // before it (duplicate check), so one tag with n attributes costs n² comparisons: a 1.7 MB
 // page with 150,000 attributes on one tag took 25.7 s to parse, a 6 MB one over 5 minutes.
@@ -107,7 +108,8 @@ enum HTMLAttributeGuard {
             from = cut.upperBound
         }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: html[from..<n]))
-        let warning = "\(tags) start tag(s) with more than \(limit) attributes (the first at byte \(firstTag) of the decoded text); \(removed) attribute(s) beyond the first \(limit) of each dropped"
+        let warning =
+            "\(tags) start tag(s) with more than \(limit) attributes (the first at byte \(firstTag) of the decoded text); \(removed) attribute(s) beyond the first \(limit) of each dropped"
         return Capped(html: out, warning: warning, tags: tags, removed: removed)
     }
 

@@ -1,5 +1,7 @@
+internal import CLibXML2
 import QuarryCore
 import QuarryDocument
+
 // Page chrome and generated pages: what an element's name and attributes say
 // (docs/TEXT.md, "Chrome" and "Generated pages").
 //
@@ -21,8 +23,6 @@ import QuarryDocument
 // genindextable, modindextable, indextable or genindex-jumpbox (Sphinx indexes), indexdiv
 // (DocBook index), viewcode-block or viewcode-back (Sphinx source listings), or the id
 // search-results (Sphinx's search page).
-
-internal import CLibXML2
 
 #if canImport(Glibc)
 import Glibc
@@ -65,14 +65,20 @@ enum HTMLChrome {
             let rawValue = (p + 1).pointee
             p += 2
             let value = rawValue.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-            switch (name[0] | 0x20) {
+            switch name[0] | 0x20 {
             case 0x72:  // r
                 guard strcasecmp(name, "role") == 0, let value else { continue }
-                if strcasecmp(value, "navigation") == 0 { signals.chrome = "role navigation" }
-                else if strcasecmp(value, "search") == 0 { signals.chrome = "role search" }
-                else if strcasecmp(value, "banner") == 0 { signals.chrome = "role banner" }
-                else if strcasecmp(value, "contentinfo") == 0 { signals.chrome = "role contentinfo" }
-                else if strcasecmp(value, "main") == 0 { signals.main = true }
+                if strcasecmp(value, "navigation") == 0 {
+                    signals.chrome = "role navigation"
+                } else if strcasecmp(value, "search") == 0 {
+                    signals.chrome = "role search"
+                } else if strcasecmp(value, "banner") == 0 {
+                    signals.chrome = "role banner"
+                } else if strcasecmp(value, "contentinfo") == 0 {
+                    signals.chrome = "role contentinfo"
+                } else if strcasecmp(value, "main") == 0 {
+                    signals.main = true
+                }
             case 0x61:  // a
                 if strcasecmp(name, "aria-hidden") == 0, let value, strcasecmp(value, "true") == 0 {
                     signals.chrome = "aria-hidden"
@@ -84,7 +90,8 @@ enum HTMLChrome {
                 forEachToken(value) { token in
                     for c in chromeClasses where equal(token, c.token) { signals.chrome = c.name }
                     for g in generatedClasses where equal(token, g.token) {
-                        signals.generated = GeneratedPage(kind: g.kind, evidence: "an element with class \"\(String(decoding: g.token, as: UTF8.self))\"")
+                        signals.generated = GeneratedPage(
+                            kind: g.kind, evidence: "an element with class \"\(String(decoding: g.token, as: UTF8.self))\"")
                     }
                 }
             case 0x69:  // i

@@ -1,8 +1,8 @@
+internal import CLibXML2
 import QuarryCore
 import QuarryDocument
-// Element classification for HTML extraction: what each element name means for the text.
 
-internal import CLibXML2
+// Element classification for HTML extraction: what each element name means for the text.
 
 // MARK: - Element classification
 
@@ -86,19 +86,25 @@ struct ElementTable: Sendable {
                 infos[s] = info
             }
         }
-        add(["address", "article", "aside", "blockquote", "body", "center", "details", "dialog", "dir", "div",
-             "dl", "fieldset", "figcaption", "figure", "footer", "form", "frameset", "head", "header", "hgroup",
-             "hr", "html", "legend", "main", "marquee", "menu", "multicol", "nav", "noframes", "ol", "optgroup",
-             "option", "output", "p", "search", "section", "summary", "table", "tbody", "tfoot", "thead", "tr",
-             "ul"], ElementInfo(role: .block))
+        add(
+            [
+                "address", "article", "aside", "blockquote", "body", "center", "details", "dialog", "dir", "div",
+                "dl", "fieldset", "figcaption", "figure", "footer", "form", "frameset", "head", "header", "hgroup",
+                "hr", "html", "legend", "main", "marquee", "menu", "multicol", "nav", "noframes", "ol", "optgroup",
+                "option", "output", "p", "search", "section", "summary", "table", "tbody", "tfoot", "thead", "tr",
+                "ul",
+            ], ElementInfo(role: .block))
         for level in 1...6 {
             add(["h\(level)"], ElementInfo(role: .context, kind: .heading, level: UInt8(level)))
         }
         add(["li", "dt", "dd"], ElementInfo(role: .context, kind: .listItem))
         add(["td", "th", "caption"], ElementInfo(role: .context, kind: .tableCell))
         add(["pre", "listing", "xmp", "plaintext", "textarea"], ElementInfo(role: .context, kind: .preformatted))
-        add(["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "applet",
-             "canvas", "audio", "video", "noembed", "select", "datalist"], ElementInfo(role: .drop))
+        add(
+            [
+                "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "applet",
+                "canvas", "audio", "video", "noembed", "select", "datalist",
+            ], ElementInfo(role: .drop))
         add(["title"], ElementInfo(role: .title))
         add(["br"], ElementInfo(role: .lineBreak))
         add(["a"], ElementInfo(role: .anchor))
@@ -114,4 +120,3 @@ struct ElementTable: Sendable {
         }
     }
 }
-

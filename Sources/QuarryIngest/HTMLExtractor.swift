@@ -109,8 +109,10 @@ package struct HTMLExtractor: Sendable {
     }
 
     /// Caps the attributes per start tag (`HTMLAttributeGuard`), then parses.
-    private func guardedParse(_ utf8: UnsafeRawBufferPointer, state: UnsafeMutablePointer<SAXState>, path: String,
-                              issues: inout [IngestIssue]) throws {
+    private func guardedParse(
+        _ utf8: UnsafeRawBufferPointer, state: UnsafeMutablePointer<SAXState>, path: String,
+        issues: inout [IngestIssue]
+    ) throws {
         guard let capped = HTMLAttributeGuard.capAttributes(utf8) else {
             try parse(utf8, state: state, path: path, issues: &issues)
             return
@@ -126,8 +128,10 @@ package struct HTMLExtractor: Sendable {
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
 
     /// Runs libxml2 over valid UTF-8 (no NUL bytes), calling back into `state`.
-    private func parse(_ utf8: UnsafeRawBufferPointer, state: UnsafeMutablePointer<SAXState>, path: String,
-                       issues: inout [IngestIssue]) throws {
+    private func parse(
+        _ utf8: UnsafeRawBufferPointer, state: UnsafeMutablePointer<SAXState>, path: String,
+        issues: inout [IngestIssue]
+    ) throws {
         guard utf8.count > 0, let base = utf8.baseAddress else { return }
         guard utf8.count <= Int(Int32.max) else {
             throw IngestIssue(path: path, message: "HTML document too large to parse (\(utf8.count) bytes; the limit is 2 GiB)")
@@ -151,7 +155,11 @@ package struct HTMLExtractor: Sendable {
         if let input = ctxt.pointee.input, let cur = input.pointee.cur, let end = input.pointee.end, cur < end {
             let consumed = cur - UnsafePointer<xmlChar>(base.assumingMemoryBound(to: xmlChar.self))
             let at = consumed >= 0 && consumed <= utf8.count ? " at byte \(consumed) of \(utf8.count) (after decoding)" : ""
-            issues.append(IngestIssue(path: path, message: "HTML parser stopped early\(at); the rest of the document is missing (libxml2 error \(ctxt.pointee.errNo))", severity: .warning))
+            issues.append(
+                IngestIssue(
+                    path: path,
+                    message: "HTML parser stopped early\(at); the rest of the document is missing (libxml2 error \(ctxt.pointee.errNo))",
+                    severity: .warning))
         }
     }
 
@@ -188,4 +196,3 @@ package struct HTMLExtractor: Sendable {
         return builder.finish().body
     }
 }
-

@@ -1,5 +1,7 @@
+internal import CLibXML2
 import QuarryCore
 import QuarryDocument
+
 // The date of an HTML page, from its `<meta>` elements (docs/TEXT.md, "Dates").
 //
 // A meta element names what it holds with `name`, `property`, `itemprop` or `http-equiv`,
@@ -12,8 +14,6 @@ import QuarryDocument
 //      dcterms.modified, last-modified, og:updated_time
 // The best-preferred name whose content is an ISO 8601 date (ISODate) wins; among equals,
 // the first. Contents that are not dates are ignored.
-
-internal import CLibXML2
 
 #if canImport(Glibc)
 import Glibc

@@ -1,8 +1,8 @@
+internal import CLibXML2
 import QuarryCore
 import QuarryDocument
-// The state of one HTML parse, fed by libxml2's SAX callbacks (see HTMLExtractor).
 
-internal import CLibXML2
+// The state of one HTML parse, fed by libxml2's SAX callbacks (see HTMLExtractor).
 
 #if canImport(Glibc)
 import Glibc
@@ -88,7 +88,8 @@ struct SAXState {
         let signals = HTMLChrome.inspect(attributes)
         if generated == nil, let g = signals.generated { generated = g }
         if !keepChrome && skipDepth == 0 && titleDepth == 0 {
-            let isChrome = signals.chrome != nil || key == SAXState.nav
+            let isChrome =
+                signals.chrome != nil || key == SAXState.nav
                 || (sectioningDepth == 0 && (key == SAXState.header || key == SAXState.footer))
             if isChrome {
                 chromeDepth = depth

@@ -1,6 +1,6 @@
+internal import CLibXML2
 import QuarryCore
 import QuarryDocument
-internal import CLibXML2
 
 /// One-time libxml2 set-up.
 enum LibXML2 {

@@ -1,6 +1,6 @@
+import Ink
 import QuarryCore
 import QuarryDocument
-import Ink
 
 /// Markdown → article: the source is prepared (`MarkdownSource`: front matter off, setext
 /// headings and indented code rewritten), Ink 0.6.0 turns it into HTML, and `HTMLExtractor`
@@ -26,8 +26,9 @@ package struct MarkdownExtractor: Sendable {
         } catch let issue as IngestIssue {
             return Extraction(article: Article(id: id, path: path, title: "", body: "", blocks: []), issues: [issue])
         } catch {
-            return Extraction(article: Article(id: id, path: path, title: "", body: "", blocks: []),
-                              issues: [IngestIssue(path: path, message: "cannot extract Markdown: \(error)")])
+            return Extraction(
+                article: Article(id: id, path: path, title: "", body: "", blocks: []),
+                issues: [IngestIssue(path: path, message: "cannot extract Markdown: \(error)")])
         }
         var title = source.title.map(normalizedTitle) ?? ""
         if title.isEmpty {

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // Markdown source preparation before Ink (JohnSundell/Ink 0.6.0) turns it into HTML:
 // front matter taken off (and its title read), and the things Ink 0.6.0 does not handle
 // rewritten into forms it does. Works on lines; never changes text inside code fences.
@@ -149,7 +150,8 @@ struct MarkdownSource {
                 continue
             }
             if !blank && !indented && i + 1 < lines.count, let level = setextLevel(lines[i + 1]), !isListItem(trimmed),
-               !trimmed.hasPrefix("#"), !trimmed.hasPrefix("|"), !trimmed.hasPrefix(">"), previousBlank || level == 1 {
+                !trimmed.hasPrefix("#"), !trimmed.hasPrefix("|"), !trimmed.hasPrefix(">"), previousBlank || level == 1
+            {
                 out += String(repeating: "#", count: level) + " " + trimmed + "\n"
                 previousBlank = false
                 i += 2

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 /// Turns a plain-text file (already decoded to UTF-8) into an article. Markdown goes to
 /// `MarkdownExtractor` (with `markdown: true` this extractor hands it over).
 ///
@@ -53,7 +54,8 @@ package struct PlainTextExtractor: Sendable {
         for i in lines.indices where PlainTextTitle.isRule(strings[i]) {
             skip[i] = true
             if i > 0, !skip[i - 1], !PlainTextTitle.isBlank(strings[i - 1]), strings[i - 1].utf8.count <= 200,
-               PlainTextTitle.hasWordCharacters(strings[i - 1]) {
+                PlainTextTitle.hasWordCharacters(strings[i - 1])
+            {
                 heading[i - 1] = true
             }
         }
@@ -131,8 +133,12 @@ package struct PlainTextExtractor: Sendable {
         while end > 0 && (line[end - 1] == 0x20 || line[end - 1] == 0x09) { end -= 1 }
         guard end > 0 else { return false }
         let last = line[end - 1]
-        if [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
-            UInt8(ascii: "?")].contains(last) { return false }
+        if [
+            UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
+            UInt8(ascii: "?"),
+        ].contains(last) {
+            return false
+        }
         var words = 0
         var inWord = false
         for b in line[0..<end] {

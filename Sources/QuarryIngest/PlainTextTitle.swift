@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // The title of a plain-text file (docs/TEXT.md, "Titles"). Designed on READMEs and text files
 // under /usr/share/doc; the measurement is in docs/TEXT.md.
 //
@@ -70,10 +71,12 @@ struct PlainTextTitle {
         guard let first = candidates.first else { return nil }
         let words = nameWords(fileName)
         var chosen = first
-        if !words.isEmpty, let named = candidates.first(where: { i in
-            let lower = lines[i].lowercased()
-            return words.contains { lower.contains($0) }
-        }) {
+        if !words.isEmpty,
+            let named = candidates.first(where: { i in
+                let lower = lines[i].lowercased()
+                return words.contains { lower.contains($0) }
+            })
+        {
             chosen = named
         }
         return Found(title: clean(lines[chosen]), lines: [chosen])
@@ -92,9 +95,13 @@ struct PlainTextTitle {
         for b in line.utf8 {
             if b == 0x20 || b == 0x09 { continue }
             if mark == 0 {
-                guard [UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "~"), UInt8(ascii: "*"), UInt8(ascii: "#"),
-                       UInt8(ascii: "^"), UInt8(ascii: "+"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "`"),
-                       UInt8(ascii: ":"), UInt8(ascii: "'"), UInt8(ascii: "\"")].contains(b) else { return false }
+                guard
+                    [
+                        UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "~"), UInt8(ascii: "*"), UInt8(ascii: "#"),
+                        UInt8(ascii: "^"), UInt8(ascii: "+"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "`"),
+                        UInt8(ascii: ":"), UInt8(ascii: "'"), UInt8(ascii: "\""),
+                    ].contains(b)
+                else { return false }
                 mark = b
             } else if b != mark {
                 return false
@@ -188,9 +195,11 @@ struct PlainTextTitle {
         return s.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    static let genericNames: Set<String> = ["readme", "index", "notes", "news", "changes", "changelog", "license",
-                                            "copying", "copyright", "install", "todo", "authors", "debian", "txt",
-                                            "text", "doc", "docs", "the", "and", "for"]
+    static let genericNames: Set<String> = [
+        "readme", "index", "notes", "news", "changes", "changelog", "license",
+        "copying", "copyright", "install", "todo", "authors", "debian", "txt",
+        "text", "doc", "docs", "the", "and", "for",
+    ]
 
     /// Words of the file's base name (without extension) that can identify a title.
     static func nameWords(_ path: String) -> [String] {

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 /// The kind of an input file.
 public enum SourceFormat: String, Sendable, CaseIterable, Codable {
     /// Decide by file extension.

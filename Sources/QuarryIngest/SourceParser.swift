@@ -1,8 +1,9 @@
+import QuarryCore
+import QuarryDocument
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
-import QuarryDocument
 
 /// Parses sources into articles: HTML and plain-text files (one document each) and chunks
 /// of BEIR JSON Lines files. Problems are returned as issues; a broken document is skipped,
@@ -21,7 +22,9 @@ package struct SourceParser: Sendable {
     }
 
     /// Parses the bytes of a one-document file.
-    package func parseDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat) -> (article: Article?, issues: [IngestIssue]) {
+    package func parseDocument(_ bytes: [UInt8], displayPath: String, id: String, format: SourceFormat) -> (
+        article: Article?, issues: [IngestIssue]
+    ) {
         let result = extractDocument(bytes, displayPath: displayPath, id: id, format: format)
         return (result.article, result.issues)
     }
@@ -49,7 +52,12 @@ package struct SourceParser: Sendable {
             let decoded = Charset.decodeText(input)
             var issues = decoded.warnings.map { IngestIssue(path: displayPath, message: $0, severity: .warning) }
             if input.count < bytes.count {
-                issues.append(IngestIssue(path: displayPath, message: "only the first \(input.count) of its \(bytes.count) bytes were read (a document keeps at most \(TextBuilder.maxBytes) bytes of text)", severity: .warning))
+                issues.append(
+                    IngestIssue(
+                        path: displayPath,
+                        message:
+                            "only the first \(input.count) of its \(bytes.count) bytes were read (a document keeps at most \(TextBuilder.maxBytes) bytes of text)",
+                        severity: .warning))
             }
             let lower = displayPath.lowercased()
             if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
@@ -64,7 +72,10 @@ package struct SourceParser: Sendable {
             }
             return (article, issues, PageInfo())
         case .beir:
-            return (nil, [IngestIssue(path: displayPath, message: "a JSON Lines file holds many documents; parse it with parseLines")], PageInfo())
+            return (
+                nil, [IngestIssue(path: displayPath, message: "a JSON Lines file holds many documents; parse it with parseLines")],
+                PageInfo()
+            )
         }
     }
 
@@ -85,8 +96,10 @@ package struct SourceParser: Sendable {
             } catch let e as JSONLineError {
                 if chunkFirstLine == nil { chunkFirstLine = firstLine() }
                 let n = (chunkFirstLine ?? 1) + lineIndex
-                issues.append(IngestIssue(path: displayPath, line: n, byteOffset: baseOffset + start + e.column,
-                                          message: "invalid JSON (\(e.message)); line skipped"))
+                issues.append(
+                    IngestIssue(
+                        path: displayPath, line: n, byteOffset: baseOffset + start + e.column,
+                        message: "invalid JSON (\(e.message)); line skipped"))
             }
             lineIndex += 1
             return true

@@ -1,5 +1,6 @@
 import QuarryCore
 import QuarryDocument
+
 // Rules every extractor applies to titles (docs/TEXT.md, "Titles").
 
 /// Title limits shared by the HTML, Markdown and plain-text extractors.

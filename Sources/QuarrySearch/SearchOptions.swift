@@ -29,8 +29,10 @@ public struct QueryOptions: Sendable, Equatable {
     /// can take long); nil for no deadline. See `SearchOptions.deadline`.
     public var deadline: ContinuousClock.Instant?
 
-    public init(scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
-                maxExpansions: Int = 128, maxQueryExpansions: Int = 1024, deadline: ContinuousClock.Instant? = nil) {
+    public init(
+        scoring: BM25Parameters = .default, defaultOperator: QueryOperator = .or, syntax: QuerySyntax = .query,
+        maxExpansions: Int = 128, maxQueryExpansions: Int = 1024, deadline: ContinuousClock.Instant? = nil
+    ) {
         self.maxQueryExpansions = maxQueryExpansions
         self.scoring = scoring
         self.defaultOperator = defaultOperator
@@ -42,7 +44,9 @@ public struct QueryOptions: Sendable, Equatable {
     package func validate() throws {
         try scoring.validate()
         guard maxExpansions >= 1 else { throw SearchError.invalidParameter("maxExpansions must be 1 or more, not \(maxExpansions)") }
-        guard maxQueryExpansions >= 1 else { throw SearchError.invalidParameter("maxQueryExpansions must be 1 or more, not \(maxQueryExpansions)") }
+        guard maxQueryExpansions >= 1 else {
+            throw SearchError.invalidParameter("maxQueryExpansions must be 1 or more, not \(maxQueryExpansions)")
+        }
     }
 }
 
@@ -89,9 +93,11 @@ public struct SearchOptions: Sendable, Equatable {
     /// highlights (`PassageResult.crop`); nil for whole passages.
     public var snippetWords: Int?
 
-    public init(limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
-                exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil, idPrefix: String? = nil, snippetWords: Int? = nil,
-                after: Int64? = nil, before: Int64? = nil) {
+    public init(
+        limit: Int = 10, offset: Int = 0, snippets: Int = 2, snippetOrder: SnippetOrder = .score, explain: Bool = false,
+        exhaustive: Bool = false, deadline: ContinuousClock.Instant? = nil, idPrefix: String? = nil, snippetWords: Int? = nil,
+        after: Int64? = nil, before: Int64? = nil
+    ) {
         self.limit = limit
         self.offset = offset
         self.snippets = snippets
@@ -118,7 +124,8 @@ public struct SearchOptions: Sendable, Equatable {
         guard snippets >= 0 else { throw SearchError.invalidParameter("snippets must be 0 or more, not \(snippets)") }
         if let w = snippetWords, w < 1 { throw SearchError.invalidParameter("snippetWords must be 1 or more, not \(w)") }
         if let after, let before, after >= before {
-            throw SearchError.invalidParameter("the date range is empty: after (\(ISODate.format(after))) must be earlier than before (\(ISODate.format(before)))")
+            throw SearchError.invalidParameter(
+                "the date range is empty: after (\(ISODate.format(after))) must be earlier than before (\(ISODate.format(before)))")
         }
     }
 }

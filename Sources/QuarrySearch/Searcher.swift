@@ -35,7 +35,8 @@ package final class Searcher: Sendable {
     /// A prepared query can only run on the snapshot it was prepared against.
     private func check(_ prepared: PreparedQuery) throws {
         guard prepared.snapshot == ObjectIdentifier(snapshot) else {
-            throw SearchError.invalidParameter("the query was prepared by another searcher (another snapshot of the index); prepare it with this one")
+            throw SearchError.invalidParameter(
+                "the query was prepared by another searcher (another snapshot of the index); prepare it with this one")
         }
     }
 
@@ -65,8 +66,9 @@ package final class Searcher: Sendable {
     package func prepare(_ query: Query, options: QueryOptions = QueryOptions()) throws -> PreparedQuery {
         try options.validate()
         return try analyzers.with { analyzer in
-            var planner = QueryPlanner(snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions,
-                                       maxQueryExpansions: options.maxQueryExpansions, deadline: options.deadline)
+            var planner = QueryPlanner(
+                snapshot: snapshot, analyzer: analyzer, parameters: options.scoring, maxExpansions: options.maxExpansions,
+                maxQueryExpansions: options.maxQueryExpansions, deadline: options.deadline)
             let plan = try planner.plan(query)
             return PreparedQuery(query: query, notices: planner.notices, plan: plan, parameters: options.scoring, snapshot: snapshot)
         }
@@ -92,7 +94,8 @@ package final class Searcher: Sendable {
             let w = try TermWeights(t, snapshot: snapshot, parameters: options.scoring)
             if w.stats.df > 0 { leaves.append(.term(TermLeaf(weights: w, field: nil, label: t.term))) }
         }
-        let plan: PlanNode? = terms.isEmpty ? nil : leaves.isEmpty ? .nothing : leaves.count == 1 ? leaves[0] : .boolean(must: [], should: leaves, not: [])
+        let plan: PlanNode? =
+            terms.isEmpty ? nil : leaves.isEmpty ? .nothing : leaves.count == 1 ? leaves[0] : .boolean(must: [], should: leaves, not: [])
         return PreparedQuery(query: nil, notices: [], plan: plan, parameters: options.scoring, snapshot: snapshot)
     }
 
@@ -123,10 +126,12 @@ package final class Searcher: Sendable {
             for (si, segment) in snapshot.segments.enumerated() {
                 guard let view = try view(of: segment, si, options, filter) else { continue }
                 if let weights = prepared.disjunction {
-                    try collectDisjunction(weights, segment: segment, si: si, view: view, prepared: prepared, options: options, scratch: scratch,
-                                           into: &top, deadline: deadline)
+                    try collectDisjunction(
+                        weights, segment: segment, si: si, view: view, prepared: prepared, options: options, scratch: scratch,
+                        into: &top, deadline: deadline)
                 } else {
-                    try collect(plan, segment: segment, si: si, view: view, prepared: prepared, options: options, into: &top, deadline: deadline)
+                    try collect(
+                        plan, segment: segment, si: si, view: view, prepared: prepared, options: options, into: &top, deadline: deadline)
                 }
             }
         }
@@ -134,8 +139,10 @@ package final class Searcher: Sendable {
     }
 
     /// A disjunction of unscoped terms: block-max MaxScore over the postings.
-    private func collectDisjunction(_ weights: [TermWeights], segment: SegmentReader, si: Int, view: DocumentView, prepared: PreparedQuery,
-                                    options: SearchOptions, scratch: CollectorScratch, into top: inout TopDocuments, deadline: DeadlineCheck) throws {
+    private func collectDisjunction(
+        _ weights: [TermWeights], segment: SegmentReader, si: Int, view: DocumentView, prepared: PreparedQuery,
+        options: SearchOptions, scratch: CollectorScratch, into top: inout TopDocuments, deadline: DeadlineCheck
+    ) throws {
         var scorers: [TermScorer] = []
         let form = ScoreForm(mode: prepared.parameters.mode, field: nil)
         for (i, w) in weights.enumerated() {
@@ -143,7 +150,8 @@ package final class Searcher: Sendable {
             scorers.append(try TermScorer(index: i, cursor: try segment.postings(info), segment: segment, weights: w, form: form))
         }
         if scorers.isEmpty { return }
-        let collector = DocumentCollector(segmentIndex: si, segment: segment, view: view, scorers: scorers, scratch: scratch, deadline: deadline)
+        let collector = DocumentCollector(
+            segmentIndex: si, segment: segment, view: view, scorers: scorers, scratch: scratch, deadline: deadline)
         if options.exhaustive {
             try collector.collectExhaustive(into: &top)
         } else {
@@ -153,8 +161,10 @@ package final class Searcher: Sendable {
 
     /// Any other query: its matcher tree, document at a time; a conjunction at the top skips
     /// blocks that cannot reach the k-th best score.
-    private func collect(_ plan: PlanNode, segment: SegmentReader, si: Int, view: DocumentView, prepared: PreparedQuery, options: SearchOptions,
-                         into top: inout TopDocuments, deadline: DeadlineCheck) throws {
+    private func collect(
+        _ plan: PlanNode, segment: SegmentReader, si: Int, view: DocumentView, prepared: PreparedQuery, options: SearchOptions,
+        into top: inout TopDocuments, deadline: DeadlineCheck
+    ) throws {
         let root = try makeMatcher(plan, segment: segment, si: si, parameters: prepared.parameters, deadline: deadline)
         var minimum = -Double.infinity
         var d = try root.advance(to: 0)
@@ -172,7 +182,9 @@ package final class Searcher: Sendable {
     }
 
     /// How a document's score is made up (the plan's matchers positioned on it).
-    private func explanation(_ plan: PlanNode, segment si: Int, doc: Int32, score: Double, parameters: BM25Parameters) throws -> ScoreExplanation {
+    private func explanation(_ plan: PlanNode, segment si: Int, doc: Int32, score: Double, parameters: BM25Parameters) throws
+        -> ScoreExplanation
+    {
         let root = try makeMatcher(plan, segment: snapshot.segments[si], si: si, parameters: parameters)
         var parts: [ScorePart] = []
         if try root.advance(to: doc) == doc { try root.explain(into: &parts) }
@@ -217,17 +229,20 @@ package final class Searcher: Sendable {
                 if options.explain, let plan = prepared.plan {
                     explained = try explanation(plan, segment: si, doc: hit.doc, score: hit.score, parameters: prepared.parameters)
                 }
-                results.append(DocumentResult(
-                    rank: rank + 1, id: try segment.externalID(doc), title: title, path: path, score: hit.score,
-                    titleHighlights: highlighter.highlights(in: title, range: 0..<title.utf8.count, field: .title), passages: passages,
-                    explanation: explained, date: try segment.date(doc)))
+                results.append(
+                    DocumentResult(
+                        rank: rank + 1, id: try segment.externalID(doc), title: title, path: path, score: hit.score,
+                        titleHighlights: highlighter.highlights(in: title, range: 0..<title.utf8.count, field: .title), passages: passages,
+                        explanation: explained, date: try segment.date(doc)))
             }
             return results
         }
     }
 
-    private func passageResult(_ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter,
-                               cropWords: Int? = nil) -> PassageResult? {
+    private func passageResult(
+        _ stored: StoredDocument, index: Int, score: Double, highlighter: Highlighter,
+        cropWords: Int? = nil
+    ) -> PassageResult? {
         guard index < stored.passages.count else { return nil }
         let span = stored.passages[index]
         var body = stored.body
@@ -294,10 +309,13 @@ package final class Searcher: Sendable {
                     try reader.load(p.doc)
                     try reader.occurrences(into: &occurrences)
                     _ = try scorer.score(segment: segment, doc: Int(p.doc), occurrences: occurrences)
-                    explained = ScoreExplanation(score: p.score, parts: scorer.explain(passage: Int(p.passage), parameters: prepared.parameters))
+                    explained = ScoreExplanation(
+                        score: p.score, parts: scorer.explain(passage: Int(p.passage), parameters: prepared.parameters))
                 }
-                hits.append(PassageHit(rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, passage: result,
-                                       explanation: explained, date: stored.date))
+                hits.append(
+                    PassageHit(
+                        rank: rank + 1, id: stored.id, title: stored.title, path: stored.path, passage: result,
+                        explanation: explained, date: stored.date))
             }
             return hits
         }

@@ -15,8 +15,10 @@ import UnixSignals
 public enum QuarryHTTPServer {
     /// Runs until SIGTERM or SIGINT. `announce` is called once with the address listened on
     /// (`http://127.0.0.1:7700`), `log` with notes for the operator.
-    public static func run(_ configuration: ServerConfiguration, announce: @escaping @Sendable (String) -> Void,
-                           log: @escaping @Sendable (String) -> Void) async throws {
+    public static func run(
+        _ configuration: ServerConfiguration, announce: @escaping @Sendable (String) -> Void,
+        log: @escaping @Sendable (String) -> Void
+    ) async throws {
         let config = try configuration.validated()
         let state = ServerState(configuration: config)
         defer { state.pool.stop() }

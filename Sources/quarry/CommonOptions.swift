@@ -15,25 +15,31 @@ struct ScoringOptions: ParsableArguments {
     @Option(name: .customLong("b"), help: ArgumentHelp("BM25 length normalisation of the flat form and of passages (0–1).", valueName: "b"))
     var b: Double = 0.4
 
-    @Option(help: ArgumentHelp(
-        "bm25f: title and body weighted, each normalised by its own length, combined before saturation (default); flat: title and body as one field; fields: each field scored on its own, weighted.",
-        valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "bm25f: title and body weighted, each normalised by its own length, combined before saturation (default); flat: title and body as one field; fields: each field scored on its own, weighted.",
+            valueName: "mode"))
     var scoring: ScoringMode = .bm25f
 
-    @Option(help: ArgumentHelp(
-        "Weight of the title field (under bm25f multiplied by average body length / average title length).",
-        valueName: "w"))
+    @Option(
+        help: ArgumentHelp(
+            "Weight of the title field (under bm25f multiplied by average body length / average title length).",
+            valueName: "w"))
     var titleWeight: Double = 1
 
     @Option(help: ArgumentHelp("Weight of the body field.", valueName: "w"))
     var bodyWeight: Double = 1
 
-    @Option(name: .customLong("title-b"), help: ArgumentHelp(
-        "Length normalisation of the title field (0–1; bm25f default \(BM25Parameters.bm25fTitleB), otherwise --b).", valueName: "b"))
+    @Option(
+        name: .customLong("title-b"),
+        help: ArgumentHelp(
+            "Length normalisation of the title field (0–1; bm25f default \(BM25Parameters.bm25fTitleB), otherwise --b).", valueName: "b"))
     var titleB: Double?
 
-    @Option(name: .customLong("body-b"), help: ArgumentHelp(
-        "Length normalisation of the body field (0–1; bm25f default \(BM25Parameters.bm25fBodyB), otherwise --b).", valueName: "b"))
+    @Option(
+        name: .customLong("body-b"),
+        help: ArgumentHelp(
+            "Length normalisation of the body field (0–1; bm25f default \(BM25Parameters.bm25fBodyB), otherwise --b).", valueName: "b"))
     var bodyB: Double?
 
     var parameters: BM25Parameters {

@@ -1,8 +1,9 @@
+import ArgumentParser
+import Quarry
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ArgumentParser
-import Quarry
 
 /// Exit codes of `quarry` (documented in `quarry --help` and the README).
 enum ExitStatus: Int32 {

@@ -1,8 +1,9 @@
+import ArgumentParser
+import Quarry
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ArgumentParser
-import Quarry
 
 /// The `quarry` command: a thin shell over the Quarry library.
 @main
@@ -42,8 +43,11 @@ struct QuarryCommand: ParsableCommand {
             stopped by its --timeout.
             """,
         version: quarryVersion,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self, MergeCommand.self, CheckCommand.self,
-                      ServeCommand.self, MCPCommand.self]
+        subcommands: [
+            IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self,
+            MergeCommand.self, CheckCommand.self,
+            ServeCommand.self, MCPCommand.self,
+        ]
     )
 }
 

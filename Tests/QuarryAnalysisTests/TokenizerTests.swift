@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuarryAnalysis
 
 /// The surface words of a text.
@@ -19,8 +20,10 @@ func words(_ text: String) -> [String] {
 struct TokenizerTests {
     @Test("splits on spaces, punctuation, symbols, underscores and hyphens")
     func basic() {
-        #expect(words("Hello, world! fight-or-flight foo_bar (x+y)=z") ==
-                ["Hello", "world", "fight", "or", "flight", "foo", "bar", "x", "y", "z"])
+        #expect(
+            words("Hello, world! fight-or-flight foo_bar (x+y)=z") == [
+                "Hello", "world", "fight", "or", "flight", "foo", "bar", "x", "y", "z",
+            ])
     }
 
     @Test("keeps apostrophes between letters and separators between digits")

@@ -10,11 +10,18 @@ struct BatchTimingsAndDatesTests {
         let src = dir + "/src"
         try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
         func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: src + "/" + name)) }
-        try write("old.html", #"<html><head><title>Old notes</title><meta name="dc.created" content="2020-01-02"></head><body><p>release notes alpha</p></body></html>"#)
-        try write("new.html", #"<html><head><title>New notes</title><meta property="article:published_time" content="2024-05-03T10:00:00+02:00"></head><body><p>release notes beta</p></body></html>"#)
+        try write(
+            "old.html",
+            #"<html><head><title>Old notes</title><meta name="dc.created" content="2020-01-02"></head><body><p>release notes alpha</p></body></html>"#
+        )
+        try write(
+            "new.html",
+            #"<html><head><title>New notes</title><meta property="article:published_time" content="2024-05-03T10:00:00+02:00"></head><body><p>release notes beta</p></body></html>"#
+        )
         try write("mid.md", "---\ntitle: Middle notes\ndate: 2023-07-01\n---\nrelease notes gamma\n")
         try write("none.txt", "Undated\n\nrelease notes delta\n")
-        try write("more.jsonl", #"{"_id": "j1", "title": "Json notes", "text": "release notes epsilon", "date": "2022-02-02T02:02:02Z"}"# + "\n")
+        try write(
+            "more.jsonl", #"{"_id": "j1", "title": "Json notes", "text": "release notes epsilon", "date": "2022-02-02T02:02:02Z"}"# + "\n")
         let index = dir + "/idx"
         let r = try CLI.run(["index", "--index", index, src])
         #expect(r.status == 0, "\(r.stderr)")

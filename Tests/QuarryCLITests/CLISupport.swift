@@ -59,7 +59,8 @@ struct CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Directories removed when the test process exits (indexes shared by a whole suite).
@@ -72,14 +73,16 @@ struct CLI {
 
     /// A temporary directory that lives until the test process exits.
     static func suiteDirectory(_ name: String) -> String {
-        let dir = (try? temporaryDirectory(name)) ?? NSTemporaryDirectory() + "quarry-cli-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
+        let dir =
+            (try? temporaryDirectory(name)) ?? NSTemporaryDirectory() + "quarry-cli-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
         _ = registerRemoval
         removals.withLock { $0.append(dir) }
         return dir
     }
 
     static func temporaryDirectory(_ name: String) throws -> String {
-        let dir = NSTemporaryDirectory() + "quarry-cli-\(ProcessInfo.processInfo.processIdentifier)-\(name)-\(UInt32.random(in: 0...UInt32.max))"
+        let dir =
+            NSTemporaryDirectory() + "quarry-cli-\(ProcessInfo.processInfo.processIdentifier)-\(name)-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -83,7 +83,9 @@ struct CollectionEndToEndTests {
         try write(dir + "/docs/c.jsonl", #"{"_id": "j1", "text": "heron j1 v2"}"# + "\n" + #"{"_id": "j2", "text": "heron j2 v2"}"# + "\n")
         r = try CLI.run(["index", "--index", idx, dir + "/docs"])
         #expect(r.status == 0)
-        #expect(r.stderr.contains("2 documents deleted with 'quarry delete' are left out; 'quarry index --restore' brings them back"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("2 documents deleted with 'quarry delete' are left out; 'quarry index --restore' brings them back"),
+            "\(r.stderr)")
         #expect(try ids(idx, "heron") == ["b.html", "j2"])
         r = try CLI.run(["index", "--index", idx, dir + "/docs"])
         #expect(r.stdout.contains("0 added, 0 updated, 0 deleted, 2 unchanged"), "\(r.stdout)")
@@ -108,8 +110,12 @@ struct CollectionEndToEndTests {
     func recordedExtraction() throws {
         let dir = try CLI.temporaryDirectory("chrome")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try write(dir + "/docs/page.html", "<title>Page</title><nav><a href=x>Wombatnav</a> | <a href=y>Home</a></nav><main><p>heron page</p></main>")
-        try write(dir + "/docs/genindex.html", "<title>Index</title><table class=\"genindextable\"><tr><td><a href=page.html>heron</a></td></tr></table>")
+        try write(
+            dir + "/docs/page.html",
+            "<title>Page</title><nav><a href=x>Wombatnav</a> | <a href=y>Home</a></nav><main><p>heron page</p></main>")
+        try write(
+            dir + "/docs/genindex.html",
+            "<title>Index</title><table class=\"genindextable\"><tr><td><a href=page.html>heron</a></td></tr></table>")
         try write(dir + "/docs/notes.txt", "Notes\n\nheron notes")
         let idx = dir + "/idx"
         var r = try CLI.run(["index", "--index", idx, dir + "/docs"])

@@ -33,7 +33,12 @@ struct CorpusEndToEndTests {
         #expect(!r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
     }
 
-    @Test("a Cyrillic word finds the article it is in", arguments: [("Содержание", "norepinephrine-deficiency.txt"), ("СОДЕРЖАНИЕ", "norepinephrine-deficiency.txt"), ("надпочечники", "adrenal-glands-ru.html")])
+    @Test(
+        "a Cyrillic word finds the article it is in",
+        arguments: [
+            ("Содержание", "norepinephrine-deficiency.txt"), ("СОДЕРЖАНИЕ", "norepinephrine-deficiency.txt"),
+            ("надпочечники", "adrenal-glands-ru.html"),
+        ])
     func cyrillic(word: String, id: String) throws {
         let r = try CLI.run(["search", "--index", CorpusEndToEndTests.index, "--json", word])
         #expect(r.status == 0, "\(r.stderr)")
@@ -76,7 +81,9 @@ struct CorpusEndToEndTests {
         let dir = try CLI.temporaryDirectory("trec")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write(dir + "/q.tsv", "q1\tnorepinephrine deficiency\nq2\tdopamine, (the) molecule!\n\nq3\tzzzunknownword\n")
-        let r = try CLI.run(["search", "--index", CorpusEndToEndTests.index, "--queries", dir + "/q.tsv", "--format", "trec", "--limit", "2"])
+        let r = try CLI.run([
+            "search", "--index", CorpusEndToEndTests.index, "--queries", dir + "/q.tsv", "--format", "trec", "--limit", "2",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = r.lines.map { $0.split(separator: " ").map(String.init) }
         #expect(rows.count == 4)
@@ -89,7 +96,9 @@ struct CorpusEndToEndTests {
 
     @Test("--passages ranks passages with offsets; show prints the stored document")
     func passagesAndShow() throws {
-        let r = try CLI.run(["search", "--index", CorpusEndToEndTests.index, "--passages", "--json", "--limit", "5", "fight or flight response"])
+        let r = try CLI.run([
+            "search", "--index", CorpusEndToEndTests.index, "--passages", "--json", "--limit", "5", "fight or flight response",
+        ])
         let json = try CLI.json(r.stdout)
         #expect(json["mode"] as? String == "passages")
         let results = try #require(json["results"] as? [[String: Any]])

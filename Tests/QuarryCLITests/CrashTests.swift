@@ -41,7 +41,10 @@ struct CrashCorpus {
                 continue
             }
             let title = "v\(v) \(id)"
-            try write(dir + "/src/" + id, "<html><head><title>\(title)</title></head><body><h1>\(text(3, &rng))</h1><p>quarrymarker \(text(80, &rng)).</p><table><tr><td>\(text(5, &rng))</td></tr></table></body></html>")
+            try write(
+                dir + "/src/" + id,
+                "<html><head><title>\(title)</title></head><body><h1>\(text(3, &rng))</h1><p>quarrymarker \(text(80, &rng)).</p><table><tr><td>\(text(5, &rng))</td></tr></table></body></html>"
+            )
             expected[id] = title
         }
     }
@@ -92,7 +95,9 @@ func runAndKill(_ arguments: [String], after delay: Double, environment: [String
 
 @Suite("crash safety", .serialized)
 struct CrashTests {
-    static let points = ["segment-flushed", "commit-deletions-written", "commit-sources-written", "manifest-tmp-written", "manifest-renamed"]
+    static let points = [
+        "segment-flushed", "commit-deletions-written", "commit-sources-written", "manifest-tmp-written", "manifest-renamed",
+    ]
 
     @Test("kill -9 at each named point of a commit leaves the previous (or, once renamed, the new) commit", arguments: points)
     func namedPoint(_ point: String) throws {
@@ -104,7 +109,8 @@ struct CrashTests {
         let before = corpus.expected
         #expect(try corpus.indexed() == before)
         try corpus.mutate()
-        let status = try runAndKill(["index", "--index", corpus.index, "--ram-mb", "8", dir + "/src"], after: -1, environment: ["QUARRY_CRASH_AT": point])
+        let status = try runAndKill(
+            ["index", "--index", corpus.index, "--ram-mb", "8", dir + "/src"], after: -1, environment: ["QUARRY_CRASH_AT": point])
         #expect(status == SIGKILL, "the process was to die at \(point), exit status \(status)")
         let check = try CLI.run(["check", "--index", corpus.index])
         #expect(check.status == 0, "\(point): \(check.stdout) \(check.stderr)")
@@ -132,7 +138,8 @@ struct CrashTests {
         #expect(try CLI.run(["index", "--index", corpus.index, dir + "/src"]).status == 0)
         try corpus.mutate()
         #expect(try CLI.run(["index", "--index", corpus.index, dir + "/src"]).status == 0)
-        let status = try runAndKill(["merge", "--index", corpus.index], after: -1, environment: ["QUARRY_CRASH_AT": "merge-before-manifest"])
+        let status = try runAndKill(
+            ["merge", "--index", corpus.index], after: -1, environment: ["QUARRY_CRASH_AT": "merge-before-manifest"])
         #expect(status == SIGKILL)
         #expect(try CLI.run(["check", "--index", corpus.index]).status == 0)
         #expect(try corpus.indexed() == corpus.expected)
@@ -163,7 +170,8 @@ struct CrashTests {
             let check = try CLI.run(["check", "--index", corpus.index])
             #expect(check.status == 0, "after a kill at \(delay) s: \(check.stdout)")
             let now = try corpus.indexed()
-            #expect(now == current || now == corpus.expected, "after a kill at \(delay) s the index holds neither the old nor the new commit")
+            #expect(
+                now == current || now == corpus.expected, "after a kill at \(delay) s the index holds neither the old nor the new commit")
             current = now
         }
         print("random kills: \(killed) processes killed, \(completed) finished before their kill; each left a valid index")

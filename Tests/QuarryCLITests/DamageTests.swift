@@ -7,8 +7,9 @@ import Testing
 /// search does and does not read.)
 @Suite("damaged index files")
 struct DamageTests {
-    @Test("every file of the index, with one random byte flipped, is reported by check and by a search that reads it",
-          arguments: [nil, "0"])
+    @Test(
+        "every file of the index, with one random byte flipped, is reported by check and by a search that reads it",
+        arguments: [nil, "0"])
     func bitFlips(eagerBytes: String?) throws {
         // nil: the default (files of one block verified at open); "0": every file verified
         // block by block as it is read.
@@ -23,7 +24,9 @@ struct DamageTests {
         #expect(try CLI.run(["delete", "--index", pristine, "f0-1", "f1-7"]).status == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: pristine).filter { $0 != "LOCK" }.sorted()
         let kinds = Set(files.map { ($0 as NSString).pathExtension.isEmpty ? $0 : ($0 as NSString).pathExtension })
-        #expect(kinds.isSuperset(of: ["MANIFEST", "seg", "tdx", "doc", "pos", "len", "psg", "ids", "met", "sto", "sum", "chk", "del", "src"]), "\(kinds)")
+        #expect(
+            kinds.isSuperset(of: ["MANIFEST", "seg", "tdx", "doc", "pos", "len", "psg", "ids", "met", "sto", "sum", "chk", "del", "src"]),
+            "\(kinds)")
         var rng = SystemRandomNumberGenerator()
         for file in files {
             let copy = dir + "/copy-\(file)"
@@ -35,7 +38,9 @@ struct DamageTests {
             try Data(bytes).write(to: URL(fileURLWithPath: copy + "/" + file))
             let check = try CLI.run(["check", "--index", copy])
             #expect(check.status == 5, "\(file) byte \(at): check exit \(check.status)")
-            #expect(check.stdout.contains(file) || check.stderr.contains(file), "\(file) byte \(at): check does not name the file: \(check.stdout)")
+            #expect(
+                check.stdout.contains(file) || check.stderr.contains(file),
+                "\(file) byte \(at): check does not name the file: \(check.stdout)")
             // Every document has the word: all of them, with snippets, read every file a
             // search reads (all but the origins, which opening verifies).
             let search = try CLI.run(["search", "--index", copy, "--limit", "1000", "quarrymarker"], environment: env)
@@ -48,14 +53,16 @@ struct DamageTests {
             #expect(stats.stderr.contains(file), "\(file) byte \(at): stats error does not name the file: \(stats.stderr)")
             #expect(stats.stdout.isEmpty)
             let show = try CLI.run(["show", "--index", copy, "f1-2"], environment: env)
-            #expect(show.status == 5 || (show.status == 0 && !["ids", "sto"].contains((file as NSString).pathExtension)),
-                    "\(file) byte \(at): show exit \(show.status)")
+            #expect(
+                show.status == 5 || (show.status == 0 && !["ids", "sto"].contains((file as NSString).pathExtension)),
+                "\(file) byte \(at): show exit \(show.status)")
             try? FileManager.default.removeItem(atPath: copy)
         }
     }
 
-    @Test("a file the commit names but that is missing is damage (exit 5 naming it) for every read path",
-          arguments: ["seg", "tdx", "sto", "ids", "doc", "del", "src"])
+    @Test(
+        "a file the commit names but that is missing is damage (exit 5 naming it) for every read path",
+        arguments: ["seg", "tdx", "sto", "ids", "doc", "del", "src"])
     func missingFile(_ which: String) throws {
         let dir = try CLI.temporaryDirectory("missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }

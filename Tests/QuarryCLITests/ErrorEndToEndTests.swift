@@ -29,9 +29,11 @@ struct ErrorEndToEndTests {
         try write(dir + "/in/good.html", "<html><head><title>Good page</title></head><body><p>kestrel falcon</p></body></html>")
         try write(dir + "/in/tagsoup.html", "<p>unclosed <b>bold <table><td>kestrel cell<td>two</p></b><<<>>> &bogus; \u{0}")
         try write(dir + "/in/binary.html", bytes: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
-        try write(dir + "/in/docs.jsonl", #"{"_id": "j1", "title": "One", "text": "kestrel in json"}"# + "\n"
-                  + #"{"_id": "j2", "title": broken}"# + "\n"
-                  + #"{"_id": "j3", "text": "third kestrel"}"# + "\n")
+        try write(
+            dir + "/in/docs.jsonl",
+            #"{"_id": "j1", "title": "One", "text": "kestrel in json"}"# + "\n"
+                + #"{"_id": "j2", "title": broken}"# + "\n"
+                + #"{"_id": "j3", "text": "third kestrel"}"# + "\n")
         try FileManager.default.createSymbolicLink(atPath: dir + "/in/dangling.html", withDestinationPath: dir + "/nowhere.html")
         let r = try CLI.run(["index", "--index", dir + "/idx", dir + "/in"])
         #expect(r.status == 0, "\(r.stderr)")

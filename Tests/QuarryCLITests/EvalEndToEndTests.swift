@@ -13,8 +13,10 @@ struct EvalEndToEndTests {
 
     static let expected: [String: Double] = {
         let q1 = (2 / log2(3.0) + 1 / log2(4.0)) / (2 + 1 / log2(3.0))
-        return ["nDCG@10": (q1 + 1 / log2(3.0)) / 3, "R@100": (1 + 1 + 0) / 3, "RR@10": (0.5 + 0.5) / 3,
-                "AP@1000": ((1.0 / 2 + 2.0 / 3) / 2 + 0.5) / 3, "P@10": (0.2 + 0.1) / 3]
+        return [
+            "nDCG@10": (q1 + 1 / log2(3.0)) / 3, "R@100": (1 + 1 + 0) / 3, "RR@10": (0.5 + 0.5) / 3,
+            "AP@1000": ((1.0 / 2 + 2.0 / 3) / 2 + 0.5) / 3, "P@10": (0.2 + 0.1) / 3,
+        ]
     }()
 
     static let files: String = {
@@ -69,7 +71,9 @@ struct EvalEndToEndTests {
     @Test("two runs: means, B − A and a p-value per measure; --per-query shows both")
     func comparison() throws {
         let dir = Self.files
-        let r = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/run.trec", "--run", dir + "/better.trec", "--per-query"])
+        let r = try CLI.run([
+            "eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/run.trec", "--run", dir + "/better.trec", "--per-query",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let header = try #require(r.lines.first { $0.hasPrefix("measure ") })
         #expect(header.split(separator: " ").map(String.init) == ["measure", "A", "B", "B", "−", "A", "p"])
@@ -78,7 +82,11 @@ struct EvalEndToEndTests {
         #expect(rr.split(separator: " ").map(String.init) == ["RR@10", "0.3333", "1.0000", "+0.6667", "0.2500"])
         #expect(r.stdout.contains("all 8 sign assignments of the 3 queries (exact)"))
         #expect(r.lines.contains { $0.hasPrefix("query ") && $0.contains("RR@10 A") && $0.contains("RR@10 B") })
-        let j = try CLI.json(try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/run.trec", "--run", dir + "/better.trec", "--json", "--measures", "MRR@10,P@1"]).stdout)
+        let j = try CLI.json(
+            try CLI.run([
+                "eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/run.trec", "--run", dir + "/better.trec", "--json", "--measures",
+                "MRR@10,P@1",
+            ]).stdout)
         let c = try #require(j["comparison"] as? [String: Any])
         #expect(c["test"] as? String == "paired-randomisation" && c["exact"] as? Bool == true && c["permutations"] as? Int == 8)
         let rows = try #require(c["measures"] as? [[String: Any]])
@@ -96,10 +104,15 @@ struct EvalEndToEndTests {
         try write(dir + "/docs/wal.txt", "Write-ahead log\n\nThe write-ahead log records every change before the data files are written.")
         try write(dir + "/qrels.tsv", "query-id\tcorpus-id\tscore\r\n1\tvacuum.txt\t1\r\n2\twal.txt\t2\r\n3\tindex.txt\t1\r\n")
         try write(dir + "/queries.tsv", "1\tdead tuples storage\n2\twrite-ahead log records\n3\tnothing matches this\n4\tnot judged\n")
-        try write(dir + "/queries.jsonl", "{\"_id\": \"1\", \"text\": \"dead tuples storage\"}\n{\"_id\": \"2\", \"text\": \"write-ahead log records\", \"metadata\": {}}\n")
+        try write(
+            dir + "/queries.jsonl",
+            "{\"_id\": \"1\", \"text\": \"dead tuples storage\"}\n{\"_id\": \"2\", \"text\": \"write-ahead log records\", \"metadata\": {}}\n"
+        )
         #expect(try CLI.run(["index", "--index", dir + "/idx", dir + "/docs"]).status == 0)
-        let r = try CLI.run(["eval", "--index", dir + "/idx", "--queries", dir + "/queries.tsv", "--qrels", dir + "/qrels.tsv",
-                             "--save-run", dir + "/saved.trec", "--json", "--limit", "5"])
+        let r = try CLI.run([
+            "eval", "--index", dir + "/idx", "--queries", dir + "/queries.tsv", "--qrels", dir + "/qrels.tsv",
+            "--save-run", dir + "/saved.trec", "--json", "--limit", "5",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try CLI.json(r.stdout)
         let run = try #require((o["runs"] as? [[String: Any]])?.first)
@@ -115,8 +128,10 @@ struct EvalEndToEndTests {
         let again = try CLI.json(try CLI.run(["eval", "--qrels", dir + "/qrels.tsv", "--run", dir + "/saved.trec", "--json"]).stdout)
         #expect((again["runs"] as? [[String: Any]])?.first?["means"] as? [String: Double] == means)
         // BEIR queries.jsonl; a run file and the index compared (A = the file, B = the index).
-        let c = try CLI.run(["eval", "--index", dir + "/idx", "--queries", dir + "/queries.jsonl", "--qrels", dir + "/qrels.tsv",
-                             "--run", dir + "/saved.trec"])
+        let c = try CLI.run([
+            "eval", "--index", dir + "/idx", "--queries", dir + "/queries.jsonl", "--qrels", dir + "/qrels.tsv",
+            "--run", dir + "/saved.trec",
+        ])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(c.lines.contains { $0.hasPrefix("RR@10 ") && $0.contains("+0.0000") && $0.hasSuffix("1.0000") })
         #expect(c.stdout.contains("B      index \(dir)/idx"))
@@ -140,7 +155,10 @@ struct EvalEndToEndTests {
             (["eval", "--qrels", dir + "/bad.qrels", "--run", run], "bad.qrels:2: the grade 'x' is not a whole number"),
             (["eval", "--qrels", qrels, "--run", dir + "/qrels.txt"], "qrels.txt:1: expected a TREC run line"),
             (["eval", "--qrels", dir + "/missing", "--run", run], "cannot read the qrels file"),
-            (["eval", "--qrels", qrels, "--index", dir, "--queries", dir + "/bad.jsonl"], "bad.jsonl:2: byte 13 of the line: expected ',' or"),
+            (
+                ["eval", "--qrels", qrels, "--index", dir, "--queries", dir + "/bad.jsonl"],
+                "bad.jsonl:2: byte 13 of the line: expected ',' or"
+            ),
             (["eval", "--qrels", qrels, "--index", dir, "--queries", run], "run.trec:1: expected 'qid<TAB>query text'"),
         ]
         for (arguments, message) in cases {

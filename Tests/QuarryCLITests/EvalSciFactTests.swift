@@ -28,9 +28,10 @@ enum SciFactEval {
     }
 }
 
-@Suite("quarry eval on SciFact, against ir_measures",
-       .enabled(if: SciFactEval.hasData, "needs ../shared/data/scifact (the shared evaluation data); skipped without it"),
-       .enabled(if: SciFactEval.hasIRMeasures, "needs python3 with ir_measures (scripts/setup installs it: pip install ir-measures)"))
+@Suite(
+    "quarry eval on SciFact, against ir_measures",
+    .enabled(if: SciFactEval.hasData, "needs ../shared/data/scifact (the shared evaluation data); skipped without it"),
+    .enabled(if: SciFactEval.hasIRMeasures, "needs python3 with ir_measures (scripts/setup installs it: pip install ir-measures)"))
 struct EvalSciFactTests {
     /// Top 100 keeps the test short; AP@1000 is then AP over those 100, on both sides.
     @Test("a run quarry makes on SciFact: every measure, per query and mean, equals ir_measures' to 1e-4")
@@ -40,8 +41,10 @@ struct EvalSciFactTests {
         let data = SciFactEval.data
         let index = try CLI.run(["index", "--index", dir + "/idx", "--format", "beir", data + "/corpus.jsonl"])
         #expect(index.status == 0, "\(index.stderr)")
-        let r = try CLI.run(["eval", "--index", dir + "/idx", "--queries", data + "/queries.jsonl", "--qrels", data + "/qrels/test.tsv",
-                             "--save-run", dir + "/run.trec", "--per-query", "--json", "--limit", "100"])
+        let r = try CLI.run([
+            "eval", "--index", dir + "/idx", "--queries", data + "/queries.jsonl", "--qrels", data + "/qrels/test.tsv",
+            "--save-run", dir + "/run.trec", "--per-query", "--json", "--limit", "100",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let run = try #require((try CLI.json(r.stdout)["runs"] as? [[String: Any]])?.first)
         let perQuery = try #require(run["per_query"] as? [[String: Any]])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -87,8 +88,9 @@ struct FileSafetyEndToEndTests {
         for command in [["search", "heron"], ["stats"], ["check"]] {
             let r = try #require(try CLI.runGuarded([command[0], "--index", dir + "/idx"] + command.dropFirst()), "\(command[0]) hung")
             #expect(r.status != 0)
-            #expect(r.stderr.contains("MANIFEST") && r.stderr.contains("not a regular file") || r.stdout.contains("not a regular file"),
-                    "\(command[0]): \(r.stderr) \(r.stdout)")
+            #expect(
+                r.stderr.contains("MANIFEST") && r.stderr.contains("not a regular file") || r.stdout.contains("not a regular file"),
+                "\(command[0]): \(r.stderr) \(r.stdout)")
         }
     }
 
@@ -118,11 +120,14 @@ struct FileSafetyEndToEndTests {
         let r = try CLI.run(["index", "--index", dir + "/idx", "--max-file-mb", "1", dir + "/docs"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("3,001 added"), "\(r.stdout)")
-        #expect(r.stderr.contains("big.txt: cannot read: the file is 2.3 MB, over the limit of 1.0 MB (--max-file-mb); skipped"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("big.txt: cannot read: the file is 2.3 MB, over the limit of 1.0 MB (--max-file-mb); skipped"), "\(r.stderr)")
         #expect(r.stderr.contains("corpus.jsonl:8 (byte "), "\(r.stderr)")
-        #expect(r.stderr.contains("the line is 1.4 MB, over the limit of 1.0 MB for one document (--max-file-mb); line skipped"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("the line is 1.4 MB, over the limit of 1.0 MB for one document (--max-file-mb); line skipped"), "\(r.stderr)")
         // The same from standard input, streamed in batches.
-        let piped = try CLI.run(["index", "--index", dir + "/stdin", "--stdin", "--max-file-mb", "1"], stdin: lines.joined(separator: "\n"))
+        let piped = try CLI.run(
+            ["index", "--index", dir + "/stdin", "--stdin", "--max-file-mb", "1"], stdin: lines.joined(separator: "\n"))
         #expect(piped.status == 0 && piped.stdout.contains("3,000 added"), "\(piped.stdout)")
         #expect(piped.stderr.contains("<stdin>:8 (byte "), "\(piped.stderr)")
         // With the default limit, the big file and the long line are read (the JSON Lines
@@ -147,7 +152,8 @@ struct FileSafetyEndToEndTests {
         writeRaw("<title>Café</title><p>heron latin one</p>")
         var r = try CLI.run(["index", "--index", dir + "/idx", dir + "/docs"])
         #expect(r.status == 0 && r.stdout.contains("2 added, 0 updated, 0 deleted, 0 unchanged, 0 skipped"), "\(r.stdout) \(r.stderr)")
-        let hits = try CLI.json(try CLI.run(["search", "--index", dir + "/idx", "--json", "latin"]).stdout)["results"] as? [[String: Any]] ?? []
+        let hits =
+            try CLI.json(try CLI.run(["search", "--index", dir + "/idx", "--json", "latin"]).stdout)["results"] as? [[String: Any]] ?? []
         #expect(hits.first?["id"] as? String == "caf\\xE9.html")
         r = try CLI.run(["index", "--index", dir + "/idx", dir + "/docs"])
         #expect(r.stdout.contains("0 added, 0 updated, 0 deleted, 2 unchanged"), "\(r.stdout)")

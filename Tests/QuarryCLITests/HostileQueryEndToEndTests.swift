@@ -26,7 +26,9 @@ struct HostileQueryEndToEndTests {
         #expect(r.status == 2)
         #expect(r.stderr.contains("at most 10000"), "\(r.stderr)")
         let max = String(repeating: "dopamine^10000 ", count: 200)
-        let ok = try CLI.run(["search", "--index", Self.index, "--json", "--scoring", "fields", "--title-weight", "10000", "--explain", max])
+        let ok = try CLI.run([
+            "search", "--index", Self.index, "--json", "--scoring", "fields", "--title-weight", "10000", "--explain", max,
+        ])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(!ok.stdout.contains("null,") && !ok.stdout.contains("\"score\":null"), "\(ok.stdout.prefix(400))")
         let json = try CLI.json(ok.stdout)

@@ -46,13 +46,16 @@ struct IncrementalEndToEndTests {
         var r = try CLI.run(["index", "--index", dir + "/idx", "--stdin"], stdin: lines)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("4 added"), "\(r.stdout)")
-        r = try CLI.run(["index", "--index", dir + "/idx", "--stdin"], stdin: #"{"_id": "s2", "title": "Item 2 again", "text": "plover replaced"}"# + "\n" + #"{"_id": "s9", "text": "plover nine"}"#)
+        r = try CLI.run(
+            ["index", "--index", dir + "/idx", "--stdin"],
+            stdin: #"{"_id": "s2", "title": "Item 2 again", "text": "plover replaced"}"# + "\n" + #"{"_id": "s9", "text": "plover nine"}"#)
         #expect(r.stdout.contains("1 added, 1 updated"), "\(r.stdout)")
         r = try CLI.run(["delete", "--index", dir + "/idx", "s0", "nope"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("deleted 1 document"))
         #expect(r.stderr.contains("no document with id 'nope'"))
-        let hits = try CLI.json(try CLI.run(["search", "--index", dir + "/idx", "--json", "plover"]).stdout)["results"] as? [[String: Any]] ?? []
+        let hits =
+            try CLI.json(try CLI.run(["search", "--index", dir + "/idx", "--json", "plover"]).stdout)["results"] as? [[String: Any]] ?? []
         #expect(Set(hits.compactMap { $0["id"] as? String }) == ["s1", "s2", "s3", "s9"])
         #expect(try CLI.run(["check", "--index", dir + "/idx"]).status == 0)
     }

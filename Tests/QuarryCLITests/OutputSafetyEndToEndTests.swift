@@ -44,8 +44,10 @@ struct OutputSafetyEndToEndTests {
         let line = #"{"_id":"d1","title":"T\u009b31m title","text":"alpha \u009b2J beta\u0085gamma"}"#
         try write(dir + "/in\u{1B}]0;x\u{7}dir/j.jsonl", line + "\n")
         #expect(try CLI.run(["index", "--index", dir + "/idx", dir + "/in\u{1B}]0;x\u{7}dir"]).status == 0)
-        for args in [["search", "alpha"], ["search", "--passages", "alpha"], ["search", "--format", "markdown", "alpha"],
-                     ["search", "--passages", "--format", "markdown", "alpha"], ["search", "--explain", "alpha"], ["show", "d1"]] {
+        for args in [
+            ["search", "alpha"], ["search", "--passages", "alpha"], ["search", "--format", "markdown", "alpha"],
+            ["search", "--passages", "--format", "markdown", "alpha"], ["search", "--explain", "alpha"], ["show", "d1"],
+        ] {
             let r = try CLI.run(args + ["--index", dir + "/idx"])
             #expect(r.status == 0, "\(args): \(r.stderr)")
             #expect(r.stdout.contains("alpha"), "\(args): \(r.stdout)")

@@ -34,8 +34,12 @@ struct PassagesEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let doc = try CLI.json(try CLI.run(["show", "--index", dir + "/idx", "--json", "glandes.html"]).stdout)
         let body = Array(try #require(doc["body"] as? String).utf8)
-        let blocks = try #require(doc["blocks"] as? [[String: Any]]).map { ($0["kind"] as? String ?? "", $0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1) }
-        let passages = try #require(doc["passages"] as? [[String: Any]]).map { ($0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1, $0["text"] as? String ?? "") }
+        let blocks = try #require(doc["blocks"] as? [[String: Any]]).map {
+            ($0["kind"] as? String ?? "", $0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1)
+        }
+        let passages = try #require(doc["passages"] as? [[String: Any]]).map {
+            ($0["start"] as? Int ?? -1, $0["end"] as? Int ?? -1, $0["text"] as? String ?? "")
+        }
         #expect(!String(decoding: body, as: UTF8.self).contains("not content"))
         #expect(blocks.filter { $0.0 == "tableCell" }.count == 6)
         for (start, end, text) in passages {
@@ -83,7 +87,9 @@ struct PassagesEndToEndTests {
         let md = try CLI.run(["search", "--index", dir + "/idx", "--passages", "--format", "markdown", "--limit", "1", "cortisol"])
         #expect(md.stdout.contains("**Cortisol**") || md.stdout.contains("**cortisol**"), "\(md.stdout)")
         try write(dir + "/q.tsv", "a\tcortisol\nb\tadrénaline\n")
-        let jl = try CLI.run(["search", "--index", dir + "/idx", "--queries", dir + "/q.tsv", "--format", "jsonl", "--passages", "--limit", "2"])
+        let jl = try CLI.run([
+            "search", "--index", dir + "/idx", "--queries", dir + "/q.tsv", "--format", "jsonl", "--passages", "--limit", "2",
+        ])
         let lines = jl.lines
         #expect(lines.count == 2)
         #expect(try CLI.json(lines[0])["qid"] as? String == "a")

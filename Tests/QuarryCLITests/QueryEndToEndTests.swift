@@ -22,12 +22,14 @@ struct QueryEndToEndTests {
     /// Every document of the index, analysed from its stored text as `quarry show` gives it.
     static let documents: [String: Document] = {
         guard let analyzer = try? Analyzer(settings: AnalyzerSettings()),
-              let ids = try? FileManager.default.contentsOfDirectory(atPath: CLI.corpus) else { return [:] }
+            let ids = try? FileManager.default.contentsOfDirectory(atPath: CLI.corpus)
+        else { return [:] }
         var docs: [String: Document] = [:]
         for id in ids {
             guard let r = try? CLI.run(["show", "--index", index, "--json", id]),
-                  let json = try? CLI.json(r.stdout),
-                  let title = json["title"] as? String, let body = json["body"] as? String else { continue }
+                let json = try? CLI.json(r.stdout),
+                let title = json["title"] as? String, let body = json["body"] as? String
+            else { continue }
             docs[id] = Document(title: analyzer.tokens(title), body: analyzer.tokens(body))
         }
         return docs
@@ -71,8 +73,9 @@ struct QueryEndToEndTests {
         #expect(Self.documents.count == 6, "quarry show must give every Corpus/ document")
     }
 
-    @Test("every result of a phrase contains the phrase after analysis, and every document with it is a result",
-          arguments: [("\"fight or flight\"", 0), ("\"adrenal glands\"", 0), ("\"glands adrenal\"~2", 2), ("\"norepinephrine levels\"~3", 3)])
+    @Test(
+        "every result of a phrase contains the phrase after analysis, and every document with it is a result",
+        arguments: [("\"fight or flight\"", 0), ("\"adrenal glands\"", 0), ("\"glands adrenal\"~2", 2), ("\"norepinephrine levels\"~3", 3)])
     func phrase(query: String, slop: Int) throws {
         let inner = String(query.split(separator: "\"")[0])
         let words = try Self.analysed(inner)
@@ -113,7 +116,9 @@ struct QueryEndToEndTests {
         #expect(try ids(query) == expected { !$0.terms.isDisjoint(with: expansions) }, "\(query) → \(expansions.sorted())")
     }
 
-    @Test("a fuzzy word returns exactly the documents holding a term within its edits", arguments: [("dopamin~1", 1), ("serotonine~2", 2), ("norepinefrine~2", 2), ("slep~1", 1)])
+    @Test(
+        "a fuzzy word returns exactly the documents holding a term within its edits",
+        arguments: [("dopamin~1", 1), ("serotonine~2", 2), ("norepinefrine~2", 2), ("slep~1", 1)])
     func fuzzy(query: String, edits: Int) throws {
         let word = try #require(try Self.analysed(String(query.split(separator: "~")[0])).first)
         let vocabulary = Self.documents.values.reduce(into: Set<String>()) { $0.formUnion($1.terms) }
@@ -132,10 +137,12 @@ struct QueryEndToEndTests {
         #expect(text.stderr.contains("searched the 1 most frequent"), "\(text.stderr)")
     }
 
-    @Test("a malformed query names the column, shows where, exits 2", arguments: [
-        ("kernel \"grace period", 8, "unclosed quote"), ("a (b c", 3, "unclosed '('"), ("-draft", 1, "a query cannot only exclude"),
-        ("optim*ize", 6, "only a trailing * is supported"), ("word^0", 6, "boost must be a positive number"),
-    ])
+    @Test(
+        "a malformed query names the column, shows where, exits 2",
+        arguments: [
+            ("kernel \"grace period", 8, "unclosed quote"), ("a (b c", 3, "unclosed '('"), ("-draft", 1, "a query cannot only exclude"),
+            ("optim*ize", 6, "only a trailing * is supported"), ("word^0", 6, "boost must be a positive number"),
+        ])
     func malformed(query: String, column: Int, message: String) throws {
         let r = try CLI.run(["search", "--index", Self.index, query])
         #expect(r.status == 2)
@@ -144,9 +151,11 @@ struct QueryEndToEndTests {
         #expect(r.stdout.isEmpty)
     }
 
-    @Test("--explain parts add up to every score to 1e-6", arguments: [
-        "norepinephrine deficiency symptoms", "\"fight or flight\"~1 stress^2", "title:sleep OR body:dopamin~1", "+hormon* -dopamine",
-    ])
+    @Test(
+        "--explain parts add up to every score to 1e-6",
+        arguments: [
+            "norepinephrine deficiency symptoms", "\"fight or flight\"~1 stress^2", "title:sleep OR body:dopamin~1", "+hormon* -dopamine",
+        ])
     func explain(query: String) throws {
         for scoring in ["flat", "fields", "bm25f"] {
             let r = try CLI.run(["search", "--index", Self.index, "--json", "--explain", "--scoring", scoring, "--limit", "100", query])

@@ -12,8 +12,9 @@ struct SearchOptionsEndToEndTests {
         for i in 0..<24 {
             let folder = i % 3 == 0 ? "api" : i % 3 == 1 ? "guide" : "misc"
             let words = (0..<(40 + i)).map { "w\(($0 * 5 + i) % 30)" }.joined(separator: " ")
-            try? write("\(src)/\(folder)/doc\(String(format: "%02d", i)).txt",
-                       "Note \(i)\n\nThe csrf token check \(words). Tokens again: csrf and more \(words).\n")
+            try? write(
+                "\(src)/\(folder)/doc\(String(format: "%02d", i)).txt",
+                "Note \(i)\n\nThe csrf token check \(words). Tokens again: csrf and more \(words).\n")
         }
         _ = try? CLI.run(["index", "--index", dir + "/idx", src])
         return dir + "/idx"
@@ -63,7 +64,9 @@ struct SearchOptionsEndToEndTests {
 
     @Test("snippets are cropped to --snippet-words with … where cut; JSON keeps the whole passage")
     func crops() throws {
-        let r = try CLI.run(["search", "--index", Self.index, "-n", "2", "--snippets", "1", "--snippet-words", "6", "--color", "never", "csrf"])
+        let r = try CLI.run([
+            "search", "--index", Self.index, "-n", "2", "--snippets", "1", "--snippet-words", "6", "--color", "never", "csrf",
+        ])
         #expect(r.status == 0)
         let snippetLines = r.stdout.split(separator: "\n").filter { $0.hasPrefix("   ") }
         #expect(!snippetLines.isEmpty)
@@ -75,7 +78,9 @@ struct SearchOptionsEndToEndTests {
         let json = try results(["-n", "1", "--snippets", "1", "--snippet-words", "6", "csrf"])
         let passage = try #require((json.first?["passages"] as? [[String: Any]])?.first)
         let snippet = try #require(passage["snippet"] as? [String: Any])
-        #expect((snippet["end"] as? Int ?? 0) - (snippet["start"] as? Int ?? 0) < (passage["end"] as? Int ?? 0) - (passage["start"] as? Int ?? 0))
+        #expect(
+            (snippet["end"] as? Int ?? 0) - (snippet["start"] as? Int ?? 0) < (passage["end"] as? Int ?? 0)
+                - (passage["start"] as? Int ?? 0))
         let whole = try results(["-n", "1", "--snippets", "1", "--snippet-words", "0", "csrf"])
         #expect(((whole.first?["passages"] as? [[String: Any]])?.first?["snippet"]) == nil)
     }

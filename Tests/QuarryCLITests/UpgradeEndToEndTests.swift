@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +36,9 @@ struct UpgradeEndToEndTests {
         let idx = dir + "/idx"
         try fm.copyItem(atPath: Self.golden + "/index", toPath: idx)
 
-        for command in [["search", "--index", idx, "heron"], ["check", "--index", idx], ["index", "--index", idx, Self.sourcesPath + "/docs"]] {
+        for command in [
+            ["search", "--index", idx, "heron"], ["check", "--index", idx], ["index", "--index", idx, Self.sourcesPath + "/docs"],
+        ] {
             let r = try CLI.run(command)
             #expect(r.status == 5, "\(command[0]): \(r.status)")
             #expect((r.stderr + r.stdout).contains("made by another version of Quarry (index format 2"), "\(command[0]): \(r.stderr)")
@@ -43,7 +46,8 @@ struct UpgradeEndToEndTests {
         }
         let r = try CLI.run(["index", "--index", idx, "--rebuild", Self.sourcesPath + "/docs"])
         #expect(r.status == 0, "\(r.stderr)")
-        let after = try CLI.json(try CLI.run(["search", "--index", idx, "--json", "--limit", "20", "heron OR bittern OR egret OR stork"]).stdout)
+        let after = try CLI.json(
+            try CLI.run(["search", "--index", idx, "--json", "--limit", "20", "heron OR bittern OR egret OR stork"]).stdout)
         let afterIDs = Set((after["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
         #expect(afterIDs == ["index.html", "guide/install.html", "notes.txt", "readme.md", "b1", "b2", "b3"])
         #expect(try CLI.run(["check", "--index", idx]).status == 0)

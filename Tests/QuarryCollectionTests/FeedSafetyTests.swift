@@ -1,11 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Testing
 import QuarryCore
 import QuarryDocument
 import QuarryIngest
+import Testing
+
 @testable import QuarryCollection
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Reading sources safely")
 struct FeedSafetyTests {
@@ -18,8 +20,9 @@ struct FeedSafetyTests {
         let source = try #require(walk.sources.first)
         try FileSystem.remove(dir + "/page.html")
         #expect(mkfifo(dir + "/page.html", 0o644) == 0)
-        let input = SourceInput(path: source.absolutePath, file: source.file, displayPath: source.path, id: source.relativeID,
-                                format: .html, size: Int(source.size), previousHash: nil, lines: nil)
+        let input = SourceInput(
+            path: source.absolutePath, file: source.file, displayPath: source.path, id: source.relativeID,
+            format: .html, size: Int(source.size), previousHash: nil, lines: nil)
         let feed = SourceFeed(inputs: [input], items: [.file(input: 0)])
         var emitted = 0
         _ = try feed.produce(item: 0) { _, _ in emitted += 1 }
@@ -34,8 +37,9 @@ struct FeedSafetyTests {
         defer { try? FileSystem.removeTree(dir) }
         try writeFile(dir + "/big.txt", String(repeating: "heron ", count: 400_000))
         let source = try #require(SourceWalker(format: .auto).walk([dir]).sources.first)
-        let input = SourceInput(path: source.absolutePath, file: source.file, displayPath: source.path, id: source.relativeID,
-                                format: .text, size: Int(source.size), previousHash: nil, lines: nil)
+        let input = SourceInput(
+            path: source.absolutePath, file: source.file, displayPath: source.path, id: source.relativeID,
+            format: .text, size: Int(source.size), previousHash: nil, lines: nil)
         let feed = SourceFeed(inputs: [input], items: [.file(input: 0)], options: FeedOptions(maxDocumentBytes: 1 << 20))
         _ = try feed.produce(item: 0) { _, _ in }
         #expect(feed.issues.first?.message == "cannot read: the file is 2.3 MB, over the limit of 1.0 MB (--max-file-mb); skipped")
@@ -68,8 +72,9 @@ struct FeedSafetyTests {
     func excludedIDs() throws {
         let text = #"{"_id": "a", "text": "one"}"# + "\n" + #"{"_id": "b", "text": "two"}"# + "\n"
         let file = LineFile(bytes: Array(text.utf8))
-        let input = SourceInput(path: "-", file: nil, displayPath: "<stdin>", id: "", format: .beir, size: text.utf8.count,
-                                previousHash: nil, lines: file, excludedIDs: ["a"])
+        let input = SourceInput(
+            path: "-", file: nil, displayPath: "<stdin>", id: "", format: .beir, size: text.utf8.count,
+            previousHash: nil, lines: file, excludedIDs: ["a"])
         let feed = SourceFeed(inputs: [input], items: [.lines(input: 0, range: 0..<text.utf8.count)])
         var ids: [String] = []
         _ = try feed.produce(item: 0) { article, _ in ids.append(article.id) }

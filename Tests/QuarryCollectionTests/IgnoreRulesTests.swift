@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuarryCollection
 
 /// True when `rules` (one pattern per line) ignore the path.

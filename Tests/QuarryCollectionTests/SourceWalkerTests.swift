@@ -1,7 +1,8 @@
-import Testing
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
 import QuarryIngest
+import Testing
+
 @testable import QuarryCollection
 
 @Suite("Source walking")

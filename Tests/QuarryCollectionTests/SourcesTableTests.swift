@@ -1,7 +1,8 @@
-import Testing
 import QuarryCore
 import QuarryIndex
 import QuarryIngest
+import Testing
+
 @testable import QuarryCollection
 
 /// The index made by the version before the sources table had a version (payload version 1).
@@ -46,7 +47,8 @@ struct SourcesTableTests {
         state.options.include = ["*.html"]
         state.options.exclude = ["drafts/", "!drafts/keep.html"]
         state.roots = ["/a": "", "/b/html": "b/html"]
-        var page = SourceRecord(path: "/a/caf\\xE9.html", size: 10, mtimeNanos: -5, contentHash: 42, format: .html, documentID: "caf\\xE9.html")
+        var page = SourceRecord(
+            path: "/a/caf\\xE9.html", size: 10, mtimeNanos: -5, contentHash: 42, format: .html, documentID: "caf\\xE9.html")
         page.generated = true
         page.indexed = false
         page.keptChrome = true

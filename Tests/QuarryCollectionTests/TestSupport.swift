@@ -21,4 +21,3 @@ func writeFile(_ path: String, _ text: String) throws {
     try f.write(Array(text.utf8))
     try f.close(sync: false)
 }
-

@@ -1,10 +1,12 @@
+import QuarryCore
+import QuarryIngest
+import Testing
+
+@testable import QuarryCollection
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-import QuarryCore
-import QuarryIngest
-@testable import QuarryCollection
 
 @Suite("What a walk leaves out")
 struct WalkRulesTests {
@@ -75,8 +77,10 @@ struct WalkRulesTests {
         defer { try? FileSystem.removeTree(dir) }
         try writeFile(dir + "/d/a.html", "x")
         try writeFile(dir + "/f.txt", "x")
-        let w = SourceWalker(format: .auto).walk(targets: [WalkTarget(path: dir + "/d", idPrefix: "docs/"),
-                                                          WalkTarget(path: dir + "/f.txt", idPrefix: "notes/")])
+        let w = SourceWalker(format: .auto).walk(targets: [
+            WalkTarget(path: dir + "/d", idPrefix: "docs/"),
+            WalkTarget(path: dir + "/f.txt", idPrefix: "notes/"),
+        ])
         #expect(w.sources.map(\.relativeID) == ["docs/a.html", "notes/f.txt"])
         #expect(w.roots == [absolutePath(dir + "/d")])
     }
@@ -88,11 +92,17 @@ struct RootNamingTests {
     func defaults() {
         var d = RootNaming.decide([("/docs/a", nil)], pathsInRun: 1, recorded: [:], sources: [:])
         #expect(d.names == ["/docs/a": ""])
-        d = RootNaming.decide([("/usr/share/doc/cmake-doc/html", nil), ("/usr/share/doc/git-doc", nil),
-                               ("/usr/share/doc/postgresql-doc-15/html", nil)],
-                              pathsInRun: 3, recorded: [:], sources: [:])
-        #expect(d.names == ["/usr/share/doc/cmake-doc/html": "cmake-doc/html", "/usr/share/doc/git-doc": "git-doc",
-                            "/usr/share/doc/postgresql-doc-15/html": "postgresql-doc-15/html"])
+        d = RootNaming.decide(
+            [
+                ("/usr/share/doc/cmake-doc/html", nil), ("/usr/share/doc/git-doc", nil),
+                ("/usr/share/doc/postgresql-doc-15/html", nil),
+            ],
+            pathsInRun: 3, recorded: [:], sources: [:])
+        #expect(
+            d.names == [
+                "/usr/share/doc/cmake-doc/html": "cmake-doc/html", "/usr/share/doc/git-doc": "git-doc",
+                "/usr/share/doc/postgresql-doc-15/html": "postgresql-doc-15/html",
+            ])
         #expect(d.notes.count == 3)
     }
 

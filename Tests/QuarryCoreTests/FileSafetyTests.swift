@@ -1,8 +1,10 @@
+import Testing
+
+@testable import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import QuarryCore
 
 /// A fresh directory under /tmp, removed by the caller.
 private func scratch(_ name: String) throws -> String {

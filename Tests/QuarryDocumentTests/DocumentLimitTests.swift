@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuarryDocument
 
 /// One enormous document costs bounded memory: its text stops at 16 MiB, and no passage is
@@ -26,8 +27,10 @@ struct DocumentLimitTests {
 
     @Test("text without sentence ends or spaces is cut into passages of at most 64 KiB, covering it")
     func passageCap() {
-        for text in [String(repeating: "x", count: 300_000), String(repeating: "ж", count: 150_000) + " end",
-                     String(repeating: "word ", count: 60_000)] {
+        for text in [
+            String(repeating: "x", count: 300_000), String(repeating: "ж", count: 150_000) + " end",
+            String(repeating: "word ", count: 60_000),
+        ] {
             let a = article([(.paragraph, text)])
             let spans = Array(a.body.utf8).withUnsafeBytes {
                 PassageSplitter(settings: PassageSettings()).split($0, blocks: a.blocks)

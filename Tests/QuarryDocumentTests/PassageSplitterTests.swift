@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuarryDocument
 
 func passages(_ a: Article, target: Int = 10, overlap: Int = 0) -> [String] {
@@ -28,7 +29,10 @@ struct PassageSplitterTests {
             (.listItem, "A short item."),
             (.tableCell, "Cell text here."),
         ])
-        #expect(passages(a, target: 8) == ["One two three four. Five six seven.", "Eight nine ten eleven twelve.", "A short item.", "Cell text here."])
+        #expect(
+            passages(a, target: 8) == [
+                "One two three four. Five six seven.", "Eight nine ten eleven twelve.", "A short item.", "Cell text here.",
+            ])
     }
 
     @Test("a heading is kept with the passage it introduces")

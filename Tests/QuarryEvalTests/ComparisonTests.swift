@@ -1,5 +1,6 @@
 import QuarryCore
 import Testing
+
 @testable import QuarryEval
 
 /// n queries, each with one relevant document "a"; `better` of them find it at rank 1 in

@@ -1,6 +1,7 @@
 import Foundation
 import QuarryCore
 import Testing
+
 @testable import QuarryEval
 
 /// ir_measures (Python), run on the same files, as the reference for every measure.
@@ -39,9 +40,13 @@ enum IRMeasures {
     }
 
     /// Per-query values and means of `measures` for the run and qrels files.
-    static func reference(qrels: String, run: String, measures: [Measure]) throws -> (perQuery: [String: [String: Double]], mean: [String: Double], msmarco: [String: [String: Double]]) {
+    static func reference(qrels: String, run: String, measures: [Measure]) throws -> (
+        perQuery: [String: [String: Double]], mean: [String: Double], msmarco: [String: [String: Double]]
+    ) {
         let r = try python([script, qrels, run] + measures.map(\.description))
-        guard r.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "ir_measures_reference.py failed: \(r.stderr)"]) }
+        guard r.status == 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "ir_measures_reference.py failed: \(r.stderr)"])
+        }
         let object = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
         let perQuery = try #require(object["per_query"] as? [String: [String: Double]])
         let mean = try #require(object["mean"] as? [String: Double])
@@ -81,9 +86,14 @@ struct TestRandom {
     mutating func pick<T>(_ xs: [T]) -> T { xs[next(xs.count)] }
 }
 
-@Suite("Agreement with ir_measures", .enabled(if: IRMeasures.available, "needs python3 with ir_measures (scripts/setup installs it: pip install ir-measures)"))
+@Suite(
+    "Agreement with ir_measures",
+    .enabled(if: IRMeasures.available, "needs python3 with ir_measures (scripts/setup installs it: pip install ir-measures)"))
 struct IRMeasuresParityTests {
-    static let measures: [Measure] = Measure.standard + [.nDCG(cutoff: 5), .precision(cutoff: 3), .recall(cutoff: 7), .reciprocalRank(cutoff: 3), .averagePrecision(cutoff: 5)]
+    static let measures: [Measure] =
+        Measure.standard + [
+            .nDCG(cutoff: 5), .precision(cutoff: 3), .recall(cutoff: 7), .reciprocalRank(cutoff: 3), .averagePrecision(cutoff: 5),
+        ]
 
     /// Graded qrels with negative grades, runs with many tied scores, duplicate lines,
     /// queries on one side only, ids whose byte order differs from their numeric order.
@@ -139,9 +149,11 @@ struct IRMeasuresParityTests {
         let (qrelsText, runText) = IRMeasuresParityTests.generate(seed: 9, ties: false)
         try Data(qrelsText.utf8).write(to: URL(fileURLWithPath: dir + "/qrels"))
         try Data(runText.utf8).write(to: URL(fileURLWithPath: dir + "/run"))
-        let e = Evaluation(run: try Run(contentsOf: dir + "/run"), qrels: try Qrels(contentsOf: dir + "/qrels"), measures: IRMeasuresParityTests.measures)
+        let e = Evaluation(
+            run: try Run(contentsOf: dir + "/run"), qrels: try Qrels(contentsOf: dir + "/qrels"), measures: IRMeasuresParityTests.measures)
         try IRMeasures.check(e, qrels: dir + "/qrels", run: dir + "/run")
-        let ref = try IRMeasures.reference(qrels: dir + "/qrels", run: dir + "/run", measures: [.reciprocalRank(cutoff: 10), .reciprocalRank(cutoff: 3)])
+        let ref = try IRMeasures.reference(
+            qrels: dir + "/qrels", run: dir + "/run", measures: [.reciprocalRank(cutoff: 10), .reciprocalRank(cutoff: 3)])
         for measure in [Measure.reciprocalRank(cutoff: 10), .reciprocalRank(cutoff: 3)] {
             let msmarco = try #require(ref.msmarco[measure.description])
             for qid in e.queryIDs {

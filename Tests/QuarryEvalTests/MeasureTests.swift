@@ -1,9 +1,11 @@
+import QuarryCore
+import Testing
+
+@testable import QuarryEval
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
-import Testing
-@testable import QuarryEval
 
 /// Reads a run written inline: "qid docid score" per line (rank and tag filled in).
 func run(_ lines: String) throws -> Run {
@@ -141,7 +143,10 @@ struct MeasureTests {
         #expect(try Measure(parsing: "P@10") == .precision(cutoff: 10))
         #expect(Measure.standard.map(\.description) == ["nDCG@10", "R@100", "RR@10", "AP@1000", "P@10"])
         for bad in ["nDCG", "P@0", "P@-1", "foo@3", "P@x", "@3", "P@3@4"] {
-            #expect(throws: QuarryError.invalidArgument("unknown measure '\(bad)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")) { try Measure(parsing: bad) }
+            #expect(
+                throws: QuarryError.invalidArgument(
+                    "unknown measure '\(bad)': use nDCG@k, R@k, RR@k (MRR@k), AP@k (MAP@k) or P@k, with a cutoff k of 1 or more")
+            ) { try Measure(parsing: bad) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import QuarryCore
 import Testing
+
 @testable import QuarryEval
 
 func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
@@ -34,16 +35,28 @@ struct ReaderTests {
 
     @Test("bad qrels lines are reported with file, line and what was wrong")
     func badQrels() {
-        #expect(throws: QuarryError.malformedInput(file: "q", line: 2, message: "expected 'qid 0 docid grade' (4 fields, TREC qrels like the first line), found 3")) {
+        #expect(
+            throws: QuarryError.malformedInput(
+                file: "q", line: 2, message: "expected 'qid 0 docid grade' (4 fields, TREC qrels like the first line), found 3")
+        ) {
             try Qrels(parsing: bytes("q 0 a 1\nq a 1\n"), file: "q")
         }
-        #expect(throws: QuarryError.malformedInput(file: "q", line: 1, message: "the grade '1.5' is not a whole number; line 3: the grade 'high' is not a whole number")) {
+        #expect(
+            throws: QuarryError.malformedInput(
+                file: "q", line: 1, message: "the grade '1.5' is not a whole number; line 3: the grade 'high' is not a whole number")
+        ) {
             try Qrels(parsing: bytes("q 0 a 1.5\nq 0 b 1\nq 0 c high\n"), file: "q")
         }
         #expect(throws: QuarryError.malformedInput(file: "t.tsv", line: 3, message: "the grade 'x' is not a whole number")) {
             try Qrels(parsing: bytes("query-id\tcorpus-id\tscore\n1\td\t1\n1\te\tx\n"), file: "t.tsv")
         }
-        #expect(throws: QuarryError.malformedInput(file: "q", line: 1, message: "expected TREC qrels 'qid 0 docid grade' (4 fields) or BEIR TSV 'query-id<TAB>corpus-id<TAB>score' (3 fields), found 5 fields")) {
+        #expect(
+            throws: QuarryError.malformedInput(
+                file: "q", line: 1,
+                message:
+                    "expected TREC qrels 'qid 0 docid grade' (4 fields) or BEIR TSV 'query-id<TAB>corpus-id<TAB>score' (3 fields), found 5 fields"
+            )
+        ) {
             try Qrels(parsing: bytes("a b c d e\n"), file: "q")
         }
     }
@@ -56,7 +69,10 @@ struct ReaderTests {
             _ = try Run(parsing: bytes(text), file: "r.trec")
             Issue.record("no error")
         } catch {
-            guard case let .malformedInput(file, line, message) = error else { Issue.record("\(error)"); return }
+            guard case let .malformedInput(file, line, message) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(file == "r.trec")
             #expect(line == 1)
             #expect(message.components(separatedBy: "; line ").count == 5)  // the first five listed
@@ -67,7 +83,10 @@ struct ReaderTests {
 
     @Test("bad run lines: field count, score not a number")
     func badRuns() {
-        #expect(throws: QuarryError.malformedInput(file: "r", line: 2, message: "expected a TREC run line 'qid Q0 docid rank score tag' (6 fields), found 5")) {
+        #expect(
+            throws: QuarryError.malformedInput(
+                file: "r", line: 2, message: "expected a TREC run line 'qid Q0 docid rank score tag' (6 fields), found 5")
+        ) {
             try Run(parsing: bytes("q Q0 a 1 2.0 t\nq Q0 b 2 1.0\n"), file: "r")
         }
         #expect(throws: QuarryError.malformedInput(file: "r", line: 1, message: "the score 'nan' is not a number")) {
@@ -91,13 +110,19 @@ struct ReaderTests {
 
     @Test("query files: BEIR JSON Lines (_id, text, other members ignored) or qid<TAB>text lines")
     func querySets() throws {
-        let jsonl = try QuerySet(parsing: bytes("{\"_id\": \"1\", \"text\": \"a \\\"b\\\"\", \"metadata\": {\"x\": [1]}}\r\n\n{\"text\": \"c\", \"_id\": \"2\"}"), file: "q.jsonl")
+        let jsonl = try QuerySet(
+            parsing: bytes(
+                "{\"_id\": \"1\", \"text\": \"a \\\"b\\\"\", \"metadata\": {\"x\": [1]}}\r\n\n{\"text\": \"c\", \"_id\": \"2\"}"),
+            file: "q.jsonl")
         #expect(jsonl.format == .jsonl)
         #expect(jsonl.texts == ["1": "a \"b\"", "2": "c"])
         let tsv = try QuerySet(parsing: bytes("# comment\n1\tfirst query\n2\tsecond\twith a tab\n\n"), file: "q.tsv")
         #expect(tsv.format == .tsv)
         #expect(tsv.texts == ["1": "first query", "2": "second\twith a tab"])
-        #expect(throws: QuarryError.malformedInput(file: "q.jsonl", line: 2, message: "no \"text\" member; line 3: byte 8 of the line: expected ':' after a member name")) {
+        #expect(
+            throws: QuarryError.malformedInput(
+                file: "q.jsonl", line: 2, message: "no \"text\" member; line 3: byte 8 of the line: expected ':' after a member name")
+        ) {
             try QuerySet(parsing: bytes("{\"_id\": \"1\", \"text\": \"a\"}\n{\"_id\": \"2\"}\n{\"_id\" \"3\"}\n"), file: "q.jsonl")
         }
         #expect(throws: QuarryError.malformedInput(file: "q.tsv", line: 2, message: "expected 'qid<TAB>query text'")) {

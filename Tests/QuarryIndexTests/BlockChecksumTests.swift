@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIndex
 
 /// Block checksums (`.chk`): a reader verifies the 64 KiB blocks it reads, so a damaged
@@ -45,7 +46,9 @@ struct BlockChecksumTests {
         let snapshot = try IndexSnapshot.open(dir)
         let s = snapshot.segments[0]
         let chk = try FileSystem.read(dir + "/" + s.entry.name + ".chk")
-        let decoded = try chk.withUnsafeBytes { try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: "chk") }
+        let decoded = try chk.withUnsafeBytes {
+            try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: "chk")
+        }
         #expect(decoded.shift == 16)
         #expect(Set(decoded.files.keys) == Set(SegmentFiles.covered))
         for (kind, f) in decoded.files {

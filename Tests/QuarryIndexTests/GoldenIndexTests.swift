@@ -1,7 +1,8 @@
-import Testing
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
 import QuarryIngest
+import Testing
+
 @testable import QuarryIndex
 
 /// The index format is pinned by golden files: a fixed small corpus, written with fixed
@@ -30,9 +31,16 @@ struct GoldenIndexTests {
             return Article(id: id, path: "golden/" + id, title: title, body: body, blocks: bl, date: date)
         }
         return [
-            article("a.html", "Norepinephrine", [(.heading, "Function"), (.paragraph, "Norepinephrine raises heart rate. It acts in the fight-or-flight response.")],
-                    date: 1_714_694_400),
-            article("b.txt", "Sleep and Stress", [(.paragraph, "Stress hormones disturb sleep; deep sleep lowers them again."), (.listItem, "Cortisol"), (.listItem, "Adrenaline")]),
+            article(
+                "a.html", "Norepinephrine",
+                [(.heading, "Function"), (.paragraph, "Norepinephrine raises heart rate. It acts in the fight-or-flight response.")],
+                date: 1_714_694_400),
+            article(
+                "b.txt", "Sleep and Stress",
+                [
+                    (.paragraph, "Stress hormones disturb sleep; deep sleep lowers them again."), (.listItem, "Cortisol"),
+                    (.listItem, "Adrenaline"),
+                ]),
             article("c.html", "Норадреналин", [(.paragraph, "Норадреналин — гормон стресса. Élève naïve café.")], date: -86_400),
             article("d.txt", "", [(.paragraph, String(repeating: "signal ", count: 150) + "end.")]),
         ] + (0..<140).map { article("e\($0)", "Entry \($0)", [(.paragraph, "A signal entry number \($0) about sleep.")]) }
@@ -73,19 +81,29 @@ struct GoldenIndexTests {
             let produced = try FileSystem.read(dir + "/" + n)
             let expected = try FileSystem.read(golden + "/" + n)
             if produced != expected {
-                let at = zip(produced, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(produced.count, expected.count)
-                Issue.record("\(n) differs from the golden file at byte \(at) (\(produced.count) vs \(expected.count) bytes): update docs/FORMAT.md and the format version if the change is deliberate")
+                let at =
+                    zip(produced, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                    ?? min(produced.count, expected.count)
+                Issue.record(
+                    "\(n) differs from the golden file at byte \(at) (\(produced.count) vs \(expected.count) bytes): update docs/FORMAT.md and the format version if the change is deliberate"
+                )
             }
         }
         for n in names where n.hasSuffix(".chk") {
             let produced = try FileSystem.read(dir + "/" + n), expected = try FileSystem.read(golden + "/" + n)
-            let a = try produced.withUnsafeBytes { try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: n) }
-            let b = try expected.withUnsafeBytes { try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: n) }
+            let a = try produced.withUnsafeBytes {
+                try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: n)
+            }
+            let b = try expected.withUnsafeBytes {
+                try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: n)
+            }
             #expect(a.shift == b.shift)
             #expect(Set(a.files.keys) == Set(b.files.keys))
             for (kind, f) in a.files where kind != .store {
-                #expect(f.length == b.files[kind]?.length && f.hashes.elementsEqual(b.files[kind]?.hashes ?? UnsafeRawBufferPointer(start: nil, count: 0)),
-                        "\(n): the checksums of the \(kind.fileExtension) file differ")
+                #expect(
+                    f.length == b.files[kind]?.length
+                        && f.hashes.elementsEqual(b.files[kind]?.hashes ?? UnsafeRawBufferPointer(start: nil, count: 0)),
+                    "\(n): the checksums of the \(kind.fileExtension) file differ")
             }
         }
         // Stored documents: same records.

@@ -1,6 +1,7 @@
-import Testing
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
+import Testing
+
 @testable import QuarryIndex
 
 struct Posting {
@@ -18,7 +19,8 @@ func encode(_ postings: [Posting]) -> (doc: [UInt8], pos: [UInt8]) {
     defer { e.free() }
     e.begin(df: postings.count)
     for p in postings {
-        e.add(doc: p.doc, tfTitle: UInt32(p.title.count), tfBody: UInt32(p.body.count), lengthTitle: p.titleLength, lengthBody: p.bodyLength)
+        e.add(
+            doc: p.doc, tfTitle: UInt32(p.title.count), tfBody: UInt32(p.body.count), lengthTitle: p.titleLength, lengthBody: p.bodyLength)
         p.title.withUnsafeBufferPointer { t in
             p.body.withUnsafeBufferPointer { b in e.appendPositions(title: t, body: b) }
         }
@@ -35,11 +37,19 @@ func randomPostings(count: Int, _ rng: inout some RandomNumberGenerator) -> [Pos
         let nb = nt == 0 ? Int.random(in: 1...6, using: &rng) : Int.random(in: 0...6, using: &rng)
         var t: [UInt32] = [], b: [UInt32] = []
         var p: UInt32 = 0
-        for _ in 0..<nt { p += UInt32.random(in: 0...3, using: &rng); t.append(p); p += 1 }
+        for _ in 0..<nt {
+            p += UInt32.random(in: 0...3, using: &rng)
+            t.append(p)
+            p += 1
+        }
         p = UInt32.random(in: 0...2, using: &rng)
-        for _ in 0..<nb { b.append(p); p += UInt32.random(in: 1...300, using: &rng) }
-        return Posting(doc: doc, title: t, body: b, titleLength: UInt32(nt + Int.random(in: 0...5, using: &rng)),
-                       bodyLength: UInt32(nb + Int.random(in: 0...2000, using: &rng)))
+        for _ in 0..<nb {
+            b.append(p)
+            p += UInt32.random(in: 1...300, using: &rng)
+        }
+        return Posting(
+            doc: doc, title: t, body: b, titleLength: UInt32(nt + Int.random(in: 0...5, using: &rng)),
+            bodyLength: UInt32(nb + Int.random(in: 0...2000, using: &rng)))
     }
 }
 
@@ -149,7 +159,9 @@ struct PostingsTests {
     func bitPacking() {
         var rng = SystemRandomNumberGenerator()
         for width in 0...32 {
-            let values = (0..<128).map { _ in width == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next() as UInt64) & (width == 32 ? .max : (1 << UInt32(width)) - 1) }
+            let values = (0..<128).map { _ in
+                width == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next() as UInt64) & (width == 32 ? .max : (1 << UInt32(width)) - 1)
+            }
             var out: [UInt8] = []
             values.withUnsafeBufferPointer {
                 #expect(BitPacking.bitWidth($0) <= width)

@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 private func page(_ html: String, keepChrome: Bool = false) throws -> Extraction {
@@ -42,8 +43,10 @@ struct ChromeTests {
     @Test("keepChrome keeps everything")
     func kept() throws {
         let r = try page(Self.chromePage, keepChrome: true)
-        for s in ["Site banner", "Banner role", "previous", "Prev Up Next", "Heading¶", "icon", "hidden text",
-                  "Sidebar", "nav class", "Copyright", "Site footer", "Prev Next"] {
+        for s in [
+            "Site banner", "Banner role", "previous", "Prev Up Next", "Heading¶", "icon", "hidden text",
+            "Sidebar", "nav class", "Copyright", "Site footer", "Prev Next",
+        ] {
             #expect(r.article.body.contains(s), "\(s)")
         }
         #expect(r.page.chromeBytes == 0)
@@ -51,7 +54,8 @@ struct ChromeTests {
 
     @Test("with a main element only its content is the body; the title still comes from <title>")
     func main() throws {
-        let r = try page("""
+        let r = try page(
+            """
             <title>T</title><h1>Site</h1><p>Outside.</p><div role="main"><h2>In</h2><p>Inside.</p></div><p>After.</p>
             """)
         #expect(texts(r.article) == ["In", "Inside."])
@@ -65,7 +69,8 @@ struct ChromeTests {
 
     @Test("a link bar (links and separators only) is chrome; links in a sentence are not")
     func linkBars() throws {
-        let r = try page("""
+        let r = try page(
+            """
             <div>&laquo; <a href="p">previous</a> | <a href="u">up</a> | <a href="n">next</a> &raquo;</div>
             <div><a href="/">Home</a> | <a href="c">Contents</a> | <a href="i">Index</a></div>
             <p>See <a href="x">x</a> | <a href="y">y</a> for more.</p>
@@ -88,11 +93,14 @@ struct ChromeTests {
 struct GeneratedPageTests {
     @Test("index tables, search results and source listings are detected from the page")
     func detected() throws {
-        #expect(try page(#"<h1>Index</h1><table class="indextable genindextable"><tr><td>a</td></tr></table>"#).page.generated?.kind == .index)
+        #expect(
+            try page(#"<h1>Index</h1><table class="indextable genindextable"><tr><td>a</td></tr></table>"#).page.generated?.kind == .index)
         #expect(try page(#"<table class="indextable modindextable"><tr><td>os</td></tr></table>"#).page.generated?.kind == .index)
         #expect(try page(#"<div class="index"><div class="indexdiv"><h3>A</h3></div></div>"#).page.generated?.kind == .index)
         #expect(try page(#"<h1>Search</h1><div id="search-results"></div>"#).page.generated?.kind == .search)
-        let listing = try page(#"<h1>Source code for m</h1><div class="viewcode-block" id="f"><a class="viewcode-back" href="x">[docs]</a>def f(): pass</div>"#)
+        let listing = try page(
+            #"<h1>Source code for m</h1><div class="viewcode-block" id="f"><a class="viewcode-back" href="x">[docs]</a>def f(): pass</div>"#
+        )
         #expect(listing.page.generated?.kind == .sourceListing)
         #expect(listing.page.generated?.evidence.contains("viewcode") == true)
         #expect(try page("<h1>Index of things</h1><p>An ordinary page about indexes.</p>").page.generated == nil)

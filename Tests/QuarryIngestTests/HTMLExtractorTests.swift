@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 #if canImport(Glibc)
@@ -91,7 +92,8 @@ struct HTMLExtractorTests {
 
     @Test("script, style, comments and processing instructions leave no text")
     func droppedContent() throws {
-        let a = try extract("""
+        let a = try extract(
+            """
             <html><head><title>T</title><style>p { color: stylemarker }</style>
             <script>var x = "<p>scriptmarker</p>";</script></head>
             <body><!-- commentmarker --><?php echo "pimarker"; ?><p>visible</p>
@@ -103,7 +105,8 @@ struct HTMLExtractorTests {
 
     @Test("other dropped elements: svg, math, iframe, object, template, noscript, select, canvas, audio, video")
     func otherDropped() throws {
-        let a = try extract("""
+        let a = try extract(
+            """
             <p>a</p><svg><title>svgtitle</title><text>svgtext</text></svg><math><mi>x</mi></math>
             <iframe>frametext</iframe><object>objtext</object><template><p>tpl</p></template>
             <noscript>enable js</noscript><select><option>opt1</option><option>opt2</option></select>
@@ -169,7 +172,8 @@ struct HTMLExtractorTests {
 
     @Test("lists: li, nested lists, dt and dd; block elements inside keep the list kind")
     func lists() throws {
-        let a = try extract("<ul><li>item <em>one</em><ul><li>sub</li></ul>tail</li><li><p>para in li</p></li></ul><dl><dt>T</dt><dd>D</dd></dl><p>end</p>")
+        let a = try extract(
+            "<ul><li>item <em>one</em><ul><li>sub</li></ul>tail</li><li><p>para in li</p></li></ul><dl><dt>T</dt><dd>D</dd></dl><p>end</p>")
         #expect(texts(a) == ["item one", "sub", "tail", "para in li", "T", "D", "end"])
         #expect(kinds(a) == [.listItem, .listItem, .listItem, .listItem, .listItem, .listItem, .paragraph])
     }
@@ -215,11 +219,13 @@ struct HTMLExtractorTests {
     @Test("random bytes and random tag soup never crash")
     func fuzz() throws {
         var rng = SplitMix64(seed: 7)
-        let tokens = ["<p>", "</p>", "<td>", "<tr>", "<table>", "</table>", "<pre>", "</pre>", "\n", "\n\n", " ",
-                      "<br>", "<script>", "</script>", "<style>", "<!--", "-->", "<svg>", "</svg>", "<title>",
-                      "</title>", "<h1>", "</h1>", "<li>", "<b>", "</b>", "&amp;", "&nbsp;", "&#", "é", "word",
-                      "<", ">", "\"", "'", "=", "<meta charset=utf-8>", "\u{0}", "<?", "?>", "<![CDATA[", "]]>",
-                      "<select>", "<option>", "</div>", "<div>", "&", ";", "\r", "\u{A0}"]
+        let tokens = [
+            "<p>", "</p>", "<td>", "<tr>", "<table>", "</table>", "<pre>", "</pre>", "\n", "\n\n", " ",
+            "<br>", "<script>", "</script>", "<style>", "<!--", "-->", "<svg>", "</svg>", "<title>",
+            "</title>", "<h1>", "</h1>", "<li>", "<b>", "</b>", "&amp;", "&nbsp;", "&#", "é", "word",
+            "<", ">", "\"", "'", "=", "<meta charset=utf-8>", "\u{0}", "<?", "?>", "<![CDATA[", "]]>",
+            "<select>", "<option>", "</div>", "<div>", "&", ";", "\r", "\u{A0}",
+        ]
         for round in 0..<300 {
             var bytes: [UInt8] = []
             if round % 3 == 0 {

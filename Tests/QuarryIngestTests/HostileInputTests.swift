@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 @Suite("Hostile inputs")
@@ -67,8 +68,10 @@ struct MostlyValidUTF8Tests {
     @Test("real windows-1252 text is still windows-1252")
     func windows1252() {
         // "élève à l'école" and curly quotes in windows-1252.
-        let bytes: [UInt8] = [0xE9, 0x6C, 0xE8, 0x76, 0x65, 0x20, 0xE0, 0x20, 0x6C, 0x27, 0xE9, 0x63, 0x6F, 0x6C, 0x65,
-                              0x20, 0x93, 0x71, 0x94]
+        let bytes: [UInt8] = [
+            0xE9, 0x6C, 0xE8, 0x76, 0x65, 0x20, 0xE0, 0x20, 0x6C, 0x27, 0xE9, 0x63, 0x6F, 0x6C, 0x65,
+            0x20, 0x93, 0x71, 0x94,
+        ]
         let decoded = Charset.decodeText(bytes)
         #expect(decoded.encoding == .windows1252)
         #expect(decoded.text == "élève à l'école \u{201C}q\u{201D}")

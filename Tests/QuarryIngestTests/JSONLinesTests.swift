@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 func parseLine(_ s: String) throws -> Article? {
@@ -11,7 +12,10 @@ func parseLine(_ s: String) throws -> Article? {
 struct JSONLinesTests {
     @Test("reads _id, title and text; skips other members of any shape")
     func basic() throws {
-        let a = try #require(try parseLine(#"{"_id": "d1", "title": "T \u00e9", "text": "Line one\nLine two", "metadata": {"a": [1, 2.5e3, true, null, {"b": "}"}]}}"#))
+        let a = try #require(
+            try parseLine(
+                #"{"_id": "d1", "title": "T \u00e9", "text": "Line one\nLine two", "metadata": {"a": [1, 2.5e3, true, null, {"b": "}"}]}}"#)
+        )
         #expect(a.id == "d1")
         #expect(a.title == "T é")
         #expect(a.body == "Line one\nLine two")
@@ -79,8 +83,10 @@ struct JSONLinesTests {
             var issues: [IngestIssue] = []
             for c in chunks {
                 #expect(c.upperBound == raw.count || raw[c.upperBound - 1] == 0x0A)
-                issues += try SourceParser().parseLines(raw, range: c, displayPath: "c.jsonl",
-                                                        firstLine: { Lines.countNewlines(raw, upTo: c.lowerBound) + 1 }) { ids.append($0.id) }
+                issues += try SourceParser().parseLines(
+                    raw, range: c, displayPath: "c.jsonl",
+                    firstLine: { Lines.countNewlines(raw, upTo: c.lowerBound) + 1 }
+                ) { ids.append($0.id) }
             }
             #expect(ids.count == 49)
             #expect(issues.count == 1)

@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 private func md(_ s: String, path: String = "doc.md") -> Extraction {

@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 func blockTexts(_ a: Article) -> [(BlockKind, String)] {

@@ -1,5 +1,5 @@
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
 
 /// The package's Corpus/ directory.
 func corpusDirectory() -> String {
@@ -22,4 +22,3 @@ func writeFile(_ path: String, _ text: String) throws {
     try f.write(Array(text.utf8))
     try f.close(sync: false)
 }
-

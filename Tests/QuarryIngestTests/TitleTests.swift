@@ -1,6 +1,7 @@
-import Testing
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIngest
 
 private func plain(_ s: String, path: String = "x.txt") -> Article {

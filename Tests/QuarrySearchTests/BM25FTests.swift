@@ -1,7 +1,8 @@
-import Testing
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
+import Testing
+
 @testable import QuarryIndex
 @testable import QuarrySearch
 
@@ -10,8 +11,9 @@ struct BM25FTests {
     /// Random parameters, including the extremes (k1 = 0, b = 0 or 1).
     static func randomParameters(_ rng: inout SeededGenerator) -> BM25Parameters {
         func pick(_ values: [Double]) -> Double { values[Int(rng.next() % UInt64(values.count))] }
-        return BM25Parameters(k1: pick([0, 0.3, 0.9, 1.2, 3]), mode: .bm25f, titleWeight: pick([0.02, 0.2, 1, 5]),
-                              bodyWeight: pick([0.3, 1, 2]), titleB: pick([0, 0.4, 0.9, 1]), bodyB: pick([0, 0.5, 0.8, 1]))
+        return BM25Parameters(
+            k1: pick([0, 0.3, 0.9, 1.2, 3]), mode: .bm25f, titleWeight: pick([0.02, 0.2, 1, 5]),
+            bodyWeight: pick([0.3, 1, 2]), titleB: pick([0, 0.4, 0.9, 1]), bodyB: pick([0, 0.5, 0.8, 1]))
     }
 
     @Test("the bound of a group's impacts is at least the BM25F score of each of its documents")
@@ -48,8 +50,9 @@ struct BM25FTests {
             }
             // Not vacuous: the bound never exceeds the sum of the fields' own caps, and is
             // often tight.
-            let capsOnly = w.score(pseudoFrequency: w.title.weighted(Double(impacts.titleMaxTF), length: impacts.titleMinLength)
-                                   + w.body.weighted(Double(impacts.bodyMaxTF), length: impacts.bodyMinLength))
+            let capsOnly = w.score(
+                pseudoFrequency: w.title.weighted(Double(impacts.titleMaxTF), length: impacts.titleMinLength)
+                    + w.body.weighted(Double(impacts.bodyMaxTF), length: impacts.bodyMinLength))
             #expect(w.bound(impacts) <= capsOnly * (1 + 1e-12))
             if bound <= best * (1 + 1e-6) { tightCount += 1 }
         }
@@ -70,9 +73,12 @@ struct BM25FTests {
             for (tt, lt, tb, lb) in [(UInt32(1), UInt32(0), UInt32(0), UInt32(0)), (0, 0, 2, 0)] {
                 #expect(w.score(titleTF: tt, titleLength: lt, bodyTF: tb, bodyLength: lb).isFinite)
             }
-            for (tt, lt, tb, lb) in [(UInt32(1), UInt32(1), UInt32(0), UInt32(0)), (0, 0, 2, 2), (1, 4, 3, 100), (0, 3, 1, 250), (2, 2, 0, 90)] {
+            for (tt, lt, tb, lb) in [
+                (UInt32(1), UInt32(1), UInt32(0), UInt32(0)), (0, 0, 2, 2), (1, 4, 3, 100), (0, 3, 1, 250), (2, 2, 0, 90),
+            ] {
                 let s = w.score(titleTF: tt, titleLength: lt, bodyTF: tb, bodyLength: lb)
-                let expected = w.score(pseudoFrequency: w.pseudoFrequency(titleTF: Double(tt), titleLength: lt, bodyTF: Double(tb), bodyLength: lb))
+                let expected = w.score(
+                    pseudoFrequency: w.pseudoFrequency(titleTF: Double(tt), titleLength: lt, bodyTF: Double(tb), bodyLength: lb))
                 #expect(s.isFinite && s >= 0 && abs(s - expected) <= 1e-12, "\(p) \((tt, lt, tb, lb)): \(s) vs \(expected)")
             }
         }
@@ -83,8 +89,9 @@ struct BM25FTests {
     func buildLarge() throws -> (Searcher, [StoredDocument], String) {
         var rng = SeededGenerator(seed: 99)
         let dir = try temporaryDirectory("bm25f-large")
-        let writer = try IndexWriter(directory: dir, settings: IndexSettings(analyzer: .default, passages: PassageSettings()),
-                                     options: WriterOptions(threads: 1))
+        let writer = try IndexWriter(
+            directory: dir, settings: IndexSettings(analyzer: .default, passages: PassageSettings()),
+            options: WriterOptions(threads: 1))
         let articles = (0..<1200).map { randomArticle(id: "d\($0)", &rng) }
         _ = try writer.add(articles)
         try writer.commit()
@@ -113,8 +120,9 @@ struct BM25FTests {
             for k in [1, 10, 100] {
                 let pruned = try searcher.rank(prepared, options: SearchOptions(limit: k)).map { ($0.id, $0.score) }
                 let exhaustive = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: true)).map { ($0.id, $0.score) }
-                #expect(pruned.map(\.0) == exhaustive.map(\.0) && pruned.map(\.1) == exhaustive.map(\.1),
-                        "query \(q) '\(text)' k=\(k) \(p)")
+                #expect(
+                    pruned.map(\.0) == exhaustive.map(\.0) && pruned.map(\.1) == exhaustive.map(\.1),
+                    "query \(q) '\(text)' k=\(k) \(p)")
                 expectSameRanking(pruned, expected, k: k, "query \(q) '\(text)' k=\(k) \(p)")
             }
         }

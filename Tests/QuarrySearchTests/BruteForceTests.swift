@@ -1,10 +1,11 @@
-import Testing
 import Glibc
-import QuarryDocument
 import QuarryAnalysis
 import QuarryCore
+import QuarryDocument
 import QuarryIndex
 import QuarryIngest
+import Testing
+
 @testable import QuarrySearch
 
 /// An independent BM25: term frequencies, lengths and document frequencies counted from
@@ -34,9 +35,11 @@ struct BruteForce {
                 let inside = bt.filter { $0.start >= span.start && $0.start < span.end }
                 passages.append((Dictionary(inside.map { ($0.term, 1) }, uniquingKeysWith: +), inside.count))
             }
-            docs.append(Doc(id: a.id, title: Dictionary(t.map { ($0.term, 1) }, uniquingKeysWith: +),
-                            body: Dictionary(bt.map { ($0.term, 1) }, uniquingKeysWith: +),
-                            titleLength: t.count, bodyLength: bt.count, passages: passages))
+            docs.append(
+                Doc(
+                    id: a.id, title: Dictionary(t.map { ($0.term, 1) }, uniquingKeysWith: +),
+                    body: Dictionary(bt.map { ($0.term, 1) }, uniquingKeysWith: +),
+                    titleLength: t.count, bodyLength: bt.count, passages: passages))
         }
         for d in docs {
             for term in Set(d.title.keys).union(d.body.keys) { dfAny[term, default: 0] += 1 }
@@ -218,8 +221,11 @@ struct BruteForceTests {
                 for k in [1, 7, 1000] {
                     for pruning in [true, false] {
                         let prepared = try searcher.prepare(terms, options: QueryOptions(scoring: p))
-                        let got = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: !pruning)).map { ($0.id, $0.score) }
-                        expectSameRanking(got, expected, k: k, "seed \(seed) query \(q) '\(text)' \(p.mode) k1=\(p.k1) k=\(k) pruning=\(pruning)")
+                        let got = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: !pruning)).map {
+                            ($0.id, $0.score)
+                        }
+                        expectSameRanking(
+                            got, expected, k: k, "seed \(seed) query \(q) '\(text)' \(p.mode) k1=\(p.k1) k=\(k) pruning=\(pruning)")
                     }
                 }
             }
@@ -241,8 +247,9 @@ struct BruteForceTests {
             let expected = brute.rankPassages(terms, BM25Parameters())
             for k in [3, 20] {
                 let hits = try searcher.passages(try searcher.prepare(terms), options: SearchOptions(limit: k))
-                expectSameRanking(hits.map { ("\($0.id)#\($0.passage.index)", $0.passage.score) },
-                                  expected.map { ("\($0.0)#\($0.1)", $0.2) }, k: k, "seed \(seed) query \(q) '\(text)' k=\(k)")
+                expectSameRanking(
+                    hits.map { ("\($0.id)#\($0.passage.index)", $0.passage.score) },
+                    expected.map { ("\($0.0)#\($0.1)", $0.2) }, k: k, "seed \(seed) query \(q) '\(text)' k=\(k)")
                 for h in hits {
                     let doc = try searcher.document(id: h.id)
                     let body = Array(doc.body.utf8)

@@ -1,11 +1,12 @@
 import Dispatch
 import Glibc
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
 import QuarryIndex
 import QuarryIngest
 import Synchronization
 import Testing
+
 @testable import QuarrySearch
 
 /// Readers during writes: every search sees exactly one commit.

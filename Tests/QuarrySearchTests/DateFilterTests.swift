@@ -1,8 +1,9 @@
-import Testing
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
+import Testing
+
 @testable import QuarrySearch
 
 /// A date range (`SearchOptions.after`, `.before`) gives exactly the top k of the documents
@@ -85,7 +86,8 @@ struct DateFilterTests {
             let passages = try searcher.passages(prepared, options: SearchOptions(limit: 20, after: lo, before: hi))
             #expect(passages.allSatisfy { inRange($0.id) && $0.date == dates[$0.id] })
             let allPassages = try searcher.passages(prepared, options: SearchOptions(limit: 100_000))
-            #expect(passages.map(\.id) == Array(allPassages.filter { inRange($0.id) }.prefix(20)).map(\.id), "seed \(seed) query \(q) passages")
+            #expect(
+                passages.map(\.id) == Array(allPassages.filter { inRange($0.id) }.prefix(20)).map(\.id), "seed \(seed) query \(q) passages")
         }
     }
 

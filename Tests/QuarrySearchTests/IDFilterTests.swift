@@ -1,8 +1,9 @@
-import Testing
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
+import Testing
+
 @testable import QuarrySearch
 
 /// `SearchOptions.idPrefix` (`quarry search --under`, `under=` on the server): the results
@@ -35,7 +36,8 @@ struct IDFilterTests {
                             let options = SearchOptions(limit: k, exhaustive: !pruning, idPrefix: prefix)
                             let got = try searcher.rank(prepared, options: options).map { ($0.id, $0.score) }
                             #expect(got.allSatisfy { $0.0.hasPrefix(prefix) })
-                            expectSameRanking(got, expected, k: k, "seed \(seed) q\(q) '\(text)' prefix '\(prefix)' k=\(k) pruning=\(pruning)")
+                            expectSameRanking(
+                                got, expected, k: k, "seed \(seed) q\(q) '\(text)' prefix '\(prefix)' k=\(k) pruning=\(pruning)")
                         }
                     }
                     // A page of a filtered ranking is that ranking cut.
@@ -58,7 +60,8 @@ struct IDFilterTests {
                 let expected = all.filter { $0.id.hasPrefix(prefix) }
                 for k in [3, 1000] {
                     let got = try searcher.rank(prepared, options: SearchOptions(limit: k, idPrefix: prefix))
-                    expectSameRanking(got.map { ($0.id, $0.score) }, expected.map { ($0.id, $0.score) }, k: k, "'\(text)' prefix '\(prefix)' k=\(k)")
+                    expectSameRanking(
+                        got.map { ($0.id, $0.score) }, expected.map { ($0.id, $0.score) }, k: k, "'\(text)' prefix '\(prefix)' k=\(k)")
                 }
             }
         }
@@ -79,8 +82,9 @@ struct IDFilterTests {
                 let expected = everything.filter { $0.0.hasPrefix(prefix) }
                 for k in [3, 50] {
                     let hits = try searcher.passages(try searcher.prepare(terms), options: SearchOptions(limit: k, idPrefix: prefix))
-                    expectSameRanking(hits.map { ("\($0.id)#\($0.passage.index)", $0.passage.score) },
-                                      expected.map { ("\($0.0)#\($0.1)", $0.2) }, k: k, "seed \(seed) q\(q) '\(text)' prefix '\(prefix)' k=\(k)")
+                    expectSameRanking(
+                        hits.map { ("\($0.id)#\($0.passage.index)", $0.passage.score) },
+                        expected.map { ("\($0.0)#\($0.1)", $0.2) }, k: k, "seed \(seed) q\(q) '\(text)' prefix '\(prefix)' k=\(k)")
                 }
             }
         }
@@ -97,7 +101,8 @@ struct IDFilterTests {
             for prefix in IDFilterTests.prefixes + ["doc0-0", "doc1-39", "doc2-", "doc59", "doc6"] {
                 let r = try segment.idRanks(withPrefix: Array(prefix.utf8))
                 let expected = byRank.indices.filter { byRank[$0].hasPrefix(prefix) }
-                #expect(Array(Int(r.lowerBound)..<Int(r.upperBound)) == expected, "prefix '\(prefix)' in a segment of \(segment.documentCount)")
+                #expect(
+                    Array(Int(r.lowerBound)..<Int(r.upperBound)) == expected, "prefix '\(prefix)' in a segment of \(segment.documentCount)")
             }
         }
     }

@@ -1,8 +1,9 @@
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
 import QuarryIndex
 import QuarryIngest
 import Testing
+
 @testable import QuarrySearch
 
 /// Updates keep BM25 exact: after any sequence of adds, replacements, deletions and
@@ -13,7 +14,9 @@ struct IncrementalTests {
         let s = try Searcher(directory: dir)
         return try queries.map { q in
             try s.rank(q, query: QueryOptions(scoring: p), options: SearchOptions(limit: 15)).map { "\($0.id) \($0.score.bitPattern)" }
-                + s.passages(q, query: QueryOptions(scoring: p), options: SearchOptions(limit: 5)).map { "\($0.id)#\($0.passage.index) \($0.passage.score.bitPattern)" }
+                + s.passages(q, query: QueryOptions(scoring: p), options: SearchOptions(limit: 5)).map {
+                    "\($0.id)#\($0.passage.index) \($0.passage.score.bitPattern)"
+                }
         }
     }
 
@@ -32,12 +35,15 @@ struct IncrementalTests {
         var live: [String: Article] = [:]
         let queries = (0..<12).map { _ in randomWords(1 + Int(rng.next() % 4), &rng) }
         for batch in 0..<8 {
-            let writer = try IndexWriter(directory: dir, settings: batch == 0 ? settings : nil,
-                                         options: WriterOptions(threads: 1 + batch % 2).with(mergePolicy: policy))
+            let writer = try IndexWriter(
+                directory: dir, settings: batch == 0 ? settings : nil,
+                options: WriterOptions(threads: 1 + batch % 2).with(mergePolicy: policy))
             var adds: [Article] = []
             for _ in 0..<(5 + Int(rng.next() % 25)) {
                 // New ids and changes of existing ones.
-                let id = !live.isEmpty && rng.next() % 3 == 0 ? live.keys.sorted()[Int(rng.next() % UInt64(live.count))] : "d\(batch)-\(rng.next() % 100_000)"
+                let id =
+                    !live.isEmpty && rng.next() % 3 == 0
+                    ? live.keys.sorted()[Int(rng.next() % UInt64(live.count))] : "d\(batch)-\(rng.next() % 100_000)"
                 adds.append(randomArticle(id: id, &rng))
             }
             _ = try writer.add(adds)

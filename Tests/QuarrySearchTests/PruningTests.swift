@@ -1,8 +1,9 @@
-import Testing
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
+import Testing
+
 @testable import QuarrySearch
 
 /// Block-max MaxScore on postings long enough to have many blocks (the small random
@@ -61,7 +62,8 @@ struct PruningTests {
                     let pruned = try searcher.rank(prepared, options: SearchOptions(limit: k))
                     let exhaustive = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: true))
                     #expect(pruned == exhaustive, "seed \(seed) query \(q) '\(text)' \(p.mode) k=\(k)")
-                    expectSameRanking(pruned.map { ($0.id, $0.score) }, expected, k: k, "seed \(seed) query \(q) '\(text)' \(p.mode) k=\(k)")
+                    expectSameRanking(
+                        pruned.map { ($0.id, $0.score) }, expected, k: k, "seed \(seed) query \(q) '\(text)' \(p.mode) k=\(k)")
                 }
             }
         }

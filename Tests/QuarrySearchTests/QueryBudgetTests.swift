@@ -1,7 +1,8 @@
-import Testing
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
+import Testing
+
 @testable import QuarrySearch
 
 /// The work of one query is bounded: the expansions of all its prefix and fuzzy words share
@@ -43,7 +44,8 @@ struct QueryBudgetTests {
         let notice = try #require(bounded.notices.first { $0.code == "expansion-budget" })
         #expect(notice.message.contains("x*") && notice.message.contains("y*"), "\(notice.message)")
         // Fuzzy words draw on the same budget.
-        let fuzzy = try searcher.prepare("body:w* body:stress~1 body:neuron~2", options: QueryOptions(maxExpansions: 1000, maxQueryExpansions: 400))
+        let fuzzy = try searcher.prepare(
+            "body:w* body:stress~1 body:neuron~2", options: QueryOptions(maxExpansions: 1000, maxQueryExpansions: 400))
         #expect(leaves(fuzzy).count <= 400)
         #expect(fuzzy.notices.contains { $0.code == "expansion-budget" })
     }
@@ -62,7 +64,10 @@ struct QueryBudgetTests {
     func postingsBudget() throws {
         let searcher = try #require(Self.searcher)
         let prepared = try searcher.prepare("the neuron zebra w5a stress")
-        guard case .boolean(_, let should, _)? = prepared.plan else { Issue.record("not a disjunction"); return }
+        guard case .boolean(_, let should, _)? = prepared.plan else {
+            Issue.record("not a disjunction")
+            return
+        }
         let all = should.compactMap { node -> TermLeaf? in if case .term(let t) = node { return t } else { return nil } }
         let dfs = all.map(\.weights.stats.df)
         let total = dfs.reduce(0, +)

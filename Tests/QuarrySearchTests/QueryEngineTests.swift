@@ -1,10 +1,11 @@
-import Testing
 import Glibc
-import QuarryDocument
 import QuarryAnalysis
 import QuarryCore
+import QuarryDocument
 import QuarryIndex
 import QuarryIngest
+import Testing
+
 @testable import QuarrySearch
 
 /// An independent evaluator of query trees: every live document's analysed fields are
@@ -102,7 +103,8 @@ struct ReferenceEngine {
             let prefix = analyzer.foldedPrefix(text)
             if prefix.isEmpty { return nil }
             let all = vocabulary(field).filter { $0.key.hasPrefix(prefix) }
-            let kept = all.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.prefix(maxExpansions)
+            let kept = all.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .prefix(maxExpansions)
             return disjunction(kept.map { ($0.key, boost) }, field, d)
         case .fuzzy(let text, let maxEdits, let field):
             let tokens = analyzer.tokens(text)
@@ -194,7 +196,8 @@ struct ReferenceEngine {
         case (nil, .flat):
             score = bm25(weight: boost * idfSum(.all), frequency: ft + fb, length: d.title.length + d.body.length, .all)
         case (nil, .fields):
-            score = bm25(weight: boost * p.titleWeight * idfSum(.title), frequency: ft, length: d.title.length, .title)
+            score =
+                bm25(weight: boost * p.titleWeight * idfSum(.title), frequency: ft, length: d.title.length, .title)
                 + bm25(weight: boost * p.bodyWeight * idfSum(.body), frequency: fb, length: d.body.length, .body)
         case (nil, .bm25f):
             score = bm25f(weight: boost * idfSum(.all), title: ft, body: fb, d)
@@ -314,7 +317,9 @@ struct QueryGenerator {
 
 @Suite("Query trees rank as an independent evaluator says")
 struct QueryEngineTests {
-    @Test("top-k of random query trees equals the reference (flat, fields and BM25F, pruned and exhaustive); explanations add up", arguments: [UInt64(11), 12, 13])
+    @Test(
+        "top-k of random query trees equals the reference (flat, fields and BM25F, pruned and exhaustive); explanations add up",
+        arguments: [UInt64(11), 12, 13])
     func trees(seed: UInt64) throws {
         let (searcher, stored, dir) = try BruteForceTests().build(seed: seed, threads: 2)
         defer { try? FileSystem.removeTree(dir) }
@@ -335,7 +340,9 @@ struct QueryEngineTests {
                 for k in [1, 5, 1000] {
                     for pruning in [true, false] {
                         let prepared = try searcher.prepare(query, options: QueryOptions(scoring: p, maxExpansions: expansions))
-                        let got = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: !pruning)).map { ($0.id, $0.score) }
+                        let got = try searcher.rank(prepared, options: SearchOptions(limit: k, exhaustive: !pruning)).map {
+                            ($0.id, $0.score)
+                        }
                         expectSameRanking(got, expected, k: k, "seed \(seed) query \(q) \(query) \(p.mode) k=\(k) pruning=\(pruning)")
                     }
                 }
@@ -347,16 +354,22 @@ struct QueryEngineTests {
                     #expect(abs(sum - r.score) <= 1e-6, "seed \(seed) query \(q) \(query): parts add up to \(sum), score \(r.score)")
                     for part in parts {
                         let recomputed = part.boost * part.idf * part.tf / (part.tf + part.k1 * part.lengthNorm)
-                        #expect(abs(recomputed - part.score) <= 1e-9 * max(1, part.score), "part \(part.clause): \(recomputed) vs \(part.score)")
+                        #expect(
+                            abs(recomputed - part.score) <= 1e-9 * max(1, part.score), "part \(part.clause): \(recomputed) vs \(part.score)"
+                        )
                         // A BM25F part: one per term or phrase, its fields' weighted tfs add up to its tf.
-                        #expect((part.field == "combined") == (p.mode == .bm25f && !part.clause.hasPrefix("title:") && !part.clause.hasPrefix("body:")),
-                                "part \(part.clause) in \(part.field) under \(p.mode)")
+                        #expect(
+                            (part.field == "combined")
+                                == (p.mode == .bm25f && !part.clause.hasPrefix("title:") && !part.clause.hasPrefix("body:")),
+                            "part \(part.clause) in \(part.field) under \(p.mode)")
                         if let fields = part.fields {
                             #expect(part.field == "combined" && !fields.isEmpty && part.lengthNorm == 1 && part.b == 0)
                             #expect(abs(fields.reduce(0) { $0 + $1.weightedTF } - part.tf) <= 1e-12 * max(1, part.tf))
                             for f in fields {
                                 let norm = 1 - f.b + f.b * Double(f.length) / f.averageLength
-                                #expect(abs(f.lengthNorm - norm) <= 1e-12 && abs(f.weightedTF - f.weight * f.tf / norm) <= 1e-12 * max(1, f.weightedTF))
+                                #expect(
+                                    abs(f.lengthNorm - norm) <= 1e-12
+                                        && abs(f.weightedTF - f.weight * f.tf / norm) <= 1e-12 * max(1, f.weightedTF))
                             }
                         } else {
                             #expect(part.field != "combined")

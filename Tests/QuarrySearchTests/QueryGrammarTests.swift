@@ -1,6 +1,6 @@
+import QuarryDocument
 import Testing
 
-import QuarryDocument
 @testable import QuarrySearch
 
 /// Draws for the generator (SeededGenerator is SplitMix64: every run tests the same queries).
@@ -167,10 +167,18 @@ private struct QuerySyntaxGenerator {
 private func features(_ query: Query, into seen: inout Set<String>) {
     func field(_ field: QueryField?) { seen.insert("field \(field?.rawValue ?? "none")") }
     switch query {
-    case .term(_, let f): seen.insert("term"); field(f)
-    case .phrase(_, let slop, let f): seen.insert(slop > 0 ? "phrase~" : "phrase"); field(f)
-    case .prefix(_, let f): seen.insert("prefix"); field(f)
-    case .fuzzy(_, let edits, let f): seen.insert("fuzzy\(edits)"); field(f)
+    case .term(_, let f):
+        seen.insert("term")
+        field(f)
+    case .phrase(_, let slop, let f):
+        seen.insert(slop > 0 ? "phrase~" : "phrase")
+        field(f)
+    case .prefix(_, let f):
+        seen.insert("prefix")
+        field(f)
+    case .fuzzy(_, let edits, let f):
+        seen.insert("fuzzy\(edits)")
+        field(f)
     case .boolean(let clauses):
         seen.insert("boolean")
         for clause in clauses {
@@ -250,4 +258,3 @@ struct QueryGrammarTests {
         #expect((500...4500).contains(parsedCount), "\(parsedCount) of 5000 mutated queries parsed")
     }
 }
-

@@ -1,9 +1,10 @@
-import Testing
-import QuarryDocument
-import QuarryCore
-import QuarryIndex
 import QuarryCollection
+import QuarryCore
+import QuarryDocument
+import QuarryIndex
 import QuarryIngest
+import Testing
+
 @testable import QuarrySearch
 
 /// The library examples of README.md and docs/QUERY.md, on Corpus/: a query tree built in
@@ -45,7 +46,8 @@ struct QueryLibraryTests {
         #expect(fromTree.first?.explanation?.parts.map(\.clause).contains("\"fight or flight\"") == true)
 
         // A stopword-only clause is ignored with a notice, not silently.
-        let prepared = try searcher.prepare(.boolean([.init(.should, .term("the", field: nil)), .init(.should, .term("stress", field: nil))]))
+        let prepared = try searcher.prepare(
+            .boolean([.init(.should, .term("the", field: nil)), .init(.should, .term("stress", field: nil))]))
         #expect(prepared.notices.map(\.code) == ["ignored-word"])
     }
 }

@@ -1,6 +1,6 @@
+import QuarryDocument
 import Testing
 
-import QuarryDocument
 @testable import QuarrySearch
 
 private func t(_ word: String, _ field: QueryField? = nil) -> Query { .term(word, field: field) }
@@ -100,8 +100,9 @@ struct QueryParserTests {
         #expect(try parsed(#"title:"a b"~1"#) == .phrase("a b", slop: 1, field: .title))
         #expect(try parsed("body:x~1") == .fuzzy("x", maxEdits: 1, field: .body))
         #expect(try parsed("+title:x") == .boolean([must(t("x", .title))]))
-        #expect(try parsed(#"title:(a "b c" d*)"#)
-            == .boolean([should(t("a", .title)), should(.phrase("b c", field: .title)), should(.prefix("d", field: .title))]))
+        #expect(
+            try parsed(#"title:(a "b c" d*)"#)
+                == .boolean([should(t("a", .title)), should(.phrase("b c", field: .title)), should(.prefix("d", field: .title))]))
         #expect(try parsed("title:(a title:b)") == .boolean([should(t("a", .title)), should(t("b", .title))]))
         #expect(try parsed("title:(a)^2") == .boosted(t("a", .title), 2))
         // After a field prefix: no second field, and +, - and operators are word characters.
@@ -151,10 +152,12 @@ struct QueryParserTests {
         #expect(try parsed("a b", .and) == .boolean([must(t("a")), must(t("b"))]))
         #expect(try parsed("a -b", .and) == .boolean([must(t("a")), mustNot(t("b"))]))
         #expect(try parsed("a OR b", .and) == .boolean([should(t("a")), should(t("b"))]))
-        #expect(try parsed("a b OR c", .and)
-            == .boolean([must(t("a")), must(.boolean([should(t("b")), should(t("c"))]))]))
-        #expect(try parsed("x (a b)", .and)
-            == .boolean([must(t("x")), must(.boolean([must(t("a")), must(t("b"))]))]))
+        #expect(
+            try parsed("a b OR c", .and)
+                == .boolean([must(t("a")), must(.boolean([should(t("b")), should(t("c"))]))]))
+        #expect(
+            try parsed("x (a b)", .and)
+                == .boolean([must(t("x")), must(.boolean([must(t("a")), must(t("b"))]))]))
     }
 
     // MARK: Printing

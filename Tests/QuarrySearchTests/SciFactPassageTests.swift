@@ -1,10 +1,11 @@
 import Foundation
-import QuarryDocument
-import QuarryCore
-import QuarryIndex
 import QuarryCollection
+import QuarryCore
+import QuarryDocument
+import QuarryIndex
 import QuarryIngest
 import Testing
+
 @testable import QuarrySearch
 
 /// The shared SciFact collection (../shared/data/scifact), when it is there.
@@ -30,7 +31,9 @@ enum SharedData {
     }
 }
 
-@Suite("SciFact passages", .enabled(if: SharedData.hasSciFact, "needs ../shared/data/scifact (the shared evaluation data); skipped without it"))
+@Suite(
+    "SciFact passages", .enabled(if: SharedData.hasSciFact, "needs ../shared/data/scifact (the shared evaluation data); skipped without it")
+)
 struct SciFactPassageTests {
     @Test("passages lie in their documents' stored text; the top document's best passage has a query term")
     func passagesOnSciFact() throws {
@@ -46,12 +49,15 @@ struct SciFactPassageTests {
         var queriesWithMatch = 0, bestPassageHasTerm = 0, passagesChecked = 0
         for (_, text) in try SharedData.sciFactTestQueries() {
             // Questions are bags of words (a "+" or a quote in one is not syntax).
-            let docs = try searcher.search(try searcher.prepare(text, options: QueryOptions(syntax: .words)), options: SearchOptions(limit: 1, snippets: 1))
+            let docs = try searcher.search(
+                try searcher.prepare(text, options: QueryOptions(syntax: .words)), options: SearchOptions(limit: 1, snippets: 1))
             if let top = docs.first {
                 queriesWithMatch += 1
                 if top.passages.first.map({ !$0.highlights.isEmpty }) == true { bestPassageHasTerm += 1 }
             }
-            for hit in try searcher.passages(try searcher.prepare(text, options: QueryOptions(syntax: .words)), options: SearchOptions(limit: 5)) {
+            for hit in try searcher.passages(
+                try searcher.prepare(text, options: QueryOptions(syntax: .words)), options: SearchOptions(limit: 5))
+            {
                 let body = Array(try searcher.document(id: hit.id).body.utf8)
                 #expect(hit.passage.start >= 0 && hit.passage.start < hit.passage.end && hit.passage.end <= body.count)
                 #expect(String(decoding: body[hit.passage.start..<hit.passage.end], as: UTF8.self) == hit.passage.text)

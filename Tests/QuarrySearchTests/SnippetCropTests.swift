@@ -1,7 +1,8 @@
-import Testing
 import QuarryCore
 import QuarryDocument
 import QuarryIndex
+import Testing
+
 @testable import QuarrySearch
 
 @Suite("Cropped snippets")
@@ -40,7 +41,9 @@ struct SnippetCropTests {
                     if before || after { cut += 1 }
                     // The crop holds at least one highlight when the passage has any.
                     if !passage.highlights.isEmpty {
-                        #expect(passage.highlights.contains { $0.start >= c.start && $0.end <= c.end }, "no highlight in the crop of \(r.id)#\(passage.index)")
+                        #expect(
+                            passage.highlights.contains { $0.start >= c.start && $0.end <= c.end },
+                            "no highlight in the crop of \(r.id)#\(passage.index)")
                     }
                 }
             }

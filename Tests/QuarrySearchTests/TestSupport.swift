@@ -1,7 +1,8 @@
-import QuarryDocument
 import QuarryCore
+import QuarryDocument
 import QuarryIndex
 import QuarryIngest
+
 @testable import QuarrySearch
 
 /// A small deterministic random generator (SplitMix64), so failures can be replayed from

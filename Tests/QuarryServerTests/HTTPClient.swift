@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,8 +33,10 @@ struct ClientError: Error, CustomStringConvertible {
 }
 
 enum HTTP {
-    static func request(port: Int, _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8]? = nil,
-                        timeout: Int = 60) throws -> HTTPResult {
+    static func request(
+        port: Int, _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8]? = nil,
+        timeout: Int = 60
+    ) throws -> HTTPResult {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClientError("socket: \(errno)") }
         defer { close(fd) }
@@ -79,7 +82,9 @@ enum HTTP {
         try request(port: port, "GET", target, headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
     }
 
-    static func post(port: Int, _ target: String, json: String, token: String? = nil, contentType: String = "application/json") throws -> HTTPResult {
+    static func post(port: Int, _ target: String, json: String, token: String? = nil, contentType: String = "application/json") throws
+        -> HTTPResult
+    {
         var h = ["Content-Type": contentType]
         if let token { h["Authorization"] = "Bearer \(token)" }
         return try request(port: port, "POST", target, headers: h, body: Array(json.utf8))
@@ -104,7 +109,8 @@ enum HTTP {
             var i = 0
             while i < body.count {
                 guard let lineEnd = (i..<body.count - 1).first(where: { body[$0] == 13 && body[$0 + 1] == 10 }),
-                      let size = Int(String(decoding: body[i..<lineEnd], as: UTF8.self).split(separator: ";")[0], radix: 16) else { break }
+                    let size = Int(String(decoding: body[i..<lineEnd], as: UTF8.self).split(separator: ";")[0], radix: 16)
+                else { break }
                 if size == 0 { break }
                 decoded += body[(lineEnd + 2)..<min(body.count, lineEnd + 2 + size)]
                 i = lineEnd + 2 + size + 2

@@ -10,14 +10,20 @@ struct MCPClientTests {
     func pythonClient() throws {
         let dir = try temporaryDirectory("mcp")
         var docs = sampleDocuments(30)
-        docs.append(("fruit/kumquat", "Kumquat grove", "The kumquat grove. Ünïcode text: a café for the naïve, 東京 too.\n\nMore about the kumquat harvest."))
+        docs.append(
+            (
+                "fruit/kumquat", "Kumquat grove",
+                "The kumquat grove. Ünïcode text: a café for the naïve, 東京 too.\n\nMore about the kumquat harvest."
+            ))
         try buildIndex(dir + "/index", docs)
         let server = try ServerProcess(index: dir + "/index")
         let script = Build.packageRoot + "/Tests/QuarryServerTests/Python/mcp_client_check.py"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, "--quarry", Build.quarry, "--index", dir + "/index",
-                       "--url", "http://127.0.0.1:\(server.port)/mcp", "--documents", String(docs.count)]
+        p.arguments = [
+            "python3", script, "--quarry", Build.quarry, "--index", dir + "/index",
+            "--url", "http://127.0.0.1:\(server.port)/mcp", "--documents", String(docs.count),
+        ]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out

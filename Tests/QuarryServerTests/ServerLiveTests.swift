@@ -1,6 +1,7 @@
 import Foundation
 import Quarry
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,11 +17,14 @@ struct ServerLiveTests {
         let before = try s.get("/search?q=csrf")
         let generation = Int(before.header("Quarry-Generation") ?? "") ?? -1
         #expect(try before.json()["results"] as? [Any] != nil)
-        let add = try runQuarry(["index", "--index", dir + "/index", "--stdin", "-q"], stdin: beirLines([("fresh/1", "Kumquat", "A kumquat arrived.")]))
+        let add = try runQuarry(
+            ["index", "--index", dir + "/index", "--stdin", "-q"], stdin: beirLines([("fresh/1", "Kumquat", "A kumquat arrived.")]))
         #expect(add.status == 0)
         var seenGeneration = generation
         let visible = s.eventually(cap: 20) {
-            guard let r = try? s.get("/search?q=kumquat"), let results = (try? r.json())?["results"] as? [[String: Any]] else { return false }
+            guard let r = try? s.get("/search?q=kumquat"), let results = (try? r.json())?["results"] as? [[String: Any]] else {
+                return false
+            }
             seenGeneration = Int(r.header("Quarry-Generation") ?? "") ?? -1
             return results.first?["id"] as? String == "fresh/1"
         }

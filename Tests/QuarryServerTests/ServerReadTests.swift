@@ -72,11 +72,15 @@ struct ServerReadTests {
         #expect(abs(parts.reduce(0) { $0 + ($1["score"] as? Double ?? 0) } - (first["score"] as? Double ?? -1)) < 1e-6)
     }
 
-    @Test("the server ranks as quarry search does with the same options", arguments: [
-        ("", [String]()), ("&scoring=flat", ["--scoring", "flat"]), ("&scoring=fields&title_weight=2", ["--scoring", "fields", "--title-weight", "2"]),
-        ("&k1=1.2&b=0.75&scoring=flat", ["--k1", "1.2", "--b", "0.75", "--scoring", "flat"]), ("&title_b=0.5&body_b=0.3", ["--title-b", "0.5", "--body-b", "0.3"]),
-        ("&all=true", ["--all"]), ("&syntax=words", ["--syntax", "words"]), ("&mode=passages", ["--passages"]),
-    ])
+    @Test(
+        "the server ranks as quarry search does with the same options",
+        arguments: [
+            ("", [String]()), ("&scoring=flat", ["--scoring", "flat"]),
+            ("&scoring=fields&title_weight=2", ["--scoring", "fields", "--title-weight", "2"]),
+            ("&k1=1.2&b=0.75&scoring=flat", ["--k1", "1.2", "--b", "0.75", "--scoring", "flat"]),
+            ("&title_b=0.5&body_b=0.3", ["--title-b", "0.5", "--body-b", "0.3"]),
+            ("&all=true", ["--all"]), ("&syntax=words", ["--syntax", "words"]), ("&mode=passages", ["--passages"]),
+        ])
     func sameAsCLI(params: String, options: [String]) throws {
         let s = try ReadFixture.server()
         let text = options == ["--all"] ? "csrf token paragraph" : "csrf token \"grace period\" w7"
@@ -84,7 +88,8 @@ struct ServerReadTests {
         let dir = try ReadFixture.setup.get().1
         let cli = try runQuarry(["search", "--index", dir + "/index", "--json", "--limit", "15"] + options + ["--", text])
         #expect(cli.status == 0, "\(cli.stderr)")
-        let local = try #require((try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
+        let local = try #require(
+            (try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
         #expect(!served.isEmpty)
         #expect(served.map { $0["id"] as? String } == local.map { $0["id"] as? String }, "\(params)")
         #expect(served.map { $0["score"] as? Double } == local.map { $0["score"] as? Double }, "\(params)")
@@ -93,9 +98,11 @@ struct ServerReadTests {
     @Test("offset paging is exact: page 2 of 10 is results 11–20 of a limit-20 search", arguments: ["documents", "passages"])
     func paging(mode: String) throws {
         let s = try ReadFixture.server()
-        let all = try #require(try s.get("/search?q=\(q("paragraph w3 w17 csrf"))&limit=20&mode=\(mode)").json()["results"] as? [[String: Any]])
+        let all = try #require(
+            try s.get("/search?q=\(q("paragraph w3 w17 csrf"))&limit=20&mode=\(mode)").json()["results"] as? [[String: Any]])
         #expect(all.count == 20)
-        let page2 = try #require(try s.get("/search?q=\(q("paragraph w3 w17 csrf"))&limit=10&offset=10&mode=\(mode)").json()["results"] as? [[String: Any]])
+        let page2 = try #require(
+            try s.get("/search?q=\(q("paragraph w3 w17 csrf"))&limit=10&offset=10&mode=\(mode)").json()["results"] as? [[String: Any]])
         func key(_ r: [String: Any]) -> String { "\(r["id"] ?? "")#\((r["passage"] as? [String: Any])?["index"] ?? "")" }
         #expect(page2.map(key) == all.dropFirst(10).map(key))
         #expect(page2.map { $0["rank"] as? Int } == Array(11...20))
@@ -163,12 +170,14 @@ struct ServerReadTests {
         #expect(missing.errorCode == "unknown_document")
     }
 
-    @Test("bad requests say which field was wrong", arguments: [
-        ("/search", 400, "q"), ("/search?q=", 400, "q"), ("/search?q=x&limit=0", 400, "limit"), ("/search?q=x&limit=abc", 400, "limit"),
-        ("/search?q=x&limit=1001", 400, "limit"), ("/search?q=x&offset=-1", 400, "offset"), ("/search?q=x&mode=both", 400, "mode"),
-        ("/search?q=x&b=2", 400, "b"), ("/search?q=x&explain=maybe", 400, "explain"), ("/search?q=x&limt=5", 400, "limt"),
-        ("/search?q=x&snippets=9", 400, "snippets"), ("/search?q=x&q%ZZ=1", 400, ""),
-    ])
+    @Test(
+        "bad requests say which field was wrong",
+        arguments: [
+            ("/search", 400, "q"), ("/search?q=", 400, "q"), ("/search?q=x&limit=0", 400, "limit"), ("/search?q=x&limit=abc", 400, "limit"),
+            ("/search?q=x&limit=1001", 400, "limit"), ("/search?q=x&offset=-1", 400, "offset"), ("/search?q=x&mode=both", 400, "mode"),
+            ("/search?q=x&b=2", 400, "b"), ("/search?q=x&explain=maybe", 400, "explain"), ("/search?q=x&limt=5", 400, "limt"),
+            ("/search?q=x&snippets=9", 400, "snippets"), ("/search?q=x&q%ZZ=1", 400, ""),
+        ])
     func badRequests(target: String, status: Int, field: String) throws {
         let r = try ReadFixture.server().get(target)
         #expect(r.status == status, "\(target): \(r.text)")
@@ -198,8 +207,12 @@ struct ServerReadTests {
     @Test("bad JSON bodies, wrong types and unknown keys are 400")
     func badJSON() throws {
         let s = try ReadFixture.server()
-        for (body, code) in [("{\"q\": ", "bad_json"), ("[1,2]", "bad_json"), ("{\"q\": 5}", "bad_request"), ("{\"q\": \"x\", \"limit\": \"5\"}", "bad_request"),
-                             ("{\"q\": \"x\", \"limit\": 2.5}", "bad_request"), ("{\"q\": \"x\", \"explain\": 1}", "bad_request"), ("{\"q\": \"x\", \"extra\": 1}", "bad_request")] {
+        for (body, code) in [
+            ("{\"q\": ", "bad_json"), ("[1,2]", "bad_json"), ("{\"q\": 5}", "bad_request"),
+            ("{\"q\": \"x\", \"limit\": \"5\"}", "bad_request"),
+            ("{\"q\": \"x\", \"limit\": 2.5}", "bad_request"), ("{\"q\": \"x\", \"explain\": 1}", "bad_request"),
+            ("{\"q\": \"x\", \"extra\": 1}", "bad_request"),
+        ] {
             let r = try s.post("/search", json: body)
             #expect(r.status == 400, "\(body): \(r.text)")
             #expect(r.errorCode == code, "\(body): \(r.text)")
@@ -228,7 +241,9 @@ struct ServerReadTests {
         #expect(r.status == 413)
         #expect(r.errorCode == "body_too_large")
         // A lying Content-Length is refused as well.
-        let lying = try HTTP.request(port: s.port, "POST", "/search", headers: ["Content-Length": "50000000", "Content-Type": "application/json"], body: Array("{}".utf8))
+        let lying = try HTTP.request(
+            port: s.port, "POST", "/search", headers: ["Content-Length": "50000000", "Content-Type": "application/json"],
+            body: Array("{}".utf8))
         #expect(lying.status == 413)
         // The server still answers.
         #expect(try s.get("/health").status == 200)

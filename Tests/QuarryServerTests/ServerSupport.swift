@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,8 @@ func runQuarry(_ arguments: [String], stdin: String? = nil) throws -> (status: I
 
 /// A temporary directory, removed when the test process exits.
 func temporaryDirectory(_ name: String) throws -> String {
-    let dir = NSTemporaryDirectory() + "quarry-server-\(ProcessInfo.processInfo.processIdentifier)-\(name)-\(UInt32.random(in: 0...UInt32.max))"
+    let dir =
+        NSTemporaryDirectory() + "quarry-server-\(ProcessInfo.processInfo.processIdentifier)-\(name)-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     Cleanup.register(directory: dir)
     return dir
@@ -146,9 +148,11 @@ final class ServerProcess: @unchecked Sendable {
         }.start()
         // The first stdout line says where it listens (generous cap: a debug build starting).
         _ = announced.wait(timeout: .now() + 60)
-        guard let first = stdoutLines.withLock({ $0.first }), let portText = first.split(separator: ":").last, let port = Int(portText) else {
+        guard let first = stdoutLines.withLock({ $0.first }), let portText = first.split(separator: ":").last, let port = Int(portText)
+        else {
             process.terminate()
-            throw ClientError("quarry serve did not announce its address; stderr: \(String(decoding: stderrBuffer.withLock { $0 }, as: UTF8.self))")
+            throw ClientError(
+                "quarry serve did not announce its address; stderr: \(String(decoding: stderrBuffer.withLock { $0 }, as: UTF8.self))")
         }
         self.port = port
     }
@@ -207,8 +211,11 @@ func sampleDocuments(_ n: Int, prefix: String = "docs/", marker: String = "") ->
         let topic = topics[i % topics.count]
         let folder = i % 3 == 0 ? "api/" : i % 3 == 1 ? "guide/" : "misc/"
         let words = (0..<(20 + i % 40)).map { "w\(($0 * 7 + i) % 50)" }.joined(separator: " ")
-        return (id: "\(prefix)\(folder)\(String(format: "%04d", i))", title: "Note \(i) on \(topic)",
-                text: "\(topic) \(marker) paragraph one \(words). Second sentence about \(topic) and more \(words).\n\nAnother paragraph with café and \(topic).")
+        return (
+            id: "\(prefix)\(folder)\(String(format: "%04d", i))", title: "Note \(i) on \(topic)",
+            text:
+                "\(topic) \(marker) paragraph one \(words). Second sentence about \(topic) and more \(words).\n\nAnother paragraph with café and \(topic)."
+        )
     }
 }
 

@@ -41,8 +41,9 @@ struct ServerWriteTests {
         let basic = try HTTP.request(port: s.port, "GET", "/stats", headers: ["Authorization": "Basic dXNlcjpwYXNz"])
         #expect(basic.status == 401)
         #expect(try s.get("/search?q=csrf", token: token).status == 200)
-        let mcp = try HTTP.request(port: s.port, "POST", "/mcp", headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                   body: Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8))
+        let mcp = try HTTP.request(
+            port: s.port, "POST", "/mcp", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8))
         #expect(mcp.status == 401)
         #expect(s.terminate() == 0)
     }
@@ -76,7 +77,11 @@ struct ServerWriteTests {
     @Test("POST /documents (array and JSON lines) adds and replaces; bad documents are reported, the rest added")
     func addDocuments() throws {
         let (s, _) = try writableServer("add")
-        let r = try s.post("/documents", json: #"[{"id": "new/1", "title": "Llama", "text": "Llamas hum softly."}, {"id": "", "text": "x"}, {"id": "new/2", "text": 5}, {"id": "new/3", "text": "Second llama note."}]"#, token: token)
+        let r = try s.post(
+            "/documents",
+            json:
+                #"[{"id": "new/1", "title": "Llama", "text": "Llamas hum softly."}, {"id": "", "text": "x"}, {"id": "new/2", "text": 5}, {"id": "new/3", "text": "Second llama note."}]"#,
+            token: token)
         #expect(r.status == 202)
         #expect(r.header("location") == "/tasks/\(try taskID(r))")
         let queued = try r.json()
@@ -92,7 +97,8 @@ struct ServerWriteTests {
         // Succeeded means searchable now.
         #expect(try ids(s, "llama").sorted() == ["new/1", "new/3"])
         // JSON lines, BEIR style, replacing new/1 and with one broken line.
-        let lines = "{\"_id\": \"new/1\", \"title\": \"Alpaca\", \"text\": \"Now about alpacas.\"}\n{broken\n{\"id\": \"new/4\", \"text\": \"Another llama.\"}\n"
+        let lines =
+            "{\"_id\": \"new/1\", \"title\": \"Alpaca\", \"text\": \"Now about alpacas.\"}\n{broken\n{\"id\": \"new/4\", \"text\": \"Another llama.\"}\n"
         let r2 = try s.post("/documents", json: lines, token: token, contentType: "application/x-ndjson")
         let done2 = try s.waitForTask(try taskID(r2), token: token)
         let d2 = try #require(done2["details"] as? [String: Any])
@@ -142,9 +148,11 @@ struct ServerWriteTests {
         let done = try s.waitForTask(try taskID(ok), token: token)
         #expect((done["details"] as? [String: Any])?["added"] as? Int == 1)
         #expect(try ids(s, "alpaca wool") == ["alpaca.txt"])
-        for (path, status, code) in [("\(dir)/outside.txt", 403, "path_not_allowed"), ("\(dir)/allowed/../outside.txt", 403, "path_not_allowed"),
-                                     ("/etc", 403, "path_not_allowed"), ("\(dir)/allowed/missing", 400, "bad_request"),
-                                     ("\(dir)/nowhere/x", 403, "path_not_allowed"), ("sub/../../outside.txt", 403, "path_not_allowed")] {
+        for (path, status, code) in [
+            ("\(dir)/outside.txt", 403, "path_not_allowed"), ("\(dir)/allowed/../outside.txt", 403, "path_not_allowed"),
+            ("/etc", 403, "path_not_allowed"), ("\(dir)/allowed/missing", 400, "bad_request"),
+            ("\(dir)/nowhere/x", 403, "path_not_allowed"), ("sub/../../outside.txt", 403, "path_not_allowed"),
+        ] {
             let r = try s.post("/index", json: "{\"paths\": [\"\(path)\"]}", token: token)
             #expect(r.status == status, "\(path): \(r.text)")
             #expect(r.errorCode == code, "\(path)")
@@ -162,7 +170,9 @@ struct ServerWriteTests {
     func lock() throws {
         let (s, dir) = try writableServer("lock", ["--lock-wait-s", "1"])
         // Idle server: another process can write (what cron's quarry index does).
-        let cron = try runQuarry(["index", "--index", dir + "/index", "--stdin", "-q"], stdin: beirLines([("cron/1", "Cron", "Written by cron while the server idles.")]))
+        let cron = try runQuarry(
+            ["index", "--index", dir + "/index", "--stdin", "-q"],
+            stdin: beirLines([("cron/1", "Cron", "Written by cron while the server idles.")]))
         #expect(cron.status == 0, "\(cron.stderr)")
         // Another writer holds the lock past the wait: the task fails with index_locked.
         let holder = try IndexWriter(directory: dir + "/index")
@@ -180,6 +190,8 @@ struct ServerWriteTests {
         #expect(try ids(s, "cron") == ["cron/1"])
         #expect(s.terminate() == 0)
         // The lock was released at exit.
-        #expect(try runQuarry(["index", "--index", dir + "/index", "--stdin", "-q"], stdin: beirLines([("after", "After", "After exit.")])).status == 0)
+        #expect(
+            try runQuarry(["index", "--index", dir + "/index", "--stdin", "-q"], stdin: beirLines([("after", "After", "After exit.")]))
+                .status == 0)
     }
 }

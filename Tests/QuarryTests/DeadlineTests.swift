@@ -11,10 +11,12 @@ struct DeadlineTests {
         do {
             let writer = try IndexWriter(directory: dir)
             let articles = (0..<300).map { i -> Article in
-                let body = "Adrenaline and stress number \(i). " + (i % 2 == 0 ? "Fight or flight response. " : "Sleep and memory. ")
+                let body =
+                    "Adrenaline and stress number \(i). " + (i % 2 == 0 ? "Fight or flight response. " : "Sleep and memory. ")
                     + String(repeating: "cortisol ", count: i % 7)
-                return Article(id: "d\(i)", path: "mem/d\(i)", title: "Note \(i)", body: body,
-                               blocks: [TextBlock(start: 0, end: body.utf8.count, kind: .paragraph)])
+                return Article(
+                    id: "d\(i)", path: "mem/d\(i)", title: "Note \(i)", body: body,
+                    blocks: [TextBlock(start: 0, end: body.utf8.count, kind: .paragraph)])
             }
             _ = try writer.add(articles)
             try writer.commit()

@@ -16,10 +16,13 @@ struct EvaluationFacadeTests {
         #expect(b.mean(.nDCG(cutoff: 10)) == 1)
         let c = try Comparison(a, b)
         #expect(c.exact && c.rows.map(\.difference) == [0.75, b.mean(.nDCG(cutoff: 10))! - a.mean(.nDCG(cutoff: 10))!])
-        let json = JSONContract.evaluation(qrelsPath: "qrels", qrels: qrels,
-                                           runs: [.init(source: .file(path: "before"), run: before, evaluation: a),
-                                                  .init(source: .file(path: "after"), run: after, evaluation: b)],
-                                           comparison: c, perQuery: false)
+        let json = JSONContract.evaluation(
+            qrelsPath: "qrels", qrels: qrels,
+            runs: [
+                .init(source: .file(path: "before"), run: before, evaluation: a),
+                .init(source: .file(path: "after"), run: after, evaluation: b),
+            ],
+            comparison: c, perQuery: false)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["schema"] as? String == JSONContract.evalSchema)
         #expect((object["runs"] as? [[String: Any]])?.map { $0["label"] as? String } == ["A", "B"])

@@ -19,9 +19,11 @@ struct FacadeTests {
 
     func documents(_ n: Int) -> [Article] {
         (0..<n).map { i in
-            let body = "Document \(i) talks about adrenaline" + (i % 3 == 0 ? " and sleep" : "") + String(repeating: " stress", count: i % 5)
-            return Article(id: "d\(i)", path: "mem/d\(i)", title: "Title \(i)", body: body,
-                           blocks: [TextBlock(start: 0, end: body.utf8.count, kind: .paragraph)])
+            let body =
+                "Document \(i) talks about adrenaline" + (i % 3 == 0 ? " and sleep" : "") + String(repeating: " stress", count: i % 5)
+            return Article(
+                id: "d\(i)", path: "mem/d\(i)", title: "Title \(i)", body: body,
+                blocks: [TextBlock(start: 0, end: body.utf8.count, kind: .paragraph)])
         }
     }
 

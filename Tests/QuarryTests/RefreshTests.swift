@@ -10,7 +10,8 @@ struct RefreshTests {
     func article(_ id: String, _ round: Int) -> Article {
         let words = ["adrenaline", "sleep", "stress", "cortex", "memory", "zebra", "quartz"]
         let body = (0..<(8 + round % 5)).map { words[($0 * 3 + round + id.count) % words.count] }.joined(separator: " ") + " round\(round)."
-        return Article(id: id, path: id, title: "T \(id)", body: body, blocks: [TextBlock(start: 0, end: body.utf8.count, kind: .paragraph)])
+        return Article(
+            id: id, path: id, title: "T \(id)", body: body, blocks: [TextBlock(start: 0, end: body.utf8.count, kind: .paragraph)])
     }
 
     @Test("after adds, replacements, deletions and merges, refreshed equals fresh")
@@ -25,9 +26,9 @@ struct RefreshTests {
         let queries = ["adrenaline sleep", "zebra", "\"stress cortex\"", "round3 OR round5", "memory -quartz"]
         for round in 1...8 {
             let writer = try IndexWriter(directory: dir)
-            _ = try writer.add((0..<6).map { article("r\(round)-\($0)", round) })        // new
-            _ = try writer.add([article("a\(round * 3)", round)])                        // replaces
-            _ = try writer.delete(ids: ["a\(round * 3 + 1)", "r\(round - 1)-2"])         // deletes
+            _ = try writer.add((0..<6).map { article("r\(round)-\($0)", round) })  // new
+            _ = try writer.add([article("a\(round * 3)", round)])  // replaces
+            _ = try writer.delete(ids: ["a\(round * 3 + 1)", "r\(round - 1)-2"])  // deletes
             try writer.commit()
             if round % 3 == 0 { try writer.merge(maxSegments: 2) }
             writer.close()

@@ -16,7 +16,9 @@ public enum JSONContract {
     public static let checkSchema = "quarry.check/1"
 
     /// A document search response.
-    public static func documents(query: String, qid: String? = nil, results: [DocumentResult], notices: [QueryNotice] = [], tookMilliseconds: Double) -> String {
+    public static func documents(
+        query: String, qid: String? = nil, results: [DocumentResult], notices: [QueryNotice] = [], tookMilliseconds: Double
+    ) -> String {
         var w = searchHeader(query: query, qid: qid, mode: "documents", notices: notices, tookMilliseconds: tookMilliseconds)
         for r in results {
             w.beginObject()
@@ -39,7 +41,9 @@ public enum JSONContract {
     }
 
     /// A passage search response.
-    public static func passages(query: String, qid: String? = nil, hits: [PassageHit], notices: [QueryNotice] = [], tookMilliseconds: Double) -> String {
+    public static func passages(
+        query: String, qid: String? = nil, hits: [PassageHit], notices: [QueryNotice] = [], tookMilliseconds: Double
+    ) -> String {
         var w = searchHeader(query: query, qid: qid, mode: "passages", notices: notices, tookMilliseconds: tookMilliseconds)
         for h in hits {
             w.beginObject()
@@ -61,7 +65,9 @@ public enum JSONContract {
     }
 
     /// The fields every search response starts with, up to the opened `results` array.
-    private static func searchHeader(query: String, qid: String?, mode: String, notices: [QueryNotice], tookMilliseconds: Double) -> JSONWriter {
+    private static func searchHeader(query: String, qid: String?, mode: String, notices: [QueryNotice], tookMilliseconds: Double)
+        -> JSONWriter
+    {
         var w = JSONWriter()
         w.beginObject()
         w.field("schema", searchSchema)

@@ -40,8 +40,10 @@ package enum Lines {
 
     /// Calls `body` with each line of `bytes[range]` (without its "\n" or "\r\n") and the
     /// line's start offset, until `body` returns false.
-    package static func forEach(_ bytes: UnsafeRawBufferPointer, in range: Range<Int>? = nil,
-                               _ body: (UnsafeRawBufferPointer, Int) throws -> Bool) rethrows {
+    package static func forEach(
+        _ bytes: UnsafeRawBufferPointer, in range: Range<Int>? = nil,
+        _ body: (UnsafeRawBufferPointer, Int) throws -> Bool
+    ) rethrows {
         let range = range ?? 0..<bytes.count
         guard let base = bytes.baseAddress else { return }
         var start = range.lowerBound

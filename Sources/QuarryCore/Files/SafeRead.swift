@@ -83,8 +83,9 @@ extension FileSystem {
 
     /// The error of a file over a size limit.
     package static func tooLarge(_ path: String, size: Int, limit: Int) -> SystemError {
-        SystemError(path: path, operation: "read", errno: EFBIG,
-                    detail: "the file is \(megabytes(size)), over the limit of \(megabytes(limit))")
+        SystemError(
+            path: path, operation: "read", errno: EFBIG,
+            detail: "the file is \(megabytes(size)), over the limit of \(megabytes(limit))")
     }
 
     /// A byte count in MB (2^20 bytes) with one decimal, e.g. "4.1 MB".

@@ -71,7 +71,10 @@ package struct JSONLineParser {
                 guard let c = peek() else { throw fail("unexpected end of line inside an object") }
                 i += 1
                 if c == UInt8(ascii: "}") { break }
-                if c != UInt8(ascii: ",") { i -= 1; throw fail("expected ',' or '}' after a member") }
+                if c != UInt8(ascii: ",") {
+                    i -= 1
+                    throw fail("expected ',' or '}' after a member")
+                }
             }
         }
         skipSpace()
@@ -209,8 +212,9 @@ package struct JSONLineParser {
         let start = i
         if peek() == UInt8(ascii: "-") { i += 1 }
         var digits = 0
-        while let c = peek(), (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
-            || c == UInt8(ascii: "E") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
+        while let c = peek(),
+            (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
+                || c == UInt8(ascii: "E") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
         {
             if c >= 0x30 && c <= 0x39 { digits += 1 }
             i += 1
@@ -232,7 +236,10 @@ package struct JSONLineParser {
         case UInt8(ascii: "{"):
             i += 1
             skipSpace()
-            if peek() == UInt8(ascii: "}") { i += 1; return }
+            if peek() == UInt8(ascii: "}") {
+                i += 1
+                return
+            }
             while true {
                 skipSpace()
                 guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
@@ -245,19 +252,28 @@ package struct JSONLineParser {
                 guard let d = peek() else { throw fail("unexpected end of line inside an object") }
                 i += 1
                 if d == UInt8(ascii: "}") { return }
-                if d != UInt8(ascii: ",") { i -= 1; throw fail("expected ',' or '}'") }
+                if d != UInt8(ascii: ",") {
+                    i -= 1
+                    throw fail("expected ',' or '}'")
+                }
             }
         case UInt8(ascii: "["):
             i += 1
             skipSpace()
-            if peek() == UInt8(ascii: "]") { i += 1; return }
+            if peek() == UInt8(ascii: "]") {
+                i += 1
+                return
+            }
             while true {
                 try skipValue(depth: depth + 1)
                 skipSpace()
                 guard let d = peek() else { throw fail("unexpected end of line inside an array") }
                 i += 1
                 if d == UInt8(ascii: "]") { return }
-                if d != UInt8(ascii: ",") { i -= 1; throw fail("expected ',' or ']'") }
+                if d != UInt8(ascii: ",") {
+                    i -= 1
+                    throw fail("expected ',' or ']'")
+                }
             }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")

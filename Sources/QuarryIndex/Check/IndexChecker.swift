@@ -135,8 +135,9 @@ package struct IndexChecker {
                 if b.start < previous || b.end < b.start { fail("psg", "document \(d): passages out of order") }
                 previous = b.start
             }
-            stats.add(titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)), passages: bounds.count,
-                      passageLength: bounds.reduce(0) { $0 + $1.length })
+            stats.add(
+                titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)), passages: bounds.count,
+                passageLength: bounds.reduce(0) { $0 + $1.length })
         }
         if stats != s.info.stats { fail("seg", "statistics \(s.info.stats) do not match the lengths and passages (\(stats))") }
 
@@ -146,7 +147,9 @@ package struct IndexChecker {
         var title: [UInt32] = [], body: [UInt32] = []
         try s.forEachTerm { term, info in
             terms += 1
-            if let p = previousTerm, !p.lexicographicallyPrecedes(term) { fail("tdx", "terms out of order at '\(String(decoding: term, as: UTF8.self))'") }
+            if let p = previousTerm, !p.lexicographicallyPrecedes(term) {
+                fail("tdx", "terms out of order at '\(String(decoding: term, as: UTF8.self))'")
+            }
             previousTerm = term
             let c = try s.postings(info)
             var count = 0, withTitle = 0, withBody = 0, passages = 0
@@ -155,12 +158,18 @@ package struct IndexChecker {
             var impacts = c.blockCount > 1 ? try c.blockImpacts(0) : nil
             while try c.next() != PostingsCursor.end {
                 let d = Int(c.doc)
-                if c.doc <= last || d >= n { fail("doc", "term '\(String(decoding: term, as: UTF8.self))': document \(d) out of order or range"); return false }
+                if c.doc <= last || d >= n {
+                    fail("doc", "term '\(String(decoding: term, as: UTF8.self))': document \(d) out of order or range")
+                    return false
+                }
                 last = c.doc
-                if c.tfTitle == 0 && c.tfBody == 0 { fail("doc", "term '\(String(decoding: term, as: UTF8.self))': a posting with no occurrence") }
+                if c.tfTitle == 0 && c.tfBody == 0 {
+                    fail("doc", "term '\(String(decoding: term, as: UTF8.self))': a posting with no occurrence")
+                }
                 try c.positions(title: &title, body: &body)
                 if title.count != Int(c.tfTitle) || body.count != Int(c.tfBody) { fail("pos", "positions do not match the frequencies") }
-                if zip(title, title.dropFirst()).contains(where: { $0 >= $1 }) || zip(body, body.dropFirst()).contains(where: { $0 >= $1 }) {
+                if zip(title, title.dropFirst()).contains(where: { $0 >= $1 }) || zip(body, body.dropFirst()).contains(where: { $0 >= $1 })
+                {
                     fail("pos", "positions out of order")
                 }
                 count += 1
@@ -202,7 +211,9 @@ package struct IndexChecker {
             report.postings += count
             let t = String(decoding: term, as: UTF8.self)
             if count != info.df { fail("tdx", "term '\(t)': df \(info.df), postings \(count)") }
-            if withTitle != info.dfTitle || withBody != info.dfBody { fail("tdx", "term '\(t)': field document frequencies do not match the postings") }
+            if withTitle != info.dfTitle || withBody != info.dfBody {
+                fail("tdx", "term '\(t)': field document frequencies do not match the postings")
+            }
             if passages != info.passageDf { fail("tdx", "term '\(t)': passage df \(info.passageDf), counted \(passages)") }
             return true
         }
@@ -251,7 +262,8 @@ package struct IndexChecker {
             let stored = try d.load()
             let a = recomputed.terms.sorted(), b = stored.terms.sorted()
             if a.count != b.count || zip(a, b).contains(where: { $0.0 != $1.0 || $0.1 != $1.1 }) {
-                report.problems.append(CheckProblem(file: d.name, offset: nil, message: "deleted term statistics do not match the deleted documents"))
+                report.problems.append(
+                    CheckProblem(file: d.name, offset: nil, message: "deleted term statistics do not match the deleted documents"))
             }
         }
     }

@@ -124,7 +124,11 @@ final class BlockVerifier: @unchecked Sendable {
         let actual = XXH64.hash(UnsafeRawBufferPointer(rebasing: file[start..<end]))
         let stored = UInt64(littleEndian: hashes.loadUnaligned(fromByteOffset: b * 8, as: UInt64.self))
         guard actual == stored else {
-            throw FormatError(file: path, offset: start, message: "checksum mismatch in the block of bytes \(start)..<\(end) (stored \(FileEnvelope.hex(stored)), computed \(FileEnvelope.hex(actual))): the file is damaged")
+            throw FormatError(
+                file: path, offset: start,
+                message:
+                    "checksum mismatch in the block of bytes \(start)..<\(end) (stored \(FileEnvelope.hex(stored)), computed \(FileEnvelope.hex(actual))): the file is damaged"
+            )
         }
         bits[b >> 6].bitwiseOr(1 << UInt64(b & 63), ordering: .releasing)
     }

@@ -19,13 +19,17 @@ final class DeletionAccountant {
         guard deletions.mark(doc) else { return }
         let stored = try segment.storedDocument(doc)
         inverter.invert(title: stored.title, body: stored.body, spans: stored.passages, cache: cache)
-        deletions.stats.add(titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
-                            passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
+        deletions.stats.add(
+            titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
+            passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
         for gi in 0..<inverter.groups.count {
             let g = inverter.groups[gi]
             cache.terms.withKey(Int(g.term)) { term in
-                deletions.terms.add(term, TermStats(df: 1, dfTitle: g.tfTitle > 0 ? 1 : 0, dfBody: g.tfBody > 0 ? 1 : 0,
-                                                    passageDf: Int(g.passages)))
+                deletions.terms.add(
+                    term,
+                    TermStats(
+                        df: 1, dfTitle: g.tfTitle > 0 ? 1 : 0, dfBody: g.tfBody > 0 ? 1 : 0,
+                        passageDf: Int(g.passages)))
             }
         }
     }

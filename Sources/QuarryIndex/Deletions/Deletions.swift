@@ -46,8 +46,11 @@ struct Deletions {
         var dict = TermDictionaryWriter()
         for (term, s) in terms.sorted() {
             term.withUnsafeBytes {
-                dict.add($0, TermInfo(df: s.df, dfTitle: s.dfTitle, dfBody: s.dfBody, passageDf: s.passageDf,
-                                      docOffset: 0, docLength: 0, posOffset: 0, posLength: 0))
+                dict.add(
+                    $0,
+                    TermInfo(
+                        df: s.df, dfTitle: s.dfTitle, dfBody: s.dfBody, passageDf: s.passageDf,
+                        docOffset: 0, docLength: 0, posOffset: 0, posLength: 0))
             }
         }
         w.append(dict.finish())
@@ -93,7 +96,8 @@ struct DeletionsReader: @unchecked Sendable {
         _ = try r.u32()
         stats = try CollectionStats.decode(&r)
         guard docCount == expected, words == (docCount + 63) / 64, deletedCount <= docCount, stats.documents == deletedCount else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "deletions header does not match the segment (\(expected) documents)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize, message: "deletions header does not match the segment (\(expected) documents)")
         }
         bitmap = try r.bytes(words * 8)
         let rest = UnsafeRawBufferPointer(rebasing: body[r.position...])
@@ -101,7 +105,8 @@ struct DeletionsReader: @unchecked Sendable {
         var count = 0
         for i in 0..<words { count += UInt64(littleEndian: bitmap.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)).nonzeroBitCount }
         guard count == deletedCount else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + 80, message: "bitmap holds \(count) deletions, header says \(deletedCount)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + 80, message: "bitmap holds \(count) deletions, header says \(deletedCount)")
         }
     }
 

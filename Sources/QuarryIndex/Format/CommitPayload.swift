@@ -29,7 +29,9 @@ package func readPayload(directory: String, file: String, olderFormat: Bool = fa
     let path = directory + "/" + file
     let bytes = try FileSystem.read(path)
     do {
-        return try bytes.withUnsafeBytes { Array(try FileEnvelope.open($0, kind: .payload, name: path, verifyChecksum: true, olderVersions: olderFormat)) }
+        return try bytes.withUnsafeBytes {
+            Array(try FileEnvelope.open($0, kind: .payload, name: path, verifyChecksum: true, olderVersions: olderFormat))
+        }
     } catch let e as FormatError {
         throw IndexError.corrupt(e)
     }

@@ -122,7 +122,11 @@ package enum FileEnvelope {
         }
         let version = try r.u16()
         guard version == indexFormatVersion || (olderVersions && FileEnvelope.rebuildableVersions.contains(version)) else {
-            throw FormatError(file: name, offset: 4, message: "\(FormatError.otherVersionPrefix) (index format \(version); this one reads format \(indexFormatVersion)): rebuild the index from its sources (quarry index --rebuild)")
+            throw FormatError(
+                file: name, offset: 4,
+                message:
+                    "\(FormatError.otherVersionPrefix) (index format \(version); this one reads format \(indexFormatVersion)): rebuild the index from its sources (quarry index --rebuild)"
+            )
         }
         var f = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(n - footerSize)...]), fileOffset: n - footerSize, context: name)
         let stored = try f.u64()
@@ -137,7 +141,9 @@ package enum FileEnvelope {
         if verifyChecksum {
             let actual = XXH64.hash(UnsafeRawBufferPointer(rebasing: bytes[0..<(n - footerSize)]))
             guard actual == stored else {
-                throw FormatError(file: name, offset: n - footerSize, message: "checksum mismatch (stored \(hex(stored)), computed \(hex(actual))): the file is damaged")
+                throw FormatError(
+                    file: name, offset: n - footerSize,
+                    message: "checksum mismatch (stored \(hex(stored)), computed \(hex(actual))): the file is damaged")
             }
         }
         return UnsafeRawBufferPointer(rebasing: bytes[headerSize..<(n - footerSize)])

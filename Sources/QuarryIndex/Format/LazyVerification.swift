@@ -1,8 +1,9 @@
+import QuarryCore
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
-import Synchronization
 
 /// Verifies a file's checksum once, the first time it is needed (thread-safe). Large index
 /// files are checked this way, so that opening an index reads only small files and a search
@@ -65,7 +66,10 @@ extension FileEnvelope {
                 return pread(fd, base, want, off_t(offset))
             }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return FormatError(file: path, offset: offset, message: "cannot read to verify: \(n < 0 ? systemErrorMessage(errno) : "file shrank")") }
+            if n <= 0 {
+                return FormatError(
+                    file: path, offset: offset, message: "cannot read to verify: \(n < 0 ? systemErrorMessage(errno) : "file shrank")")
+            }
             buffer.withUnsafeBytes { b in
                 let chunk = UnsafeRawBufferPointer(rebasing: b[0..<n])
                 let hashed = max(0, min(n, covered - offset))
@@ -80,7 +84,9 @@ extension FileEnvelope {
         let stored = footer.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         let actual = hasher.finalize()
         if stored != actual {
-            return FormatError(file: path, offset: covered, message: "checksum mismatch (stored \(hex(stored)), computed \(hex(actual))): the file is damaged")
+            return FormatError(
+                file: path, offset: covered,
+                message: "checksum mismatch (stored \(hex(stored)), computed \(hex(actual))): the file is damaged")
         }
         return nil
     }

@@ -67,7 +67,9 @@ package struct Manifest: Sendable, Equatable {
         let language = try r.string()
         let rules = try r.u32()
         guard rules == UInt32(AnalyzerSettings.rulesVersion) else {
-            throw r.error("built with analysis rules version \(rules), this Quarry uses \(AnalyzerSettings.rulesVersion); rebuild the index", at: r.position - 4)
+            throw r.error(
+                "built with analysis rules version \(rules), this Quarry uses \(AnalyzerSettings.rulesVersion); rebuild the index",
+                at: r.position - 4)
         }
         let fold = try r.u8() != 0
         let maxWord = Int(try r.u32())
@@ -82,8 +84,9 @@ package struct Manifest: Sendable, Equatable {
         var segments: [SegmentEntry] = []
         for _ in 0..<count {
             let at = r.position
-            let s = SegmentEntry(name: try r.string(), nonce: try r.u64(), documents: Int(try r.u32()),
-                                 deleted: Int(try r.u32()), deletionGeneration: try r.u64())
+            let s = SegmentEntry(
+                name: try r.string(), nonce: try r.u64(), documents: Int(try r.u32()),
+                deleted: Int(try r.u32()), deletionGeneration: try r.u64())
             guard s.deleted <= s.documents, isSafeFileName(s.name) else { throw r.error("segment entry is invalid", at: at) }
             segments.append(s)
         }
@@ -98,8 +101,9 @@ package struct Manifest: Sendable, Equatable {
         } catch {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + 16, message: "settings are invalid: \(error)")
         }
-        return Manifest(generation: generation, commitTimeNanos: time, settings: settings, nextSegmentNumber: next,
-                        segments: segments, payloadFile: sources)
+        return Manifest(
+            generation: generation, commitTimeNanos: time, settings: settings, nextSegmentNumber: next,
+            segments: segments, payloadFile: sources)
     }
 
     /// Reads `DIR/MANIFEST`. `olderFormat`: also one of a format a rebuild can replace
@@ -144,5 +148,7 @@ package struct Manifest: Sendable, Equatable {
 /// A name made of letters, digits, "_", "-" and "." only (no path separators).
 func isSafeFileName(_ s: String) -> Bool {
     !s.isEmpty && s.count < 200 && !s.hasPrefix(".")
-        && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }
+        && s.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E
+        }
 }

@@ -30,7 +30,9 @@ extension SegmentFiles {
                 entries.lengthPrefixed(id)
             } else {
                 var shared = 0
-                while shared < min(previous.count, id.count) && previous[previous.startIndex + shared] == id[id.startIndex + shared] { shared += 1 }
+                while shared < min(previous.count, id.count) && previous[previous.startIndex + shared] == id[id.startIndex + shared] {
+                    shared += 1
+                }
                 entries.varint(shared)
                 entries.lengthPrefixed(id.dropFirst(shared))
             }
@@ -74,9 +76,10 @@ struct IDsReader: @unchecked Sendable {
         blockOffsetsStart = 8 + docCount * 4
         entriesStart = blockOffsetsStart + blockCount * 4
         guard docCount == expected, blockCount == (docCount + SegmentFiles.idBlock - 1) / SegmentFiles.idBlock,
-              bytes.count >= entriesStart
+            bytes.count >= entriesStart
         else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "ids header does not match the segment (\(expected) documents)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize, message: "ids header does not match the segment (\(expected) documents)")
         }
     }
 
@@ -88,7 +91,8 @@ struct IDsReader: @unchecked Sendable {
         let start = blockOffset(b)
         let end = b + 1 < blockCount ? blockOffset(b + 1) : bytes.count
         guard start <= end, end <= bytes.count else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + blockOffsetsStart + b * 4, message: "id block \(b) points outside the file")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + blockOffsetsStart + b * 4, message: "id block \(b) points outside the file")
         }
         try verifier?.verify(body: (blockOffsetsStart + b * 4)..<(blockOffsetsStart + b * 4 + 4))
         try verifier?.verify(body: start..<end)
@@ -108,7 +112,8 @@ struct IDsReader: @unchecked Sendable {
     /// Decodes block `b` entry by entry: `visit(id bytes, doc)` returns false to stop.
     private func scan(block b: Int, _ visit: (UnsafeRawBufferPointer, Int) -> Bool) throws(FormatError) {
         let range = try verifiedBlock(b)
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
         // The current id is rebuilt in one buffer, grown when an id is longer.
         var capacity = 256
         var key = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
@@ -136,7 +141,9 @@ struct IDsReader: @unchecked Sendable {
     func withID<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer) -> R) throws(FormatError) -> R {
         try verifier?.verify(body: (8 + doc * 4)..<(12 + doc * 4))
         let r = Int(rank(doc))
-        guard r < docCount else { throw FormatError(file: name, offset: FileEnvelope.headerSize + 8 + doc * 4, message: "rank of document \(doc) out of range") }
+        guard r < docCount else {
+            throw FormatError(file: name, offset: FileEnvelope.headerSize + 8 + doc * 4, message: "rank of document \(doc) out of range")
+        }
         var result: R? = nil
         var seen = 0
         try scan(block: r / SegmentFiles.idBlock) { id, d in
@@ -148,7 +155,9 @@ struct IDsReader: @unchecked Sendable {
             seen += 1
             return true
         }
-        guard let result else { throw FormatError(file: name, offset: FileEnvelope.headerSize + 8 + doc * 4, message: "document \(doc) is not at its rank") }
+        guard let result else {
+            throw FormatError(file: name, offset: FileEnvelope.headerSize + 8 + doc * 4, message: "document \(doc) is not at its rank")
+        }
         return result
     }
 
@@ -176,7 +185,12 @@ struct IDsReader: @unchecked Sendable {
             let range = try verifiedBlock(mid)
             var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), context: name)
             let first = try r.lengthPrefixed()
-            if compareBytes(first, key) < 0 { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+            if compareBytes(first, key) < 0 {
+                found = mid
+                lo = mid + 1
+            } else {
+                hi = mid - 1
+            }
         }
         if found < 0 { return 0 }
         var below = 0
@@ -212,7 +226,12 @@ struct IDsReader: @unchecked Sendable {
             let range = try verifiedBlock(mid)
             var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), context: name)
             let first = try r.lengthPrefixed()
-            if compareBytes(first, id) < 0 { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+            if compareBytes(first, id) < 0 {
+                found = mid
+                lo = mid + 1
+            } else {
+                hi = mid - 1
+            }
         }
         var result: [Int] = []
         for b in max(0, found)..<min(blockCount, max(0, found) + 2) {
@@ -220,7 +239,10 @@ struct IDsReader: @unchecked Sendable {
             try scan(block: b) { key, d in
                 let c = compareBytes(key, id)
                 if c == 0 { result.append(d) }
-                if c > 0 { past = true; return false }
+                if c > 0 {
+                    past = true
+                    return false
+                }
                 return true
             }
             if past { break }
@@ -252,8 +274,11 @@ struct IDCursor {
             left = min(SegmentFiles.idBlock, reader.docCount - first)
             let start = reader.blockStartOffset(block)
             let bytes = reader.fileBytes
-            guard start <= bytes.count else { throw FormatError(file: reader.name, offset: start, message: "id block \(block) points outside the file") }
-            r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[start...]), fileOffset: FileEnvelope.headerSize + start, context: reader.name)
+            guard start <= bytes.count else {
+                throw FormatError(file: reader.name, offset: start, message: "id block \(block) points outside the file")
+            }
+            r = ByteReader(
+                UnsafeRawBufferPointer(rebasing: bytes[start...]), fileOffset: FileEnvelope.headerSize + start, context: reader.name)
             key.removeAll(keepingCapacity: true)
             key.append(contentsOf: try r.lengthPrefixed())
         } else {

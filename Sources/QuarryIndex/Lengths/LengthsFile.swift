@@ -45,9 +45,10 @@ struct LengthsReader: @unchecked Sendable {
         bodyWidth = Int(try r.u8())
         _ = try r.u16()
         guard docCount == expected, [1, 2, 4].contains(titleWidth), [1, 2, 4].contains(bodyWidth),
-              bytes.count == 8 + docCount * (titleWidth + bodyWidth)
+            bytes.count == 8 + docCount * (titleWidth + bodyWidth)
         else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "lengths header does not match the segment (\(expected) documents)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize, message: "lengths header does not match the segment (\(expected) documents)")
         }
         let bodyStart = 8 + docCount * titleWidth
         title = bytes.baseAddress.map { UnsafeRawPointer($0 + 8) }

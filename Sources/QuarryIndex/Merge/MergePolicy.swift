@@ -44,8 +44,10 @@ package struct MergePolicy: Sendable, Equatable {
                 used.formUnion(group)
             }
         }
-        for s in segments where !used.contains(s.name) && s.documents > 0
-            && Double(s.deleted) / Double(s.documents) > maxDeletedFraction {
+        for s in segments
+        where !used.contains(s.name) && s.documents > 0
+            && Double(s.deleted) / Double(s.documents) > maxDeletedFraction
+        {
             groups.append([s.name])
         }
         return groups

@@ -72,8 +72,9 @@ struct SegmentMerger {
                     origins.append(origin)
                 }
                 try s.passageBounds(d, into: &bounds)
-                stats.add(titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)),
-                          passages: bounds.count, passageLength: bounds.reduce(0) { $0 + $1.length })
+                stats.add(
+                    titleLength: Int(s.titleLength(d)), bodyLength: Int(s.bodyLength(d)),
+                    passages: bounds.count, passageLength: bounds.reduce(0) { $0 + $1.length })
             }
             // Stored documents: whole compressed blocks when nothing is deleted, else record by record.
             if !s.hasDeletions {
@@ -142,19 +143,22 @@ struct SegmentMerger {
                 while try c.next() != PostingsCursor.end {
                     let nd = docMap[i][Int(c.doc)]
                     if nd < 0 { continue }
-                    encoder.add(doc: UInt32(nd), tfTitle: c.tfTitle, tfBody: c.tfBody,
-                                lengthTitle: titleLengths[Int(nd)], lengthBody: bodyLengths[Int(nd)])
+                    encoder.add(
+                        doc: UInt32(nd), tfTitle: c.tfTitle, tfBody: c.tfBody,
+                        lengthTitle: titleLengths[Int(nd)], lengthBody: bodyLengths[Int(nd)])
                     try c.copyPositions(into: &encoder.positions)
                     written += 1
                 }
             }
             guard written == live.df else {
-                throw IndexError.internalError("term '\(String(decoding: term, as: UTF8.self))': \(written) live postings, statistics say \(live.df)")
+                throw IndexError.internalError(
+                    "term '\(String(decoding: term, as: UTF8.self))': \(written) live postings, statistics say \(live.df)")
             }
             encoder.finish()
-            let info = TermInfo(df: live.df, dfTitle: live.dfTitle, dfBody: live.dfBody, passageDf: live.passageDf,
-                                docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
-                                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
+            let info = TermInfo(
+                df: live.df, dfTitle: live.dfTitle, dfBody: live.dfBody, passageDf: live.passageDf,
+                docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
+                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
             try docFile.write(encoder.docBytes.bytes)
             try posFile.write(encoder.positions.bytes)
             // The sources are read in term order, front to back: let go of what has been

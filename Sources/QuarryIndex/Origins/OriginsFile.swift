@@ -36,7 +36,8 @@ struct OriginsReader {
         let docs = Int(try r.u32())
         let count = Int(try r.u32())
         guard docs == expected, count <= bytes.count else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "origins header does not match the segment (\(expected) documents)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize, message: "origins header does not match the segment (\(expected) documents)")
         }
         var s: [String] = []
         for _ in 0..<count { s.append(try r.string()) }

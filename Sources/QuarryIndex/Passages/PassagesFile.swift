@@ -93,9 +93,10 @@ struct PassagesReader: @unchecked Sendable {
         lengthsStart = 12 + checkpoints * 8
         dataStart = lengthsStart + lengthsBytes
         guard docCount == expected, checkpoints == (docCount + SegmentFiles.passageCheckpoint - 1) / SegmentFiles.passageCheckpoint,
-              dataStart <= bytes.count
+            dataStart <= bytes.count
         else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "passages header does not match the segment (\(expected) documents)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize, message: "passages header does not match the segment (\(expected) documents)")
         }
     }
 
@@ -107,16 +108,21 @@ struct PassagesReader: @unchecked Sendable {
         var offset = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12 + c * 8, as: UInt32.self)))
         let lengthAt = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 16 + c * 8, as: UInt32.self)))
         guard lengthsStart + lengthAt <= dataStart else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + 12 + c * 8, message: "passage checkpoint \(c) points outside the file")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + 12 + c * 8, message: "passage checkpoint \(c) points outside the file")
         }
         // At most 16 record lengths of at most 10 bytes each.
-        try verifier?.verify(body: (lengthsStart + lengthAt)..<min(dataStart, lengthsStart + lengthAt + SegmentFiles.passageCheckpoint * 10))
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(lengthsStart + lengthAt)..<dataStart]),
-                           fileOffset: FileEnvelope.headerSize + lengthsStart + lengthAt, context: name)
+        try verifier?.verify(
+            body: (lengthsStart + lengthAt)..<min(dataStart, lengthsStart + lengthAt + SegmentFiles.passageCheckpoint * 10))
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: bytes[(lengthsStart + lengthAt)..<dataStart]),
+            fileOffset: FileEnvelope.headerSize + lengthsStart + lengthAt, context: name)
         for _ in (c * SegmentFiles.passageCheckpoint)..<doc { offset += try r.count(limit: bytes.count, "record length") }
         let length = try r.count(limit: bytes.count, "record length")
         guard dataStart + offset + length <= bytes.count else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + lengthsStart + lengthAt, message: "passage record of document \(doc) lies outside the file")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + lengthsStart + lengthAt,
+                message: "passage record of document \(doc) lies outside the file")
         }
         try verifier?.verify(body: (dataStart + offset)..<(dataStart + offset + length))
         return (dataStart + offset)..<(dataStart + offset + length)
@@ -136,7 +142,8 @@ struct PassagesReader: @unchecked Sendable {
             out.append(PassageBounds(start: 0, end: bodyPositions, length: bodyLength))
             return
         }
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
         let count = try r.count(limit: range.count, "passage count")
         var start = 0, previousEnd = 0
         for _ in 0..<count {

@@ -62,8 +62,10 @@ public final class PostingsCursor {
     private let positionsRange: Range<Int>
     @exclusivity(unchecked) private var positionsVerified = false
 
-    init(region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int,
-         positionsVerifier: BlockVerifier? = nil, positionsRange: Range<Int> = 0..<0) throws(FormatError) {
+    init(
+        region: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, df: Int, name: String, regionOffset: Int,
+        positionsVerifier: BlockVerifier? = nil, positionsRange: Range<Int> = 0..<0
+    ) throws(FormatError) {
         self.positionsVerifier = positionsVerifier
         self.positionsRange = positionsRange
         self.region = region
@@ -123,14 +125,17 @@ public final class PostingsCursor {
 
     /// A reader at the whole term's encoded impacts (long terms), for `Impacts.visit`.
     package func termImpactsReader() throws(FormatError) -> ByteReader {
-        ByteReader(UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
+        ByteReader(
+            UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
     }
 
     /// Upper bounds over the whole term. For short terms, computed from the postings
     /// (with the lengths function giving each document's title and body lengths).
     package func termImpacts(lengths: (Int) -> (UInt32, UInt32)) throws(FormatError) -> Impacts {
         if isLong {
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name)
+            var r = ByteReader(
+                UnsafeRawBufferPointer(rebasing: region[impactsStart..<blocksStart]), fileOffset: regionOffset + impactsStart, context: name
+            )
             return try Impacts.decode(&r)
         }
         try loadBlock(0)
@@ -325,7 +330,9 @@ public final class PostingsCursor {
     /// True when the current block's frequencies are still packed.
     @usableFromInline @exclusivity(unchecked) var frequenciesPending = false
     /// Where they are, and their bit widths (body, title).
-    @exclusivity(unchecked) private var pendingFrequencies: (UnsafeRawPointer, Int, Int) = (UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped, 0, 0)
+    @exclusivity(unchecked) private var pendingFrequencies: (UnsafeRawPointer, Int, Int) = (
+        UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped, 0, 0
+    )
 
     /// Makes `tfTitles` and `tfBodies` valid for the current block (call before reading
     /// them directly).

@@ -1,7 +1,8 @@
+import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
 
 /// A consistent, read-only view of one commit of an index. Segment files are immutable and
 /// memory-mapped, so a snapshot stays valid while a writer commits, merges or deletes
@@ -29,7 +30,9 @@ package final class IndexSnapshot: Sendable {
     /// has open, with the same files and deletions, are shared with it instead of being
     /// opened and verified again: a long-running reader follows commits at the cost of the
     /// segments they changed.
-    package static func open(_ directory: String, verifyChecksums: Bool = true, reusing previous: IndexSnapshot? = nil) throws -> IndexSnapshot {
+    package static func open(_ directory: String, verifyChecksums: Bool = true, reusing previous: IndexSnapshot? = nil) throws
+        -> IndexSnapshot
+    {
         var lastError: (any Error)? = nil
         let reusable = previous?.directory == directory ? previous?.segments ?? [] : []
         for _ in 0..<50 {
@@ -50,7 +53,10 @@ package final class IndexSnapshot: Sendable {
                 lastError = e
                 if let again = try? Manifest.read(directory: directory), again.generation != manifest.generation { continue }
                 // The current commit names a file that is not there: the index is damaged.
-                throw IndexError.corrupt(FormatError(file: e.path, offset: 0, message: "missing: the commit (MANIFEST) names this file but it is not in the index directory"))
+                throw IndexError.corrupt(
+                    FormatError(
+                        file: e.path, offset: 0,
+                        message: "missing: the commit (MANIFEST) names this file but it is not in the index directory"))
             } catch let e as SystemError where !e.isResourceShortage {
                 // Any other reason a file of the commit cannot be opened or mapped (permissions,
                 // a directory in its place, an I/O error): the index cannot be read as it is.

@@ -56,7 +56,9 @@ package struct CollectionStats: Sendable, Equatable {
 
     /// Eight u64 values, in declaration order.
     func encode(into w: inout ByteWriter) {
-        for v in [documents, documentsWithTitle, documentsWithBody, documentsWithAny, titleLengthSum, bodyLengthSum, passages, passageLengthSum] {
+        for v in [
+            documents, documentsWithTitle, documentsWithBody, documentsWithAny, titleLengthSum, bodyLengthSum, passages, passageLengthSum,
+        ] {
             w.u64(UInt64(v))
         }
     }

@@ -5,7 +5,11 @@ import QuarryCore
 /// metadata (`.met`). Layouts in docs/FORMAT.md.
 enum SegmentFiles {
     /// Every file of a segment (deletions files aside), `.chk` last: it covers the others.
-    static let kinds: [IndexFileKind] = [.segmentInfo, .terms, .postings, .positions, .lengths, .passages, .ids, .meta, .store, .summaries, .checksums]
+    static let kinds: [IndexFileKind] = [
+        .segmentInfo, .terms, .postings, .positions, .lengths, .passages, .ids, .meta, .store, .summaries, .checksums,
+    ]
     /// The files `.chk` covers, in its order.
-    static let covered: [IndexFileKind] = [.segmentInfo, .terms, .postings, .positions, .lengths, .passages, .ids, .meta, .store, .summaries]
+    static let covered: [IndexFileKind] = [
+        .segmentInfo, .terms, .postings, .positions, .lengths, .passages, .ids, .meta, .store, .summaries,
+    ]
 }

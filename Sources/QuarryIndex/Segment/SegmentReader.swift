@@ -1,7 +1,8 @@
+import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
 
 /// One segment of an open snapshot: its memory-mapped files and their readers.
 ///
@@ -70,10 +71,14 @@ package final class SegmentReader: @unchecked Sendable {
             let (shift, covered) = try BlockChecksums.decode(body(.checksums), name: name(.checksums))
             for kind in SegmentFiles.covered {
                 guard let (file, _) = mapped[kind], let c = covered[kind] else {
-                    throw FormatError(file: name(.checksums), offset: FileEnvelope.headerSize, message: "has no checksums for the \(kind.fileExtension) file")
+                    throw FormatError(
+                        file: name(.checksums), offset: FileEnvelope.headerSize,
+                        message: "has no checksums for the \(kind.fileExtension) file")
                 }
                 guard c.length == file.count else {
-                    throw FormatError(file: name(kind), offset: 0, message: "is \(file.count) bytes long, its checksums cover \(c.length): the file is damaged or truncated")
+                    throw FormatError(
+                        file: name(kind), offset: 0,
+                        message: "is \(file.count) bytes long, its checksums cover \(c.length): the file is damaged or truncated")
                 }
                 let v = BlockVerifier(path: name(kind), file: file.bytes, hashes: c.hashes, shift: shift)
                 if file.count <= SegmentReader.eagerVerificationBytes || kind == .segmentInfo || kind == .meta { try v.verifyAll() }
@@ -82,15 +87,18 @@ package final class SegmentReader: @unchecked Sendable {
         }
         info = try SegmentFiles.decodeInfo(body(.segmentInfo), name: name(.segmentInfo))
         guard info.docCount == entry.documents else {
-            throw FormatError(file: name(.segmentInfo), offset: FileEnvelope.headerSize, message: "holds \(info.docCount) documents, the manifest says \(entry.documents)")
+            throw FormatError(
+                file: name(.segmentInfo), offset: FileEnvelope.headerSize,
+                message: "holds \(info.docCount) documents, the manifest says \(entry.documents)")
         }
         postingsBody = body(.postings)
         positionsBody = body(.positions)
         postingsName = name(.postings)
         postingsVerifier = verifiers[.postings]
         positionsVerifier = verifiers[.positions]
-        dictionary = try TermDictionaryReader(body: body(.terms), name: name(.terms), docLimit: postingsBody.count, posLimit: positionsBody.count,
-                                              verifier: verifiers[.terms])
+        dictionary = try TermDictionaryReader(
+            body: body(.terms), name: name(.terms), docLimit: postingsBody.count, posLimit: positionsBody.count,
+            verifier: verifiers[.terms])
         try verifiers[.lengths]?.verify(body: 0..<min(8, body(.lengths).count))
         lengths = try LengthsReader(body(.lengths), name: name(.lengths), docCount: info.docCount)
         passages = try PassagesReader(body(.passages), name: name(.passages), docCount: info.docCount, verifier: verifiers[.passages])
@@ -111,7 +119,9 @@ package final class SegmentReader: @unchecked Sendable {
             }
             let reader = try DeletionsReader(b, name: path, docCount: info.docCount)
             guard reader.deletedCount == entry.deleted else {
-                throw FormatError(file: path, offset: FileEnvelope.headerSize, message: "holds \(reader.deletedCount) deletions, the manifest says \(entry.deleted)")
+                throw FormatError(
+                    file: path, offset: FileEnvelope.headerSize,
+                    message: "holds \(reader.deletedCount) deletions, the manifest says \(entry.deleted)")
             }
             deletions = reader
             all.append(file)

@@ -135,12 +135,15 @@ final class StoreReader: @unchecked Sendable {
         body = try FileEnvelope.open(file.bytes, kind: .store, name: name, verifyChecksum: verify)
         try verifier?.verify(body: max(0, body.count - 16)..<body.count)
         guard body.count >= 16 else { throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "store trailer missing") }
-        var t = ByteReader(UnsafeRawBufferPointer(rebasing: body[(body.count - 16)...]), fileOffset: FileEnvelope.headerSize + body.count - 16, context: name)
+        var t = ByteReader(
+            UnsafeRawBufferPointer(rebasing: body[(body.count - 16)...]), fileOffset: FileEnvelope.headerSize + body.count - 16,
+            context: name)
         docCount = Int(try t.u32())
         blockCount = Int(try t.u32())
         indexOffset = Int(try t.u64())
         guard indexOffset <= body.count - 16, (body.count - 16 - indexOffset) == blockCount * StoreReader.entrySize else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + body.count - 16, message: "store block index does not fit the file")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + body.count - 16, message: "store block index does not fit the file")
         }
         try verifier?.verify(body: indexOffset..<body.count)
     }
@@ -154,14 +157,18 @@ final class StoreReader: @unchecked Sendable {
     }
 
     private func entry(_ i: Int) throws(FormatError) -> BlockEntry {
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[(indexOffset + i * StoreReader.entrySize)...]),
-                           fileOffset: FileEnvelope.headerSize + indexOffset + i * StoreReader.entrySize, context: name)
-        return BlockEntry(firstDoc: Int(try r.u32()), offset: Int(try r.u64()), stored: Int(try r.u32()), raw: Int(try r.u32()), codec: try r.u8())
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: body[(indexOffset + i * StoreReader.entrySize)...]),
+            fileOffset: FileEnvelope.headerSize + indexOffset + i * StoreReader.entrySize, context: name)
+        return BlockEntry(
+            firstDoc: Int(try r.u32()), offset: Int(try r.u64()), stored: Int(try r.u32()), raw: Int(try r.u32()), codec: try r.u8())
     }
 
     /// The stored record of `doc`.
     func document(_ doc: Int) throws -> StoredText {
-        guard doc >= 0 && doc < docCount else { throw FormatError(file: name, offset: 0, message: "document \(doc) is not in this store (\(docCount) documents)") }
+        guard doc >= 0 && doc < docCount else {
+            throw FormatError(file: name, offset: 0, message: "document \(doc) is not in this store (\(docCount) documents)")
+        }
         // Binary search the block holding `doc`.
         var lo = 0, hi = blockCount - 1
         while lo < hi {
@@ -192,7 +199,9 @@ final class StoreReader: @unchecked Sendable {
         try verifier?.verify(body: e.offset..<(e.offset + e.stored))
         let src = UnsafeRawBufferPointer(rebasing: body[e.offset..<(e.offset + e.stored)])
         if e.codec == 0 { return Array(src) }
-        guard e.codec == 1 else { throw FormatError(file: name, offset: FileEnvelope.headerSize + e.offset, message: "unknown compression codec \(e.codec)") }
+        guard e.codec == 1 else {
+            throw FormatError(file: name, offset: FileEnvelope.headerSize + e.offset, message: "unknown compression codec \(e.codec)")
+        }
         var out = [UInt8](repeating: 0, count: e.raw)
         let n = out.withUnsafeMutableBytes { dst in
             ZSTD_decompress(dst.baseAddress, dst.count, src.baseAddress, src.count)
@@ -219,7 +228,9 @@ final class StoreReader: @unchecked Sendable {
         var doc = 0
         for b in 0..<blockCount {
             let e = try entry(b)
-            guard e.firstDoc == doc else { throw FormatError(file: name, offset: 0, message: "store block \(b) starts at document \(e.firstDoc), expected \(doc)") }
+            guard e.firstDoc == doc else {
+                throw FormatError(file: name, offset: 0, message: "store block \(b) starts at document \(e.firstDoc), expected \(doc)")
+            }
             let raw = try blockBytes(e)
             try raw.withUnsafeBytes { (bytes) throws in
                 var r = ByteReader(bytes, context: name + " (block \(b))")
@@ -231,6 +242,8 @@ final class StoreReader: @unchecked Sendable {
                 }
             }
         }
-        guard doc == docCount else { throw FormatError(file: name, offset: 0, message: "store holds \(doc) documents, its trailer says \(docCount)") }
+        guard doc == docCount else {
+            throw FormatError(file: name, offset: 0, message: "store holds \(doc) documents, its trailer says \(docCount)")
+        }
     }
 }

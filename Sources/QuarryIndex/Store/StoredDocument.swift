@@ -71,7 +71,9 @@ struct StoredText: Sendable, Equatable {
             let level = try r.u8()
             let start = previousEnd + (try r.count(limit: bodyLength, "block start"))
             let end = start + (try r.count(limit: bodyLength, "block length"))
-            guard end <= bodyLength else { throw r.error("block range \(start)..<\(end) is outside the body (\(bodyLength) bytes)", at: bodyStart) }
+            guard end <= bodyLength else {
+                throw r.error("block range \(start)..<\(end) is outside the body (\(bodyLength) bytes)", at: bodyStart)
+            }
             blocks.append(TextBlock(start: start, end: end, kind: kind, level: level))
             previousEnd = end
         }

@@ -23,7 +23,9 @@ struct SummariesWriter {
     private(set) var count = 0
 
     /// Bytes held (for the RAM budget).
-    var memoryBytes: Int { entries.bytes.capacity + offsets.capacity * 4 + dates.capacity * 8 + previousTitle.capacity + previousPath.capacity }
+    var memoryBytes: Int {
+        entries.bytes.capacity + offsets.capacity * 4 + dates.capacity * 8 + previousTitle.capacity + previousPath.capacity
+    }
 
     /// Adds the next document.
     mutating func add(title: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer, date: Int64?) {
@@ -98,10 +100,11 @@ struct SummariesReader: @unchecked Sendable {
         datesStart = offsetsStart + (blockCount + 1) * 4
         entriesStart = datesStart + (hasDates ? docCount * 8 : 0)
         guard docCount == expected, blockCount == (docCount + SummariesWriter.block - 1) / SummariesWriter.block,
-              flags & ~1 == 0, entriesStart <= bytes.count,
-              entriesStart + Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: datesStart - 4, as: UInt32.self))) == bytes.count
+            flags & ~1 == 0, entriesStart <= bytes.count,
+            entriesStart + Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: datesStart - 4, as: UInt32.self))) == bytes.count
         else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "summaries header does not match the segment (\(expected) documents)")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize, message: "summaries header does not match the segment (\(expected) documents)")
         }
     }
 
@@ -131,7 +134,8 @@ struct SummariesReader: @unchecked Sendable {
         let b = doc / SummariesWriter.block
         let start = offset(b), end = offset(b + 1)
         guard start <= end, end <= bytes.count else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + offsetsStart + b * 4, message: "summary block \(b) lies outside the file")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + offsetsStart + b * 4, message: "summary block \(b) lies outside the file")
         }
         return start..<end
     }
@@ -139,7 +143,8 @@ struct SummariesReader: @unchecked Sendable {
     /// Calls `body` with the title and path bytes of `doc` (decodes up to 16 entries).
     func withSummary<R>(_ doc: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) throws(FormatError) -> R {
         let range = try blockRange(doc)
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: bytes[range]), fileOffset: FileEnvelope.headerSize + range.lowerBound, context: name)
         var title: [UInt8] = [], path: [UInt8] = []
         let first = doc - doc % SummariesWriter.block
         for d in first...doc {

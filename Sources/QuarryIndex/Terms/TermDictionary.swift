@@ -117,14 +117,18 @@ struct TermDictionaryReader: @unchecked Sendable {
         self.docLimit = docLimit
         self.posLimit = posLimit
         self.verifier = verifier
-        guard body.count >= 32 else { throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "dictionary trailer missing") }
+        guard body.count >= 32 else {
+            throw FormatError(file: name, offset: FileEnvelope.headerSize, message: "dictionary trailer missing")
+        }
         try verifier?.verify(body: (body.count - 32)..<body.count)
-        var t = ByteReader(UnsafeRawBufferPointer(rebasing: body[(body.count - 32)...]), fileOffset: FileEnvelope.headerSize + body.count - 32, context: name)
+        var t = ByteReader(
+            UnsafeRawBufferPointer(rebasing: body[(body.count - 32)...]), fileOffset: FileEnvelope.headerSize + body.count - 32,
+            context: name)
         let terms = try t.u64(), blocks = try t.u64(), keys = try t.u64(), index = try t.u64()
         guard keys <= index, index <= UInt64(body.count - 32),
-              blocks == (UInt64(body.count - 32) - index) / UInt64(TermDictionaryReader.indexEntrySize),
-              (UInt64(body.count - 32) - index) % UInt64(TermDictionaryReader.indexEntrySize) == 0,
-              terms >= blocks, terms <= blocks * UInt64(TermDictionaryWriter.blockTerms)
+            blocks == (UInt64(body.count - 32) - index) / UInt64(TermDictionaryReader.indexEntrySize),
+            (UInt64(body.count - 32) - index) % UInt64(TermDictionaryReader.indexEntrySize) == 0,
+            terms >= blocks, terms <= blocks * UInt64(TermDictionaryWriter.blockTerms)
         else {
             throw FormatError(file: name, offset: FileEnvelope.headerSize + body.count - 32, message: "dictionary trailer is inconsistent")
         }
@@ -144,13 +148,15 @@ struct TermDictionaryReader: @unchecked Sendable {
     func blockStart(_ b: Int) throws(FormatError) -> BlockStart {
         let at = indexOffset + b * TermDictionaryReader.indexEntrySize
         try verifier?.verify(body: at..<(at + TermDictionaryReader.indexEntrySize))
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[at..<(at + TermDictionaryReader.indexEntrySize)]),
-                           fileOffset: FileEnvelope.headerSize + at, context: name)
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: body[at..<(at + TermDictionaryReader.indexEntrySize)]),
+            fileOffset: FileEnvelope.headerSize + at, context: name)
         let offset = try r.u64(), doc = try r.u64(), pos = try r.u64(), keyStart = Int(try r.u32()), keyLength = Int(try r.u32())
         guard offset < UInt64(keysOffset), doc <= UInt64(docLimit), pos <= UInt64(posLimit),
-              keyStart >= 0, keysOffset + keyStart + keyLength <= indexOffset
+            keyStart >= 0, keysOffset + keyStart + keyLength <= indexOffset
         else {
-            throw FormatError(file: name, offset: FileEnvelope.headerSize + at, message: "dictionary block index entry \(b) points outside the file")
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + at, message: "dictionary block index entry \(b) points outside the file")
         }
         try verifier?.verify(body: (keysOffset + keyStart)..<(keysOffset + keyStart + keyLength))
         let key = UnsafeRawBufferPointer(rebasing: body[(keysOffset + keyStart)..<(keysOffset + keyStart + keyLength)])
@@ -161,7 +167,9 @@ struct TermDictionaryReader: @unchecked Sendable {
     func verifyBlock(_ b: Int, start: Int) throws(FormatError) {
         guard let verifier else { return }
         let end = b + 1 < blockCount ? try blockStart(b + 1).offset : keysOffset
-        guard start <= end else { throw FormatError(file: name, offset: FileEnvelope.headerSize + start, message: "dictionary block \(b) overlaps the next") }
+        guard start <= end else {
+            throw FormatError(file: name, offset: FileEnvelope.headerSize + start, message: "dictionary block \(b) overlaps the next")
+        }
         try verifier.verify(body: start..<end)
     }
 
@@ -211,8 +219,9 @@ struct TermDictionaryReader: @unchecked Sendable {
                 let rest = term.count - shared
                 while i < suffix.count && i < rest && suffix[i] == term[shared + i] { i += 1 }
                 if i == suffix.count && i == rest {
-                    return TermInfo(df: df, dfTitle: dfTitle, dfBody: df - notBody, passageDf: passageDf,
-                                    docOffset: docOffset, docLength: docLength, posOffset: posOffset, posLength: posLength)
+                    return TermInfo(
+                        df: df, dfTitle: dfTitle, dfBody: df - notBody, passageDf: passageDf,
+                        docOffset: docOffset, docLength: docLength, posOffset: posOffset, posLength: posLength)
                 }
                 // Entries are sorted: once past the term, it is not here.
                 if i < suffix.count && (i == rest || suffix[i] > term[shared + i]) { return nil }
@@ -252,7 +261,8 @@ struct TermDictionaryReader: @unchecked Sendable {
         private mutating func enter(_ b: Int) throws(FormatError) {
             let start = try dict.blockStart(b)
             try dict.verifyBlock(b, start: start.offset)
-            reader = ByteReader(UnsafeRawBufferPointer(rebasing: dict.body[0..<dict.keysOffset]), fileOffset: FileEnvelope.headerSize, context: dict.name)
+            reader = ByteReader(
+                UnsafeRawBufferPointer(rebasing: dict.body[0..<dict.keysOffset]), fileOffset: FileEnvelope.headerSize, context: dict.name)
             try reader.seek(start.offset)
             docOffset = start.docOffset
             posOffset = start.posOffset
@@ -282,8 +292,9 @@ struct TermDictionaryReader: @unchecked Sendable {
             let docLength = try reader.count(limit: dict.docLimit - docOffset, "postings length")
             let posLength = try reader.count(limit: dict.posLimit - posOffset, "positions length")
             guard df > 0 else { throw reader.error("term with no documents", at: at) }
-            let info = TermInfo(df: df, dfTitle: dfTitle, dfBody: df - notBody, passageDf: passageDf,
-                                docOffset: docOffset, docLength: docLength, posOffset: posOffset, posLength: posLength)
+            let info = TermInfo(
+                df: df, dfTitle: dfTitle, dfBody: df - notBody, passageDf: passageDf,
+                docOffset: docOffset, docLength: docLength, posOffset: posOffset, posLength: posLength)
             docOffset += docLength
             posOffset += posLength
             inBlock += 1

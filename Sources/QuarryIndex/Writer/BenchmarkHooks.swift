@@ -40,7 +40,9 @@ package enum BenchmarkHooks {
     }
 
     /// Builds one segment in `directory` from the articles: seconds spent adding and flushing.
-    package static func buildSegment(_ articles: [Article], settings: IndexSettings, directory: String) throws -> (add: Double, flush: Double) {
+    package static func buildSegment(_ articles: [Article], settings: IndexSettings, directory: String) throws -> (
+        add: Double, flush: Double
+    ) {
         let cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer))
         let builder = SegmentBuilder(directory: directory, name: "s999999", nonce: 1, passages: settings.passages)
         let t0 = monotonicSeconds()

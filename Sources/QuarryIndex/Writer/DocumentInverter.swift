@@ -120,8 +120,10 @@ struct DocumentInverter {
                     }
                 }
             }
-            groups.append(Group(term: Int32(truncatingIfNeeded: term), tfTitle: UInt32(k - i), tfBody: UInt32(j - k),
-                                passages: UInt32(inPassages), positionStart: positions.count - (j - i)))
+            groups.append(
+                Group(
+                    term: Int32(truncatingIfNeeded: term), tfTitle: UInt32(k - i), tfBody: UInt32(j - k),
+                    passages: UInt32(inPassages), positionStart: positions.count - (j - i)))
             i = j
         }
     }

@@ -21,7 +21,8 @@ package enum DocumentLimits {
         if n > maxIDBytes { return "the document id is \(n) bytes long (at most \(maxIDBytes))" }
         if let c = id.unicodeScalars.first(where: { isControl($0.value) }) {
             let hex = String(c.value, radix: 16, uppercase: true)
-            return "the document id contains a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)); ids are printed as lines of results and runs, so it is refused (rename the file, or fix the _id)"
+            return
+                "the document id contains a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)); ids are printed as lines of results and runs, so it is refused (rename the file, or fix the _id)"
         }
         return nil
     }

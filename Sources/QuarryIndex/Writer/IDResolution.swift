@@ -62,9 +62,10 @@ extension IndexWriter {
         }
         guard thisRun, winner != nil else { return }
         if newCount > 1 {
-            report.issues.append(IngestIssue(
-                path: String(decoding: key, as: UTF8.self), message: "duplicate document id: the later one replaces the earlier one",
-                severity: .warning))
+            report.issues.append(
+                IngestIssue(
+                    path: String(decoding: key, as: UTF8.self), message: "duplicate document id: the later one replaces the earlier one",
+                    severity: .warning))
         }
         var replaced = false
         for e in group {
@@ -110,7 +111,12 @@ extension FlushedSegment {
         var lo = 0, hi = items.count - 1, found = 0
         while lo <= hi {
             let mid = (lo + hi) / 2
-            if Int(items[mid].firstDoc) <= doc { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+            if Int(items[mid].firstDoc) <= doc {
+                found = mid
+                lo = mid + 1
+            } else {
+                hi = mid - 1
+            }
         }
         guard found < items.count else { return UInt64(doc) }
         return UInt64(items[found].item) << 32 | UInt64(doc - Int(items[found].firstDoc))

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes an index: one writer at a time per index directory (a lock file keeps others
 /// out), any number of concurrent readers. Changes become visible to readers at `commit()`,
@@ -93,10 +94,11 @@ package final class IndexWriter {
         var report = IndexingReport()
         guard feed.itemCount > 0 else { return report }
         let threads = min(options.threads, feed.itemCount)
-        let job = IngestJob(feed: feed, directory: directory, settings: settings,
-                            ramBudgetPerThread: options.ramBudgetBytes / max(1, threads),
-                            storeLevel: options.storeCompressionLevel, firstSegment: nextSegmentNumber,
-                            nonceSeed: options.deterministicSeed, maxDocumentBytes: options.maxDocumentBytes)
+        let job = IngestJob(
+            feed: feed, directory: directory, settings: settings,
+            ramBudgetPerThread: options.ramBudgetBytes / max(1, threads),
+            storeLevel: options.storeCompressionLevel, firstSegment: nextSegmentNumber,
+            nonceSeed: options.deterministicSeed, maxDocumentBytes: options.maxDocumentBytes)
         do {
             try job.run(threads: threads) { progress?($0) }
         } catch {
@@ -166,7 +168,6 @@ package final class IndexWriter {
         }
         dirty = true
     }
-
 
     // MARK: Payload
 

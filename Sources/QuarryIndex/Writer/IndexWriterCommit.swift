@@ -1,7 +1,8 @@
+import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
 
 /// Publishing commits (and merges), and removing the files no commit needs.
 extension IndexWriter {
@@ -91,7 +92,8 @@ extension IndexWriter {
             }
             try CrashPoint.reached("commit-sources-written")
             let manifest = Manifest(
-                generation: generation, commitTimeNanos: options.deterministicSeed.map { Int64($0 & 0xFFFF_FFFF) } ?? nowNanos(), settings: settings,
+                generation: generation, commitTimeNanos: options.deterministicSeed.map { Int64($0 & 0xFFFF_FFFF) } ?? nowNanos(),
+                settings: settings,
                 nextSegmentNumber: nextSegmentNumber, segments: entries, payloadFile: payloadFile)
             try FileSystem.syncDirectory(directory)
             try manifest.write(directory: directory)
@@ -146,5 +148,6 @@ func nowNanos() -> Int64 {
 
 func describe(_ s: IndexSettings) -> String {
     let stop = s.analyzer.stopwords.isEmpty ? "no stopwords" : "\(s.analyzer.stopwords.count) stopwords"
-    return "language \(s.analyzer.language), \(stop), folding \(s.analyzer.foldDiacritics ? "on" : "off"), passages of \(s.passages.targetWords) words"
+    return
+        "language \(s.analyzer.language), \(stop), folding \(s.analyzer.foldDiacritics ? "on" : "off"), passages of \(s.passages.targetWords) words"
 }

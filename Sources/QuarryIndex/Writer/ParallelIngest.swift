@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CQuarrySystem
 import Dispatch
 import QuarryAnalysis
 import QuarryCore
 import QuarryDocument
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One parallel indexing run: worker threads claim the feed's items in increasing order,
 /// produce their documents and invert them into per-thread segments, each written out when
@@ -38,9 +39,10 @@ final class IngestJob: @unchecked Sendable {
     }
     let results: Mutex<Results>
 
-    init(feed: any DocumentFeed, directory: String, settings: IndexSettings, ramBudgetPerThread: Int, storeLevel: Int32,
-         firstSegment: UInt64, nonceSeed: UInt64? = nil, maxDocumentBytes: Int = DocumentLimits.maxBodyBytes)
-    {
+    init(
+        feed: any DocumentFeed, directory: String, settings: IndexSettings, ramBudgetPerThread: Int, storeLevel: Int32,
+        firstSegment: UInt64, nonceSeed: UInt64? = nil, maxDocumentBytes: Int = DocumentLimits.maxBodyBytes
+    ) {
         self.maxDocumentBytes = maxDocumentBytes
         self.feed = feed
         self.nonceSeed = nonceSeed
@@ -52,9 +54,10 @@ final class IngestJob: @unchecked Sendable {
     }
 
     var progress: IndexingProgress {
-        IndexingProgress(itemsDone: itemsDone.load(ordering: .relaxed), itemsTotal: feed.itemCount,
-                         bytesDone: bytesDone.load(ordering: .relaxed), bytesTotal: feed.totalBytes,
-                         documents: documents.load(ordering: .relaxed))
+        IndexingProgress(
+            itemsDone: itemsDone.load(ordering: .relaxed), itemsTotal: feed.itemCount,
+            bytesDone: bytesDone.load(ordering: .relaxed), bytesTotal: feed.totalBytes,
+            documents: documents.load(ordering: .relaxed))
     }
 
     private func newSegmentName() -> String {
@@ -96,16 +99,38 @@ final class IngestJob: @unchecked Sendable {
     private func accepted(_ article: Article, sequence: UInt64) -> Article? {
         if let problem = DocumentLimits.idProblem(article.id) {
             let shown = article.id.utf8.count > 200 ? String(article.id.prefix(200)) + "…" : article.id
-            results.withLock { $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(shown)' not indexed: \(problem)"))) }
+            results.withLock {
+                $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(shown)' not indexed: \(problem)")))
+            }
             return nil
         }
         let length = article.body.utf8.count
         if let cut = DocumentLimits.truncated(article, maxBytes: maxDocumentBytes) {
-            results.withLock { $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(article.id)': its text (\(length) bytes) was cut to the first \(cut.body.utf8.count) bytes (the limit is \(maxDocumentBytes) bytes per document)", severity: .warning))) }
+            results.withLock {
+                $0.issues.append(
+                    (
+                        sequence,
+                        IngestIssue(
+                            path: article.path,
+                            message:
+                                "document '\(article.id)': its text (\(length) bytes) was cut to the first \(cut.body.utf8.count) bytes (the limit is \(maxDocumentBytes) bytes per document)",
+                            severity: .warning)
+                    ))
+            }
             return cut
         }
         if length + 4 >= TextBuilder.maxBytes {
-            results.withLock { $0.issues.append((sequence, IngestIssue(path: article.path, message: "document '\(article.id)': its text was cut at \(length) bytes (the limit is \(TextBuilder.maxBytes) bytes per document)", severity: .warning))) }
+            results.withLock {
+                $0.issues.append(
+                    (
+                        sequence,
+                        IngestIssue(
+                            path: article.path,
+                            message:
+                                "document '\(article.id)': its text was cut at \(length) bytes (the limit is \(TextBuilder.maxBytes) bytes per document)",
+                            severity: .warning)
+                    ))
+            }
         }
         return article
     }
@@ -129,8 +154,9 @@ final class IngestJob: @unchecked Sendable {
                 if builder == nil {
                     let name = newSegmentName()
                     let nonce = nonceSeed.map { XXH64.hash(Array(name.utf8), seed: $0) | 1 } ?? randomNonce()
-                    builder = SegmentBuilder(directory: directory, name: name, nonce: nonce,
-                                             passages: settings.passages, storeLevel: storeLevel)
+                    builder = SegmentBuilder(
+                        directory: directory, name: name, nonce: nonce,
+                        passages: settings.passages, storeLevel: storeLevel)
                 }
                 try builder?.add(article, origin: origin, sequence: sequence, cache: cache)
                 index += 1

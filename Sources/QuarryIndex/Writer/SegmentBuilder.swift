@@ -142,9 +142,10 @@ final class SegmentBuilder {
             return id
         }
 
-        mutating func add(_ article: Article, spans: [PassageSpan], origin: String, sequence seq: UInt64,
-                          cache: TermCache)
-        {
+        mutating func add(
+            _ article: Article, spans: [PassageSpan], origin: String, sequence seq: UInt64,
+            cache: TermCache
+        ) {
             let doc = docCount
             inverter.invert(title: article.title, body: article.body, spans: spans, cache: cache)
 
@@ -183,8 +184,9 @@ final class SegmentBuilder {
 
             titleLengths.append(UInt32(inverter.titleLength))
             bodyLengths.append(UInt32(inverter.bodyLength))
-            stats.add(titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
-                      passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
+            stats.add(
+                titleLength: inverter.titleLength, bodyLength: inverter.bodyLength,
+                passages: inverter.passages.count, passageLength: inverter.passageLengthSum)
             summaries.add(title: article.title, path: article.path, date: article.date)
             var id = article.id
             id.withUTF8 { idBytes.append(contentsOf: $0) }
@@ -203,68 +205,70 @@ final class SegmentBuilder {
         }
         /// Writes every file of the segment.
         func write(into output: inout SegmentOutput, terms: ByteStringTable) throws -> FlushedSegment {
-        // Terms in byte order.
-        let termCount = self.terms.count
-        var order = [(UInt64, Int32)]()
-        order.reserveCapacity(termCount)
-        for t in 0..<termCount {
-            let prefix = terms.withKey(Int(self.terms[t].cacheID)) { k -> UInt64 in
-                var v: UInt64 = 0
-                for i in 0..<8 { v = v << 8 | UInt64(i < k.count ? k[i] : 0) }
-                return v
+            // Terms in byte order.
+            let termCount = self.terms.count
+            var order = [(UInt64, Int32)]()
+            order.reserveCapacity(termCount)
+            for t in 0..<termCount {
+                let prefix = terms.withKey(Int(self.terms[t].cacheID)) { k -> UInt64 in
+                    var v: UInt64 = 0
+                    for i in 0..<8 { v = v << 8 | UInt64(i < k.count ? k[i] : 0) }
+                    return v
+                }
+                order.append((prefix, Int32(t)))
             }
-            order.append((prefix, Int32(t)))
-        }
-        order.sort { a, b in
-            if a.0 != b.0 { return a.0 < b.0 }
-            return terms.withKey(Int(self.terms[Int(a.1)].cacheID)) { ka in
-                terms.withKey(Int(self.terms[Int(b.1)].cacheID)) { kb in compareBytes(ka, kb) < 0 }
+            order.sort { a, b in
+                if a.0 != b.0 { return a.0 < b.0 }
+                return terms.withKey(Int(self.terms[Int(a.1)].cacheID)) { ka in
+                    terms.withKey(Int(self.terms[Int(b.1)].cacheID)) { kb in compareBytes(ka, kb) < 0 }
+                }
             }
-        }
 
-        let docFile = try output.create(.postings)
-        let posFile = try output.create(.positions)
-        var dictionary = TermDictionaryWriter()
-        var encoder = PostingsEncoder()
-        defer { encoder.free() }
-        for (_, t32) in order {
-            let t = Int(t32)
-            let state = self.terms[t]
-            let count = Int(state.df)
-            encoder.begin(df: count)
-            var reader = SliceReader(pool: pool, term: state)
-            var doc: Int64 = -1
-            for _ in 0..<count {
-                let code = reader.varint()
-                doc += Int64(code >> 1)
-                let tfT = code & 1 == 1 ? reader.varint() : 0
-                let tfB = reader.varint()
-                encoder.add(doc: UInt32(doc), tfTitle: tfT, tfBody: tfB,
-                            lengthTitle: titleLengths[Int(doc)], lengthBody: bodyLengths[Int(doc)])
-                // The in-memory positions are already in the file's encoding.
-                reader.copyVarints(Int(tfT + tfB), into: &encoder.positions)
+            let docFile = try output.create(.postings)
+            let posFile = try output.create(.positions)
+            var dictionary = TermDictionaryWriter()
+            var encoder = PostingsEncoder()
+            defer { encoder.free() }
+            for (_, t32) in order {
+                let t = Int(t32)
+                let state = self.terms[t]
+                let count = Int(state.df)
+                encoder.begin(df: count)
+                var reader = SliceReader(pool: pool, term: state)
+                var doc: Int64 = -1
+                for _ in 0..<count {
+                    let code = reader.varint()
+                    doc += Int64(code >> 1)
+                    let tfT = code & 1 == 1 ? reader.varint() : 0
+                    let tfB = reader.varint()
+                    encoder.add(
+                        doc: UInt32(doc), tfTitle: tfT, tfBody: tfB,
+                        lengthTitle: titleLengths[Int(doc)], lengthBody: bodyLengths[Int(doc)])
+                    // The in-memory positions are already in the file's encoding.
+                    reader.copyVarints(Int(tfT + tfB), into: &encoder.positions)
+                }
+                encoder.finish()
+                let info = TermInfo(
+                    df: count, dfTitle: Int(state.dfTitle), dfBody: Int(state.dfBody), passageDf: Int(state.passageDf),
+                    docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
+                    posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
+                try docFile.write(encoder.docBytes.bytes)
+                try posFile.write(encoder.positions.bytes)
+                terms.withKey(Int(state.cacheID)) { dictionary.add($0, info) }
             }
-            encoder.finish()
-            let info = TermInfo(
-                df: count, dfTitle: Int(state.dfTitle), dfBody: Int(state.dfBody), passageDf: Int(state.passageDf),
-                docOffset: docFile.offset - FileEnvelope.headerSize, docLength: encoder.docBytes.count,
-                posOffset: posFile.offset - FileEnvelope.headerSize, posLength: encoder.positions.count)
-            try docFile.write(encoder.docBytes.bytes)
-            try posFile.write(encoder.positions.bytes)
-            terms.withKey(Int(state.cacheID)) { dictionary.add($0, info) }
+            try output.finish(.postings, docFile)
+            try output.finish(.positions, posFile)
+            try output.write(.terms, body: dictionary.finish())
+            try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
+            try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
+            try output.write(.ids, body: SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
+            try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
+            try output.write(.summaries, body: summaries.finish())
+            try output.write(.segmentInfo, body: SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
+            try output.finishChecksums()
+            return FlushedSegment(
+                name: output.name, nonce: output.nonce, docCount: docCount, stats: stats,
+                items: items, bytes: output.bytes)
         }
-        try output.finish(.postings, docFile)
-        try output.finish(.positions, posFile)
-        try output.write(.terms, body: dictionary.finish())
-        try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
-        try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
-        try output.write(.ids, body: SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
-        try output.write(.summaries, body: summaries.finish())
-        try output.write(.segmentInfo, body: SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
-        try output.finishChecksums()
-        return FlushedSegment(name: output.name, nonce: output.nonce, docCount: docCount, stats: stats,
-                              items: items, bytes: output.bytes)
-    }
     }
 }

@@ -49,7 +49,8 @@ struct SegmentOutput {
         let order = Dictionary(uniqueKeysWithValues: SegmentFiles.covered.enumerated().map { ($1, $0) })
         let sorted = entries.sorted { (order[$0.kind] ?? 0) < (order[$1.kind] ?? 0) }
         guard sorted.map(\.kind) == SegmentFiles.covered else {
-            throw IndexError.internalError("segment \(name): files written \(sorted.map(\.kind.fileExtension)), expected \(SegmentFiles.covered.map(\.fileExtension))")
+            throw IndexError.internalError(
+                "segment \(name): files written \(sorted.map(\.kind.fileExtension)), expected \(SegmentFiles.covered.map(\.fileExtension))")
         }
         let file = try OutputFile(path: path(.checksums))
         try FileEnvelope.writeHeader(.checksums, nonce: nonce, to: file)

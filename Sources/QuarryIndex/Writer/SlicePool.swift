@@ -28,7 +28,9 @@ struct TermState {
 /// segment builder keeps exactly one).
 struct SlicePool {
     /// Slice sizes by level, including the 4-byte link.
-    static let sizes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+    static let sizes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        16, 32, 64, 128, 256, 512, 1024, 2048, 4096
+    )
     static let levels: UInt32 = 9
 
     @inline(__always) static func size(_ level: UInt32) -> UInt32 {
@@ -80,8 +82,9 @@ struct SlicePool {
     /// A new, empty stream for a term.
     mutating func newTerm(cacheID: Int32) -> TermState {
         let start = allocate(level: 0)
-        return TermState(head: start, write: start, limit: start + SlicePool.size(0) - 4, level: 0,
-                         lastDoc: -1, df: 0, dfTitle: 0, dfBody: 0, passageDf: 0, cacheID: cacheID)
+        return TermState(
+            head: start, write: start, limit: start + SlicePool.size(0) - 4, level: 0,
+            lastDoc: -1, df: 0, dfTitle: 0, dfBody: 0, passageDf: 0, cacheID: cacheID)
     }
 
     @inline(__always)

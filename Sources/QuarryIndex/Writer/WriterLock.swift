@@ -1,7 +1,8 @@
+import QuarryCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryCore
 
 /// The writer lock of an index: an exclusive `flock` on `DIR/LOCK`, which also holds the
 /// owner's pid. The kernel releases the lock when its process dies, so a lock left by a

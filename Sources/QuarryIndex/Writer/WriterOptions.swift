@@ -43,9 +43,10 @@ public struct WriterOptions: Sendable {
         return o
     }
 
-    public init(threads: Int = WriterOptions.availableCores, ramBudgetBytes: Int = WriterOptions.defaultRAMBudgetBytes,
-                storeCompressionLevel: Int32 = 3, rebuild: Bool = false, maxDocumentBytes: Int = WriterOptions.defaultMaxDocumentBytes)
-    {
+    public init(
+        threads: Int = WriterOptions.availableCores, ramBudgetBytes: Int = WriterOptions.defaultRAMBudgetBytes,
+        storeCompressionLevel: Int32 = 3, rebuild: Bool = false, maxDocumentBytes: Int = WriterOptions.defaultMaxDocumentBytes
+    ) {
         self.maxDocumentBytes = min(max(1 << 10, maxDocumentBytes), DocumentLimits.maxBodyBytes)
         self.mergePolicy = .default
         self.mergeAutomatically = true

@@ -63,8 +63,10 @@ struct DocumentCollector {
 
     /// `view` gives the segment's lengths and which documents are excluded (deleted, or
     /// outside the search's date range or id prefix).
-    init(segmentIndex: Int, segment: SegmentReader, view: DocumentView, scorers: [TermScorer], scratch: CollectorScratch,
-         deadline: DeadlineCheck = .none) {
+    init(
+        segmentIndex: Int, segment: SegmentReader, view: DocumentView, scorers: [TermScorer], scratch: CollectorScratch,
+        deadline: DeadlineCheck = .none
+    ) {
         self.deadline = deadline
         self.segmentIndex = Int32(segmentIndex)
         self.segment = segment

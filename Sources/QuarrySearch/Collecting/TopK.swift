@@ -90,9 +90,10 @@ struct ScoredPassage {
 @inline(__always)
 func idOrder(_ segments: [SegmentReader], _ s1: Int32, _ d1: Int32, _ s2: Int32, _ d2: Int32) -> Bool {
     if s1 == s2 { return segments[Int(s1)].idRank(Int(d1)) < segments[Int(s2)].idRank(Int(d2)) }
-    let c = (try? segments[Int(s1)].withExternalID(Int(d1)) { a in
-        (try? segments[Int(s2)].withExternalID(Int(d2)) { b in compareBytes(a, b) }) ?? 0
-    }) ?? 0
+    let c =
+        (try? segments[Int(s1)].withExternalID(Int(d1)) { a in
+            (try? segments[Int(s2)].withExternalID(Int(d2)) { b in compareBytes(a, b) }) ?? 0
+        }) ?? 0
     if c != 0 { return c < 0 }
     return (s1, d1) < (s2, d2)
 }

@@ -38,7 +38,8 @@ final class TermMatcher: Matcher {
     init(leaf: TermLeaf, cursor: PostingsCursor, segment: SegmentReader, parameters: BM25Parameters) throws {
         self.leaf = leaf
         self.parameters = parameters
-        scorer = try TermScorer(index: 0, cursor: cursor, segment: segment, weights: leaf.weights, form: ScoreForm(mode: parameters.mode, field: leaf.field))
+        scorer = try TermScorer(
+            index: 0, cursor: cursor, segment: segment, weights: leaf.weights, form: ScoreForm(mode: parameters.mode, field: leaf.field))
         scoped = leaf.field != nil
     }
 
@@ -69,8 +70,10 @@ final class TermMatcher: Matcher {
         let stats = w.stats
         func part(_ field: String, _ weight: FieldWeight, _ tf: UInt32, _ length: UInt32, _ df: Int) {
             guard tf > 0 else { return }
-            parts.append(ScorePart(clause: leaf.label, terms: [ExplainedTerm(term: w.term, df: df, idf: weight.idf)], field: field,
-                                   weight: weight, tf: Double(tf), length: length, parameters: parameters))
+            parts.append(
+                ScorePart(
+                    clause: leaf.label, terms: [ExplainedTerm(term: w.term, df: df, idf: weight.idf)], field: field,
+                    weight: weight, tf: Double(tf), length: length, parameters: parameters))
         }
         switch scorer.form {
         case .flat: part("all", w.flat, c.tfTitle + c.tfBody, s.flatLength(d), stats.df)
@@ -79,9 +82,11 @@ final class TermMatcher: Matcher {
             part("body", w.body, c.tfBody, s.bodyLength(d), stats.dfBody)
         case .combined:
             guard c.tfTitle &+ c.tfBody > 0 else { return }
-            parts.append(ScorePart(clause: leaf.label, terms: [ExplainedTerm(term: w.term, df: stats.df, idf: w.combined.idf)],
-                                   weight: w.combined, titleTF: Double(c.tfTitle), titleLength: s.titleLength(d),
-                                   bodyTF: Double(c.tfBody), bodyLength: s.bodyLength(d)))
+            parts.append(
+                ScorePart(
+                    clause: leaf.label, terms: [ExplainedTerm(term: w.term, df: stats.df, idf: w.combined.idf)],
+                    weight: w.combined, titleTF: Double(c.tfTitle), titleLength: s.titleLength(d),
+                    bodyTF: Double(c.tfBody), bodyLength: s.bodyLength(d)))
         case .title: part("title", w.title, c.tfTitle, s.titleLength(d), stats.dfTitle)
         case .body: part("body", w.body, c.tfBody, s.bodyLength(d), stats.dfBody)
         }
@@ -108,8 +113,10 @@ final class PhraseMatcher: Matcher {
     let maxScore: Double
     private let deadline: DeadlineCheck
 
-    init(leaf: PhraseLeaf, cursors: [PostingsCursor], segment: SegmentReader, parameters: BM25Parameters,
-         deadline: DeadlineCheck = .none) {
+    init(
+        leaf: PhraseLeaf, cursors: [PostingsCursor], segment: SegmentReader, parameters: BM25Parameters,
+        deadline: DeadlineCheck = .none
+    ) {
         self.deadline = deadline
         self.leaf = leaf
         self.segment = segment
@@ -184,8 +191,9 @@ final class PhraseMatcher: Matcher {
             return leaf.title.score(frequency: titleFrequency, length: segment.titleLength(d))
                 + leaf.body.score(frequency: bodyFrequency, length: segment.bodyLength(d))
         case .combined:
-            return leaf.combined.score(pseudoFrequency: leaf.combined.pseudoFrequency(
-                titleTF: titleFrequency, titleLength: segment.titleLength(d), bodyTF: bodyFrequency, bodyLength: segment.bodyLength(d)))
+            return leaf.combined.score(
+                pseudoFrequency: leaf.combined.pseudoFrequency(
+                    titleTF: titleFrequency, titleLength: segment.titleLength(d), bodyTF: bodyFrequency, bodyLength: segment.bodyLength(d)))
         case .title: return leaf.title.score(frequency: titleFrequency, length: segment.titleLength(d))
         case .body: return leaf.body.score(frequency: bodyFrequency, length: segment.bodyLength(d))
         }
@@ -202,7 +210,8 @@ final class PhraseMatcher: Matcher {
                 let n = df(t.stats)
                 return ExplainedTerm(term: t.term, df: n, idf: BM25Parameters.idf(documents: documents, df: n))
             }
-            parts.append(ScorePart(clause: leaf.label, terms: terms, field: field, weight: weight, tf: tf, length: length, parameters: parameters))
+            parts.append(
+                ScorePart(clause: leaf.label, terms: terms, field: field, weight: weight, tf: tf, length: length, parameters: parameters))
         }
         switch form {
         case .flat:
@@ -217,8 +226,10 @@ final class PhraseMatcher: Matcher {
                 let t = leaf.terms[s]
                 return ExplainedTerm(term: t.term, df: t.stats.df, idf: BM25Parameters.idf(documents: n, df: t.stats.df))
             }
-            parts.append(ScorePart(clause: leaf.label, terms: terms, weight: leaf.combined, titleTF: titleFrequency,
-                                   titleLength: segment.titleLength(d), bodyTF: bodyFrequency, bodyLength: segment.bodyLength(d)))
+            parts.append(
+                ScorePart(
+                    clause: leaf.label, terms: terms, weight: leaf.combined, titleTF: titleFrequency,
+                    titleLength: segment.titleLength(d), bodyTF: bodyFrequency, bodyLength: segment.bodyLength(d)))
         case .title:
             part("title", leaf.title, titleFrequency, segment.titleLength(d), { $0.dfTitle }, documents: leaf.title.documents)
         case .body:

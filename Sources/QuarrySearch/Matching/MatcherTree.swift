@@ -3,8 +3,10 @@ import QuarryIndex
 /// The matcher tree of a plan in one segment.
 /// `deadline` is checked while matchers skip candidates that do not match (phrases,
 /// conjunctions, exclusions).
-func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: BM25Parameters,
-                 deadline: DeadlineCheck = .none) throws -> any Matcher {
+func makeMatcher(
+    _ node: PlanNode, segment: SegmentReader, si: Int, parameters: BM25Parameters,
+    deadline: DeadlineCheck = .none
+) throws -> any Matcher {
     switch node {
     case .nothing:
         return EmptyMatcher()
@@ -14,8 +16,9 @@ func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: 
     case .phrase(let leaf):
         let infos = leaf.terms.compactMap { $0.infos[si] }
         guard infos.count == leaf.terms.count else { return EmptyMatcher() }
-        return PhraseMatcher(leaf: leaf, cursors: try infos.map { try segment.postings($0) }, segment: segment, parameters: parameters,
-                             deadline: deadline)
+        return PhraseMatcher(
+            leaf: leaf, cursors: try infos.map { try segment.postings($0) }, segment: segment, parameters: parameters,
+            deadline: deadline)
     case .boolean(let must, let should, let not):
         var required: [any Matcher] = []
         for n in must {
@@ -23,8 +26,12 @@ func makeMatcher(_ node: PlanNode, segment: SegmentReader, si: Int, parameters: 
             if m is EmptyMatcher { return m }
             required.append(m)
         }
-        let optional = try should.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters, deadline: deadline) }.filter { !($0 is EmptyMatcher) }
-        let excluded = try not.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters, deadline: deadline) }.filter { !($0 is EmptyMatcher) }
+        let optional = try should.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters, deadline: deadline) }.filter {
+            !($0 is EmptyMatcher)
+        }
+        let excluded = try not.map { try makeMatcher($0, segment: segment, si: si, parameters: parameters, deadline: deadline) }.filter {
+            !($0 is EmptyMatcher)
+        }
         let positive: any Matcher
         if !required.isEmpty {
             positive = ConjunctionMatcher(required: required, optional: optional, deadline: deadline)

@@ -40,8 +40,10 @@ struct Highlighter {
             var counter = ScalarCounter(all)
             for (i, token) in tokens.enumerated() where marked[i] {
                 let start = range.lowerBound + token.start, end = range.lowerBound + token.end
-                result.append(TextHighlight(start: start, end: end, charStart: counter.scalars(upTo: start),
-                                            charEnd: counter.scalars(upTo: end), term: token.term))
+                result.append(
+                    TextHighlight(
+                        start: start, end: end, charStart: counter.scalars(upTo: start),
+                        charEnd: counter.scalars(upTo: end), term: token.term))
             }
             return result
         }

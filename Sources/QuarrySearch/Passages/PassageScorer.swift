@@ -127,7 +127,9 @@ struct PassageScorer {
 
     /// Scores of the passages of `doc` (all of them, in document order), given each unit's
     /// occurrences in its body.
-    mutating func score(segment: SegmentReader, doc: Int, occurrences: [[Occurrence]]) throws -> [(passage: Int, score: Double, bounds: PassageBounds)] {
+    mutating func score(segment: SegmentReader, doc: Int, occurrences: [[Occurrence]]) throws -> [(
+        passage: Int, score: Double, bounds: PassageBounds
+    )] {
         try segment.passageBounds(doc, into: &bounds)
         let n = units.count
         let p = bounds.count
@@ -174,11 +176,14 @@ struct PassageScorer {
                 clause = ph.label
                 terms = ph.slots.map { s in
                     let t = ph.terms[s]
-                    return ExplainedTerm(term: t.term, df: t.stats.passageDf, idf: BM25Parameters.idf(documents: w.documents, df: t.stats.passageDf))
+                    return ExplainedTerm(
+                        term: t.term, df: t.stats.passageDf, idf: BM25Parameters.idf(documents: w.documents, df: t.stats.passageDf))
                 }
             }
-            parts.append(ScorePart(clause: clause, terms: terms, field: "passage", weight: w, tf: tf[k * n + u],
-                                   length: UInt32(clamping: bounds[k].length), parameters: parameters))
+            parts.append(
+                ScorePart(
+                    clause: clause, terms: terms, field: "passage", weight: w, tf: tf[k * n + u],
+                    length: UInt32(clamping: bounds[k].length), parameters: parameters))
         }
         return parts
     }

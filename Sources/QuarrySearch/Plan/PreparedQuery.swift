@@ -30,12 +30,18 @@ public struct PreparedQuery: Sendable {
             var leaves = plan.mergedDisjunction
             // Bounded work: the postings of the words the query can do without (the most
             // frequent, which weigh least) are left out past the budget.
-            let (kept, dropped) = PreparedQuery.withinPostingsBudget(leaves, budget: QueryLimits.maxDisjunctionPostings,
-                                                                     maxTerms: QueryLimits.maxDisjunctionTerms)
+            let (kept, dropped) = PreparedQuery.withinPostingsBudget(
+                leaves, budget: QueryLimits.maxDisjunctionPostings,
+                maxTerms: QueryLimits.maxDisjunctionTerms)
             if !dropped.isEmpty {
                 leaves = kept
                 let shown = dropped.prefix(8).map { "'\($0.weights.term)'" }.joined(separator: ", ") + (dropped.count > 8 ? ", …" : "")
-                notices.append(QueryNotice(code: "terms-dropped", message: "the query has more than \(QueryLimits.maxDisjunctionTerms) words or they occur in more than \(QueryLimits.maxDisjunctionPostings) postings in all; its \(dropped.count) most frequent word\(dropped.count == 1 ? "" : "s") (\(shown)), which weigh least, were left out to keep the search fast"))
+                notices.append(
+                    QueryNotice(
+                        code: "terms-dropped",
+                        message:
+                            "the query has more than \(QueryLimits.maxDisjunctionTerms) words or they occur in more than \(QueryLimits.maxDisjunctionPostings) postings in all; its \(dropped.count) most frequent word\(dropped.count == 1 ? "" : "s") (\(shown)), which weigh least, were left out to keep the search fast"
+                    ))
             }
             self.plan = leaves.count == 1 ? .term(leaves[0]) : .boolean(must: [], should: leaves.map { .term($0) }, not: [])
             disjunction = leaves.map(\.weights)
@@ -63,8 +69,10 @@ public struct PreparedQuery: Sendable {
             keep[i] = true
             sum += df
         }
-        return (leaves.indices.filter { keep[$0] }.map { leaves[$0] },
-                byRarity.filter { !keep[$0] }.reversed().map { leaves[$0] })
+        return (
+            leaves.indices.filter { keep[$0] }.map { leaves[$0] },
+            byRarity.filter { !keep[$0] }.reversed().map { leaves[$0] }
+        )
     }
 }
 
@@ -83,7 +91,8 @@ extension PlanNode {
         var merged: [String: TermLeaf] = [:]
         for t in leaves {
             if let m = merged[t.weights.term] {
-                merged[t.weights.term] = TermLeaf(weights: m.weights.reweighted(m.weights.boost + t.weights.boost), field: nil, label: m.label)
+                merged[t.weights.term] = TermLeaf(
+                    weights: m.weights.reweighted(m.weights.boost + t.weights.boost), field: nil, label: m.label)
             } else {
                 order.append(t.weights.term)
                 merged[t.weights.term] = t

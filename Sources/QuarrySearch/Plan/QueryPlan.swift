@@ -114,8 +114,10 @@ struct QueryPlanner {
     /// Phrases planned so far.
     private var phrases = 0
 
-    init(snapshot: IndexSnapshot, analyzer: Analyzer, parameters: BM25Parameters, maxExpansions: Int,
-         maxQueryExpansions: Int = QueryLimits.defaultMaxQueryExpansions, deadline: ContinuousClock.Instant? = nil) {
+    init(
+        snapshot: IndexSnapshot, analyzer: Analyzer, parameters: BM25Parameters, maxExpansions: Int,
+        maxQueryExpansions: Int = QueryLimits.defaultMaxQueryExpansions, deadline: ContinuousClock.Instant? = nil
+    ) {
         self.snapshot = snapshot
         self.analyzer = analyzer
         self.parameters = parameters
@@ -130,14 +132,21 @@ struct QueryPlanner {
         let plan = try node(query, boost: 1)
         if let first = overBudget.first {
             let shown = overBudget.prefix(5).joined(separator: ", ") + (overBudget.count > 5 ? ", …" : "")
-            notices.append(QueryNotice(code: "expansion-budget", message: "the query's prefix and fuzzy words reached their budget (\(maxQueryExpansions) terms in all, \(QueryLimits.maxExpansionScan) dictionary entries examined): \(overBudget.count == 1 ? first + " was" : "\(overBudget.count) words (\(shown)) were") expanded partly or not at all (raise the query's expansion limit, or use fewer such words)"))
+            notices.append(
+                QueryNotice(
+                    code: "expansion-budget",
+                    message:
+                        "the query's prefix and fuzzy words reached their budget (\(maxQueryExpansions) terms in all, \(QueryLimits.maxExpansionScan) dictionary entries examined): \(overBudget.count == 1 ? first + " was" : "\(overBudget.count) words (\(shown)) were") expanded partly or not at all (raise the query's expansion limit, or use fewer such words)"
+                ))
         }
         return plan
     }
 
     /// Runs an expansion within the query's budget: nil when the budget is spent (the word
     /// then matches nothing, and the budget notice names it).
-    private mutating func withinBudget(_ label: Query, _ expand: () throws -> [TermExpansion.Candidate]) throws -> [TermExpansion.Candidate]? {
+    private mutating func withinBudget(_ label: Query, _ expand: () throws -> [TermExpansion.Candidate]) throws -> [TermExpansion
+        .Candidate]?
+    {
         guard budget.termsLeft > 0 else {
             overBudget.append("\(label)")
             return nil
@@ -188,7 +197,11 @@ struct QueryPlanner {
                         continue
                     }
                     // A nested disjunction adds nothing but a level: OR is associative.
-                    if case .boolean(let m, let s, let x) = n, m.isEmpty, x.isEmpty { should.append(contentsOf: s) } else { should.append(n) }
+                    if case .boolean(let m, let s, let x) = n, m.isEmpty, x.isEmpty {
+                        should.append(contentsOf: s)
+                    } else {
+                        should.append(n)
+                    }
                 case .mustNot:
                     if case .nothing = n { continue }
                     not.append(n)
@@ -212,7 +225,10 @@ struct QueryPlanner {
     private mutating func words(_ text: String, slop: Int, field: QueryField?, boost: Double, label: Query) throws -> PlanNode? {
         let tokens = analyzer.tokens(text)
         guard let first = tokens.first else {
-            notices.append(QueryNotice(code: "ignored-word", message: "'\(text)' was ignored: it has no searchable words (stopwords and punctuation are not indexed)"))
+            notices.append(
+                QueryNotice(
+                    code: "ignored-word",
+                    message: "'\(text)' was ignored: it has no searchable words (stopwords and punctuation are not indexed)"))
             return nil
         }
         if tokens.count == 1 {
@@ -222,12 +238,16 @@ struct QueryPlanner {
         }
         phrases += 1
         guard phrases <= QueryLimits.maxPhrases else {
-            throw SearchError.invalidParameter("a query may hold at most \(QueryLimits.maxPhrases) phrases (quoted, or words such as e-mail that analyse to several terms); '\(text)' is one too many")
+            throw SearchError.invalidParameter(
+                "a query may hold at most \(QueryLimits.maxPhrases) phrases (quoted, or words such as e-mail that analyse to several terms); '\(text)' is one too many"
+            )
         }
         var distinct: [String] = []
         var slots: [Int] = []
         for t in tokens {
-            if let i = distinct.firstIndex(of: t.term) { slots.append(i) } else {
+            if let i = distinct.firstIndex(of: t.term) {
+                slots.append(i)
+            } else {
                 slots.append(distinct.count)
                 distinct.append(t.term)
             }
@@ -256,15 +276,17 @@ struct QueryPlanner {
         bodyWeight.scale(bw)
         // BM25F: the phrase's frequency in each field, combined like a term's, with the sum of
         // its terms' idf over documents having them in any field.
-        let combined = idfSum(documents: c.documentsWithAny) { $0.df }.map {
-            CombinedWeight(boost: boost, idf: $0, collection: c, parameters: parameters)
-        } ?? .zero
-        return .phrase(PhraseLeaf(
-            terms: terms, slots: slots, offsets: tokens.map { $0.position - first.position }, slop: slop, field: field,
-            flat: fieldWeight(documents: c.documentsWithAny, lengthSum: c.titleLengthSum + c.bodyLengthSum) { $0.df },
-            title: titleWeight, body: bodyWeight, combined: combined,
-            passage: fieldWeight(documents: c.passages, lengthSum: c.passageLengthSum) { $0.passageDf },
-            label: "\(label)"))
+        let combined =
+            idfSum(documents: c.documentsWithAny) { $0.df }.map {
+                CombinedWeight(boost: boost, idf: $0, collection: c, parameters: parameters)
+            } ?? .zero
+        return .phrase(
+            PhraseLeaf(
+                terms: terms, slots: slots, offsets: tokens.map { $0.position - first.position }, slop: slop, field: field,
+                flat: fieldWeight(documents: c.documentsWithAny, lengthSum: c.titleLengthSum + c.bodyLengthSum) { $0.df },
+                title: titleWeight, body: bodyWeight, combined: combined,
+                passage: fieldWeight(documents: c.passages, lengthSum: c.passageLengthSum) { $0.passageDf },
+                label: "\(label)"))
     }
 
     /// A disjunction of expanded terms (or the one term, or nothing).
@@ -281,44 +303,68 @@ struct QueryPlanner {
             return nil
         }
         let (snapshot, deadline, budget) = (self.snapshot, self.deadline, self.budget)
-        guard let found = try withinBudget(label, {
-            try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline, budget: budget)
-        }) else { return .nothing }
+        guard
+            let found = try withinBudget(
+                label,
+                {
+                    try TermExpansion.prefix(Array(prefix.utf8), snapshot: snapshot, field: field, deadline: deadline, budget: budget)
+                })
+        else { return .nothing }
         let kept = TermExpansion.mostFrequent(found, limit: min(maxExpansions, budget.termsLeft))
         budget.termsLeft -= kept.count
         if kept.count < found.count && kept.count < maxExpansions { overBudget.append("\(label)") }
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {
-            notices.append(QueryNotice(code: "expansions-capped", message: "\(label) matches \(found.count) terms; searched the \(kept.count) most frequent (raise the expansion limit to search more)"))
+            notices.append(
+                QueryNotice(
+                    code: "expansions-capped",
+                    message:
+                        "\(label) matches \(found.count) terms; searched the \(kept.count) most frequent (raise the expansion limit to search more)"
+                ))
         }
-        return expansionNode(try kept.map { TermLeaf(weights: try weights($0.term, boost: boost), field: field, label: "\(label) → \($0.term)") })
+        return expansionNode(
+            try kept.map { TermLeaf(weights: try weights($0.term, boost: boost), field: field, label: "\(label) → \($0.term)") })
     }
 
     private mutating func fuzzy(_ text: String, maxEdits: Int, field: QueryField?, boost: Double, label: Query) throws -> PlanNode? {
         let tokens = analyzer.tokens(text)
         if tokens.count != 1 {
             if tokens.count > 1 {
-                notices.append(QueryNotice(code: "fuzzy-phrase", message: "\(label): fuzzy matching applies to single words; '\(text)' was searched as a phrase"))
+                notices.append(
+                    QueryNotice(
+                        code: "fuzzy-phrase",
+                        message: "\(label): fuzzy matching applies to single words; '\(text)' was searched as a phrase"))
             }
             return try words(text, slop: 0, field: field, boost: boost, label: label)
         }
         let (snapshot, deadline, budget) = (self.snapshot, self.deadline, self.budget)
-        guard let found = try withinBudget(label, {
-            try TermExpansion.fuzzy(tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline, budget: budget)
-        }) else { return .nothing }
+        guard
+            let found = try withinBudget(
+                label,
+                {
+                    try TermExpansion.fuzzy(
+                        tokens[0].term, maxEdits: maxEdits, snapshot: snapshot, field: field, deadline: deadline, budget: budget)
+                })
+        else { return .nothing }
         let kept = TermExpansion.closest(found, limit: min(maxExpansions, budget.termsLeft))
         budget.termsLeft -= kept.count
         if kept.count < found.count && kept.count < maxExpansions { overBudget.append("\(label)") }
         if found.isEmpty {
             notices.append(QueryNotice(code: "no-expansions", message: "\(label) matches no indexed term"))
         } else if kept.count < found.count {
-            notices.append(QueryNotice(code: "expansions-capped", message: "\(label) matches \(found.count) terms; searched the \(kept.count) closest (raise the expansion limit to search more)"))
+            notices.append(
+                QueryNotice(
+                    code: "expansions-capped",
+                    message:
+                        "\(label) matches \(found.count) terms; searched the \(kept.count) closest (raise the expansion limit to search more)"
+                ))
         }
-        return expansionNode(try kept.map {
-            // Closer terms weigh more: 1 for the word itself, less for each edit.
-            let factor = 1 - Double($0.edits) / Double(maxEdits + 1)
-            return TermLeaf(weights: try weights($0.term, boost: boost * factor), field: field, label: "\(label) → \($0.term)")
-        })
+        return expansionNode(
+            try kept.map {
+                // Closer terms weigh more: 1 for the word itself, less for each edit.
+                let factor = 1 - Double($0.edits) / Double(maxEdits + 1)
+                return TermLeaf(weights: try weights($0.term, boost: boost * factor), field: field, label: "\(label) → \($0.term)")
+            })
     }
 }

@@ -37,8 +37,10 @@ enum TermExpansion {
     }
 
     /// Terms starting with `prefix` (bytes of a folded prefix).
-    static func prefix(_ prefix: [UInt8], snapshot: IndexSnapshot, field: QueryField?, deadline: DeadlineCheck,
-                       budget: ExpansionBudget) throws -> [Candidate] {
+    static func prefix(
+        _ prefix: [UInt8], snapshot: IndexSnapshot, field: QueryField?, deadline: DeadlineCheck,
+        budget: ExpansionBudget
+    ) throws -> [Candidate] {
         var dfs: [[UInt8]: Int] = [:]
         for segment in snapshot.segments {
             try segment.forEachTerm(from: prefix) { key, info in
@@ -54,8 +56,10 @@ enum TermExpansion {
 
     /// Terms within `maxEdits` edits (insertion, deletion, substitution, transposition of
     /// adjacent characters) of `word`, an analysed term.
-    static func fuzzy(_ word: String, maxEdits: Int, snapshot: IndexSnapshot, field: QueryField?, deadline: DeadlineCheck,
-                      budget: ExpansionBudget) throws -> [Candidate] {
+    static func fuzzy(
+        _ word: String, maxEdits: Int, snapshot: IndexSnapshot, field: QueryField?, deadline: DeadlineCheck,
+        budget: ExpansionBudget
+    ) throws -> [Candidate] {
         let target = Array(word.unicodeScalars.map(\.value))
         var distance = BoundedEditDistance(target, limit: maxEdits)
         var found: [[UInt8]: (Int, Int)] = [:]

@@ -1,7 +1,8 @@
+import QuarryIndex
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuarryIndex
 
 /// How documents are scored.
 public enum ScoringMode: String, Sendable, Codable, CaseIterable {
@@ -45,8 +46,10 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
 
     /// A field b left nil takes its mode's default: `b` (`bm25fTitleB`, `bm25fBodyB` under
     /// `bm25f`).
-    public init(k1: Double = 0.9, b: Double = 0.4, mode: ScoringMode = .bm25f, titleWeight: Double = 1, bodyWeight: Double = 1,
-                titleB: Double? = nil, bodyB: Double? = nil) {
+    public init(
+        k1: Double = 0.9, b: Double = 0.4, mode: ScoringMode = .bm25f, titleWeight: Double = 1, bodyWeight: Double = 1,
+        titleB: Double? = nil, bodyB: Double? = nil
+    ) {
         self.k1 = k1
         self.b = b
         self.mode = mode
@@ -114,8 +117,9 @@ struct FieldWeight: Sendable {
             self = .zero
             return
         }
-        self.init(boost: boost, idf: BM25Parameters.idf(documents: documents, df: df), documents: documents, lengthSum: lengthSum,
-                  parameters: p, b: b)
+        self.init(
+            boost: boost, idf: BM25Parameters.idf(documents: documents, df: df), documents: documents, lengthSum: lengthSum,
+            parameters: p, b: b)
     }
 
     /// A weight with a given idf (a phrase's is the sum of its terms' idf, as in Lucene).

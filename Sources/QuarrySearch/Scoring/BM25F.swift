@@ -95,10 +95,12 @@ struct CombinedWeight: Sendable {
             self = .zero
             return
         }
-        self.init(weight: boost * idf, k1: p.k1,
-                  title: FieldNorm(weight: p.titleWeight * CombinedWeight.titleScale(c), b: p.titleB,
-                                   documents: c.documentsWithTitle, lengthSum: c.titleLengthSum),
-                  body: FieldNorm(weight: p.bodyWeight, b: p.bodyB, documents: c.documentsWithBody, lengthSum: c.bodyLengthSum))
+        self.init(
+            weight: boost * idf, k1: p.k1,
+            title: FieldNorm(
+                weight: p.titleWeight * CombinedWeight.titleScale(c), b: p.titleB,
+                documents: c.documentsWithTitle, lengthSum: c.titleLengthSum),
+            body: FieldNorm(weight: p.bodyWeight, b: p.bodyB, documents: c.documentsWithBody, lengthSum: c.bodyLengthSum))
         self.boost = boost
         self.idf = idf
         documents = c.documentsWithAny
@@ -171,8 +173,9 @@ struct CombinedWeight: Sendable {
     /// a bound of the score. Rounding is covered by `TermScorer.boundMargin`. The property
     /// tests (BruteForceTests, QueryEngineTests) check pruned top-k against exhaustive top-k.
     func bound(_ impacts: Impacts) -> Double {
-        bound(titleMaxTF: impacts.titleMaxTF, titleMinLength: impacts.titleMinLength, bodyMaxTF: impacts.bodyMaxTF,
-              bodyMinLength: impacts.bodyMinLength, pairMaxTF: impacts.flat.map(\.tf).max())
+        bound(
+            titleMaxTF: impacts.titleMaxTF, titleMinLength: impacts.titleMinLength, bodyMaxTF: impacts.bodyMaxTF,
+            bodyMinLength: impacts.bodyMinLength, pairMaxTF: impacts.flat.map(\.tf).max())
     }
 
     /// The same bound from the impacts' field maxima and the largest tf of their flat pairs

@@ -63,7 +63,10 @@ public struct ExplainedTerm: Sendable, Equatable, Codable {
 
 extension ScorePart {
     /// A part from the weight that scored it (so that `score` is exactly what ranking added).
-    init(clause: String, terms: [ExplainedTerm], field: String, weight w: FieldWeight, tf: Double, length: UInt32, parameters p: BM25Parameters) {
+    init(
+        clause: String, terms: [ExplainedTerm], field: String, weight w: FieldWeight, tf: Double, length: UInt32,
+        parameters p: BM25Parameters
+    ) {
         self.clause = clause
         self.terms = terms
         self.field = field
@@ -80,12 +83,15 @@ extension ScorePart {
     }
 
     /// A BM25F part: the fields' frequencies (a phrase's may be fractional) and lengths.
-    init(clause: String, terms: [ExplainedTerm], weight w: CombinedWeight, titleTF: Double, titleLength: UInt32,
-         bodyTF: Double, bodyLength: UInt32) {
+    init(
+        clause: String, terms: [ExplainedTerm], weight w: CombinedWeight, titleTF: Double, titleLength: UInt32,
+        bodyTF: Double, bodyLength: UInt32
+    ) {
         func fieldPart(_ name: String, _ n: CombinedWeight.FieldNorm, _ tf: Double, _ length: UInt32) -> FieldPart? {
             guard tf > 0 else { return nil }
-            return FieldPart(field: name, tf: tf, length: Int(length), averageLength: n.averageLength, weight: n.weight, b: n.b,
-                             lengthNorm: n.norm(length), weightedTF: n.weighted(tf, length: length))
+            return FieldPart(
+                field: name, tf: tf, length: Int(length), averageLength: n.averageLength, weight: n.weight, b: n.b,
+                lengthNorm: n.norm(length), weightedTF: n.weighted(tf, length: length))
         }
         let parts = [fieldPart("title", w.title, titleTF, titleLength), fieldPart("body", w.body, bodyTF, bodyLength)].compactMap { $0 }
         self.clause = clause

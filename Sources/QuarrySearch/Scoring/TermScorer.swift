@@ -33,7 +33,9 @@ struct TermWeights: Sendable {
         self.init(term: wt.term, boost: wt.boost, infos: infos, stats: s, collection: snapshot.stats, parameters: p)
     }
 
-    private init(term: String, boost: Double, infos: [TermInfo?], stats s: TermStats, collection c: CollectionStats, parameters p: BM25Parameters) {
+    private init(
+        term: String, boost: Double, infos: [TermInfo?], stats s: TermStats, collection c: CollectionStats, parameters p: BM25Parameters
+    ) {
         self.term = term
         self.boost = boost
         bytes = Array(term.utf8)
@@ -41,10 +43,13 @@ struct TermWeights: Sendable {
         stats = s
         collection = c
         parameters = p
-        flat = FieldWeight(boost: boost, documents: c.documentsWithAny, df: s.df, lengthSum: c.titleLengthSum + c.bodyLengthSum, parameters: p)
+        flat = FieldWeight(
+            boost: boost, documents: c.documentsWithAny, df: s.df, lengthSum: c.titleLengthSum + c.bodyLengthSum, parameters: p)
         let (tw, bw) = p.scopedFieldWeights
-        title = FieldWeight(boost: boost * tw, documents: c.documentsWithTitle, df: s.dfTitle, lengthSum: c.titleLengthSum, parameters: p, b: p.titleB)
-        body = FieldWeight(boost: boost * bw, documents: c.documentsWithBody, df: s.dfBody, lengthSum: c.bodyLengthSum, parameters: p, b: p.bodyB)
+        title = FieldWeight(
+            boost: boost * tw, documents: c.documentsWithTitle, df: s.dfTitle, lengthSum: c.titleLengthSum, parameters: p, b: p.titleB)
+        body = FieldWeight(
+            boost: boost * bw, documents: c.documentsWithBody, df: s.dfBody, lengthSum: c.bodyLengthSum, parameters: p, b: p.bodyB)
         combined = CombinedWeight(boost: boost, df: s.df, collection: c, parameters: p)
         passage = FieldWeight(boost: boost, documents: c.passages, df: s.passageDf, lengthSum: c.passageLengthSum, parameters: p)
     }
@@ -147,8 +152,9 @@ final class TermScorer {
             return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
                 + weights.body.score(tf: cursor.tfBody, length: segment.bodyLength(d))
         case .combined:
-            return weights.combined.score(titleTF: cursor.tfTitle, titleLength: segment.titleLength(d),
-                                          bodyTF: cursor.tfBody, bodyLength: segment.bodyLength(d))
+            return weights.combined.score(
+                titleTF: cursor.tfTitle, titleLength: segment.titleLength(d),
+                bodyTF: cursor.tfBody, bodyLength: segment.bodyLength(d))
         case .title:
             return weights.title.score(tf: cursor.tfTitle, length: segment.titleLength(d))
         case .body:
@@ -197,8 +203,9 @@ final class TermScorer {
         switch form {
         case .flat: break
         case .combined:
-            m = weights.combined.bound(titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
-                                       bodyMinLength: f.bodyMinLength, pairMaxTF: hasPairs ? pairMaxTF : nil)
+            m = weights.combined.bound(
+                titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
+                bodyMinLength: f.bodyMinLength, pairMaxTF: hasPairs ? pairMaxTF : nil)
         case .fields: m = title + body
         case .title: m = title
         case .body: m = body

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// How `quarry serve` runs: where it listens, who may use it, and its limits.
 public struct ServerConfiguration: Sendable {
@@ -61,7 +62,9 @@ public struct ServerConfiguration: Sendable {
             }
         }
         if !bindsLoopbackOnly && token == nil {
-            throw .configuration("listening on \(host) would expose the index beyond this machine without a token: give --token T (or set QUARRY_TOKEN), or keep the default --host 127.0.0.1")
+            throw .configuration(
+                "listening on \(host) would expose the index beyond this machine without a token: give --token T (or set QUARRY_TOKEN), or keep the default --host 127.0.0.1"
+            )
         }
         guard maxBodyBytes >= 1024 else { throw .configuration("--max-body-mb must be at least 1") }
         guard searchThreads >= 1 else { throw .configuration("--search-threads must be at least 1") }

@@ -24,8 +24,9 @@ struct APIError: Error, Sendable {
     }
 
     static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> APIError {
-        var e = APIError(status: .methodNotAllowed, code: "method_not_allowed",
-                         message: "\(method.rawValue) is not allowed on \(path); use \(allowed.map(\.rawValue).joined(separator: " or "))")
+        var e = APIError(
+            status: .methodNotAllowed, code: "method_not_allowed",
+            message: "\(method.rawValue) is not allowed on \(path); use \(allowed.map(\.rawValue).joined(separator: " or "))")
         e.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
         return e
     }
@@ -35,8 +36,9 @@ struct APIError: Error, Sendable {
     }
 
     static func timeout(_ limit: Duration) -> APIError {
-        APIError(status: .serviceUnavailable, code: "deadline_exceeded",
-                 message: "the request did not finish within its deadline of \(milliseconds(limit)) ms; narrow the query or lower limit/offset")
+        APIError(
+            status: .serviceUnavailable, code: "deadline_exceeded",
+            message: "the request did not finish within its deadline of \(milliseconds(limit)) ms; narrow the query or lower limit/offset")
     }
 
     static func unauthorized(_ message: String) -> APIError {
@@ -66,8 +68,9 @@ extension APIError {
         case .unknownDocument(let id):
             self.init(status: .notFound, code: "unknown_document", message: "no document with id '\(id)' in the index")
         case .noIndex(let path):
-            self.init(status: .serviceUnavailable, code: "not_ready",
-                      message: "no index at \(path) yet: add documents (POST /documents, POST /index) or run quarry index")
+            self.init(
+                status: .serviceUnavailable, code: "not_ready",
+                message: "no index at \(path) yet: add documents (POST /documents, POST /index) or run quarry index")
         case .locked:
             self.init(status: lockedStatus, code: "index_locked", message: "\(error.description); the write will be retried")
         case .damaged:
@@ -77,8 +80,9 @@ extension APIError {
         case .io(let path, let operation, let reason):
             self.init(status: .internalServerError, code: "io_error", message: "\(path): cannot \(operation): \(reason)")
         case .deadlineExceeded:
-            self.init(status: .serviceUnavailable, code: "deadline_exceeded",
-                      message: "\(error.description); narrow the query or lower limit/offset")
+            self.init(
+                status: .serviceUnavailable, code: "deadline_exceeded",
+                message: "\(error.description); narrow the query or lower limit/offset")
         case .malformedInput:
             self.init(status: .badRequest, code: "bad_input", message: error.description)
         case .internalError(let s):

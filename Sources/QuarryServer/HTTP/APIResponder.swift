@@ -19,8 +19,10 @@ final class ServerState: Sendable {
         pool = SearchPool(threads: configuration.searchThreads)
         tasks = TaskQueue(maxQueuedBytes: configuration.maxQueuedBytes)
         metrics = ServerMetrics()
-        access = AccessPolicy(token: configuration.token, allowedPaths: configuration.allowedPaths, allowedOrigins: configuration.allowedOrigins)
-        mcp = MCPHTTPEndpoint(tools: QuarryMCPTools(store: store, pool: pool, timeout: configuration.requestTimeout), version: configuration.version)
+        access = AccessPolicy(
+            token: configuration.token, allowedPaths: configuration.allowedPaths, allowedOrigins: configuration.allowedOrigins)
+        mcp = MCPHTTPEndpoint(
+            tools: QuarryMCPTools(store: store, pool: pool, timeout: configuration.requestTimeout), version: configuration.version)
         stats = StatsCache()
     }
 }
@@ -41,12 +43,16 @@ struct APIResponder: HTTPResponder {
             response = e.response()
         } catch let e as NIOTooManyBytesError {
             _ = e
-            response = APIError(status: .contentTooLarge, code: "body_too_large",
-                                message: "the body is larger than \(state.configuration.maxBodyBytes >> 20) MB, the most this server accepts (--max-body-mb)").response()
+            response = APIError(
+                status: .contentTooLarge, code: "body_too_large",
+                message:
+                    "the body is larger than \(state.configuration.maxBodyBytes >> 20) MB, the most this server accepts (--max-body-mb)"
+            ).response()
         } catch {
             response = APIError.internalError("unexpected failure: \(type(of: error))").response()
         }
-        state.metrics.request(route: route, method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - started)
+        state.metrics.request(
+            route: route, method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - started)
         return response
     }
 
@@ -107,7 +113,9 @@ struct APIResponder: HTTPResponder {
         }
     }
 
-    static let routes: Set<String> = ["/health", "/ready", "/metrics", "/openapi.yaml", "/stats", "/search", "/documents", "/index", "/tasks", "/mcp"]
+    static let routes: Set<String> = [
+        "/health", "/ready", "/metrics", "/openapi.yaml", "/stats", "/search", "/documents", "/index", "/tasks", "/mcp",
+    ]
 
     /// The route a path belongs to, as `/metrics` labels it (never the raw path).
     static func label(_ path: String) -> String {
@@ -123,7 +131,9 @@ struct APIResponder: HTTPResponder {
     }
 
     private func percentDecoded(_ s: String, field: String) throws(APIError) -> String {
-        guard let d = s.removingPercentEncoding else { throw APIError.badRequest("\(field) is not valid percent-encoded UTF-8", field: field) }
+        guard let d = s.removingPercentEncoding else {
+            throw APIError.badRequest("\(field) is not valid percent-encoded UTF-8", field: field)
+        }
         return d
     }
 }

@@ -67,7 +67,9 @@ struct RequestFields {
     func unknownFieldsError(known: [String]) -> APIError? {
         let unknown = names.filter { !used.contains($0) }.sorted()
         guard let first = unknown.first else { return nil }
-        return .badRequest("unknown parameter '\(first)'\(unknown.count > 1 ? " (and \(unknown.dropFirst().joined(separator: ", ")))" : ""); known parameters: \(known.joined(separator: ", "))", field: first)
+        return .badRequest(
+            "unknown parameter '\(first)'\(unknown.count > 1 ? " (and \(unknown.dropFirst().joined(separator: ", ")))" : ""); known parameters: \(known.joined(separator: ", "))",
+            field: first)
     }
 
     mutating func string(_ name: String, maxLength: Int? = nil) throws(APIError) -> String? {
@@ -94,7 +96,10 @@ struct RequestFields {
         switch source {
         case .query(let f):
             guard let v = f[name] else { return nil }
-            guard let i = Int(v) else { throw .badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(v.prefix(40))'", field: name) }
+            guard let i = Int(v) else {
+                throw .badRequest(
+                    "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(v.prefix(40))'", field: name)
+            }
             value = i
         case .json(let f):
             guard let raw = f[name] else { return nil }
@@ -115,7 +120,10 @@ struct RequestFields {
         switch source {
         case .query(let f):
             guard let v = f[name] else { return nil }
-            guard let d = Double(v), d.isFinite else { throw .badRequest("\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v.prefix(40))'", field: name) }
+            guard let d = Double(v), d.isFinite else {
+                throw .badRequest(
+                    "\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v.prefix(40))'", field: name)
+            }
             value = d
         case .json(let f):
             guard let raw = f[name] else { return nil }
@@ -149,10 +157,12 @@ struct RequestFields {
     }
 
     /// One of a fixed set of words.
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws(APIError) -> T? where T.RawValue == String {
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws(APIError) -> T?
+    where T.RawValue == String {
         guard let v = try string(name) else { return nil }
         guard let c = T(rawValue: v) else {
-            throw .badRequest("\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(v.prefix(40))'", field: name)
+            throw .badRequest(
+                "\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(v.prefix(40))'", field: name)
         }
         return c
     }
@@ -163,7 +173,9 @@ struct RequestFields {
         guard case .json(let f) = source else { return nil }
         guard let raw = f[name] else { return nil }
         guard let array = raw as? [Any] else { throw .badRequest("\(name) must be an array of strings", field: name) }
-        guard array.count <= maxCount else { throw .badRequest("\(name) has \(array.count) entries; at most \(maxCount) are accepted", field: name) }
+        guard array.count <= maxCount else {
+            throw .badRequest("\(name) has \(array.count) entries; at most \(maxCount) are accepted", field: name)
+        }
         var result: [String] = []
         for (i, item) in array.enumerated() {
             guard let s = item as? String else { throw .badRequest("\(name)[\(i)] must be a string", field: name) }

@@ -58,8 +58,10 @@ final class SearchPool: Sendable {
 
     /// Runs `body` on a pool thread and returns its result, or throws `deadline_exceeded`
     /// when `deadline` passes first (while queued or while running).
-    func run<T: Sendable>(deadline: ContinuousClock.Instant, budget: Duration,
-                          _ body: @escaping @Sendable () throws(APIError) -> T) async throws(APIError) -> T {
+    func run<T: Sendable>(
+        deadline: ContinuousClock.Instant, budget: Duration,
+        _ body: @escaping @Sendable () throws(APIError) -> T
+    ) async throws(APIError) -> T {
         let once = Once<Result<T, APIError>>()
         let result: Result<T, APIError> = await withCheckedContinuation { continuation in
             once.set(continuation)

@@ -50,7 +50,8 @@ final class SnapshotStore: Sendable {
                 let message: String
                 switch error {
                 case .noIndex:
-                    message = "no index at \(directory) yet: add documents (POST /documents, POST /index) or run quarry index --index \(directory)"
+                    message =
+                        "no index at \(directory) yet: add documents (POST /documents, POST /index) or run quarry index --index \(directory)"
                 default:
                     message = "the index at \(directory) cannot be opened: \(error)"
                 }

@@ -10,8 +10,12 @@ enum DocumentSlice {
         guard s <= length else { throw APIError.badRequest("start \(s) is past the end of the text (\(length) bytes)", field: "start") }
         guard s <= e else { throw APIError.badRequest("end \(e) is before start \(s)", field: "end") }
         func isBoundary(_ i: Int) -> Bool { i == length || body[i] & 0xC0 != 0x80 }
-        guard isBoundary(s) else { throw APIError.badRequest("start \(s) is inside a character; offsets are UTF-8 bytes at character starts", field: "start") }
-        guard isBoundary(e) else { throw APIError.badRequest("end \(e) is inside a character; offsets are UTF-8 bytes at character starts", field: "end") }
+        guard isBoundary(s) else {
+            throw APIError.badRequest("start \(s) is inside a character; offsets are UTF-8 bytes at character starts", field: "start")
+        }
+        guard isBoundary(e) else {
+            throw APIError.badRequest("end \(e) is inside a character; offsets are UTF-8 bytes at character starts", field: "end")
+        }
         var truncated = false
         if e - s > maxBytes {
             e = s + maxBytes

@@ -16,9 +16,10 @@ struct MCPHTTPEndpoint: Sendable {
         let server = makeMCPServer(version: version)
         await tools.register(on: server)
         // Origins are checked by the HTTP layer (loopback or --allow-origin).
-        let transport = StatelessHTTPServerTransport(validationPipeline: StandardValidationPipeline(validators: [
-            AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
-        ]))
+        let transport = StatelessHTTPServerTransport(
+            validationPipeline: StandardValidationPipeline(validators: [
+                AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+            ]))
         do {
             try await server.start(transport: transport)
         } catch {
@@ -31,9 +32,11 @@ struct MCPHTTPEndpoint: Sendable {
 }
 
 func makeMCPServer(version: String) -> Server {
-    Server(name: "quarry", version: version, title: "Quarry full-text search",
-           instructions: "Search a local full-text index: search for ranked documents with snippets, search_passages for the best passages to quote (exact offsets), get_document to read a document or a byte range of it, index_stats for what the index holds.",
-           capabilities: Server.Capabilities(tools: .init(listChanged: false)))
+    Server(
+        name: "quarry", version: version, title: "Quarry full-text search",
+        instructions:
+            "Search a local full-text index: search for ranked documents with snippets, search_passages for the best passages to quote (exact offsets), get_document to read a document or a byte range of it, index_stats for what the index holds.",
+        capabilities: Server.Capabilities(tools: .init(listChanged: false)))
 }
 
 /// `quarry mcp`: the MCP server over standard input and output, as desktop agents launch

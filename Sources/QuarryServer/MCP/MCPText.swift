@@ -24,21 +24,24 @@ enum MCPText {
         return results.map { r -> String in
             let o = r.objectValue ?? [:]
             let p = o["passage"]?.objectValue ?? [:]
-            return "\(o["rank"]?.intValue ?? 0). \(title(o)) (id: \(o["id"]?.stringValue ?? ""), bytes \(p["start"]?.intValue ?? 0)–\(p["end"]?.intValue ?? 0), score \(score(o["score"])))\n   "
+            return
+                "\(o["rank"]?.intValue ?? 0). \(title(o)) (id: \(o["id"]?.stringValue ?? ""), bytes \(p["start"]?.intValue ?? 0)–\(p["end"]?.intValue ?? 0), score \(score(o["score"])))\n   "
                 + (p["text"]?.stringValue ?? "").replacingOccurrences(of: "\n", with: " ")
         }.joined(separator: "\n")
     }
 
     static func document(_ v: Value) -> String {
         let o = v.objectValue ?? [:]
-        var head = "\(o["title"]?.stringValue ?? "") (id: \(o["id"]?.stringValue ?? ""), bytes \(o["start"]?.intValue ?? 0)–\(o["end"]?.intValue ?? 0) of \(o["length"]?.intValue ?? 0)"
+        var head =
+            "\(o["title"]?.stringValue ?? "") (id: \(o["id"]?.stringValue ?? ""), bytes \(o["start"]?.intValue ?? 0)–\(o["end"]?.intValue ?? 0) of \(o["length"]?.intValue ?? 0)"
         if o["truncated"]?.boolValue == true { head += ", truncated: ask again from end" }
         return head + ")\n\n" + (o["text"]?.stringValue ?? "")
     }
 
     static func stats(_ v: Value) -> String {
         let o = v.objectValue ?? [:]
-        return "\(o["documents"]?.intValue ?? 0) documents, \(o["passages"]?.intValue ?? 0) passages in \(o["segments"]?.intValue ?? 0) segments; generation \(o["generation"]?.intValue ?? 0); \(o["bytes"]?.intValue ?? 0) bytes"
+        return
+            "\(o["documents"]?.intValue ?? 0) documents, \(o["passages"]?.intValue ?? 0) passages in \(o["segments"]?.intValue ?? 0) segments; generation \(o["generation"]?.intValue ?? 0); \(o["bytes"]?.intValue ?? 0) bytes"
     }
 
     private static func title(_ o: [String: Value]) -> String {

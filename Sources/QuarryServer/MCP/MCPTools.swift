@@ -14,18 +14,24 @@ struct QuarryMCPTools: Sendable {
     static let readOnly = Tool.Annotations(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false)
 
     static let tools: [Tool] = [
-        Tool(name: "search", title: "Search documents",
-             description: "Ranked documents (BM25) for a query, each with its best passages as snippets; highlights are exact byte and character offsets into the document's stored text.",
-             inputSchema: MCPSchemas.searchInput, annotations: readOnly, outputSchema: MCPSchemas.documentsOutput),
-        Tool(name: "search_passages", title: "Search passages",
-             description: "The best passages (about 60 words each) of the whole index for a query, with their document ids and exact offsets: the text to quote or answer from.",
-             inputSchema: MCPSchemas.passagesInput, annotations: readOnly, outputSchema: MCPSchemas.passagesOutput),
-        Tool(name: "get_document", title: "Get a document",
-             description: "A stored document by id: title, path and its text (optionally a byte range of it), with its passages' ranges.",
-             inputSchema: MCPSchemas.documentInput, annotations: readOnly, outputSchema: MCPSchemas.documentOutput),
-        Tool(name: "index_stats", title: "Index statistics",
-             description: "What the index holds: documents, passages, segments, size, analysis settings.",
-             inputSchema: MCPSchemas.statsInput, annotations: readOnly, outputSchema: MCPSchemas.statsOutput),
+        Tool(
+            name: "search", title: "Search documents",
+            description:
+                "Ranked documents (BM25) for a query, each with its best passages as snippets; highlights are exact byte and character offsets into the document's stored text.",
+            inputSchema: MCPSchemas.searchInput, annotations: readOnly, outputSchema: MCPSchemas.documentsOutput),
+        Tool(
+            name: "search_passages", title: "Search passages",
+            description:
+                "The best passages (about 60 words each) of the whole index for a query, with their document ids and exact offsets: the text to quote or answer from.",
+            inputSchema: MCPSchemas.passagesInput, annotations: readOnly, outputSchema: MCPSchemas.passagesOutput),
+        Tool(
+            name: "get_document", title: "Get a document",
+            description: "A stored document by id: title, path and its text (optionally a byte range of it), with its passages' ranges.",
+            inputSchema: MCPSchemas.documentInput, annotations: readOnly, outputSchema: MCPSchemas.documentOutput),
+        Tool(
+            name: "index_stats", title: "Index statistics",
+            description: "What the index holds: documents, passages, segments, size, analysis settings.",
+            inputSchema: MCPSchemas.statsInput, annotations: readOnly, outputSchema: MCPSchemas.statsOutput),
     ]
 
     /// Registers the tools on an MCP server.
@@ -44,7 +50,9 @@ struct QuarryMCPTools: Sendable {
             case "search", "search_passages":
                 let passages = name == "search_passages"
                 let q = try args.string("query", required: true) ?? ""
-                guard !q.allSatisfy(\.isWhitespace), q.count <= 4096 else { throw APIError.badRequest("query must be non-empty text of at most 4096 characters", field: "query") }
+                guard !q.allSatisfy(\.isWhitespace), q.count <= 4096 else {
+                    throw APIError.badRequest("query must be non-empty text of at most 4096 characters", field: "query")
+                }
                 var query = QueryOptions()
                 var options = SearchOptions(limit: try args.int("limit", in: 1...50) ?? (passages ? 5 : 10))
                 options.offset = try args.int("offset", in: 0...1000) ?? 0
@@ -116,7 +124,12 @@ struct QuarryMCPTools: Sendable {
                 }
                 return try result(json: json, text: MCPText.stats)
             default:
-                return CallTool.Result(content: [.text(text: "unknown tool '\(name)'; the tools are search, search_passages, get_document, index_stats", annotations: nil, _meta: nil)], isError: true)
+                return CallTool.Result(
+                    content: [
+                        .text(
+                            text: "unknown tool '\(name)'; the tools are search, search_passages, get_document, index_stats",
+                            annotations: nil, _meta: nil)
+                    ], isError: true)
             }
         } catch {
             return CallTool.Result(content: [.text(text: "\(error.code): \(error.message)", annotations: nil, _meta: nil)], isError: true)
@@ -130,7 +143,8 @@ struct QuarryMCPTools: Sendable {
         } catch {
             throw APIError.internalError("could not convert a result to an MCP value: \(error)")
         }
-        return CallTool.Result(content: [.text(text: text(value), annotations: nil, _meta: nil)], structuredContent: Optional<Value>.some(value), isError: nil)
+        return CallTool.Result(
+            content: [.text(text: text(value), annotations: nil, _meta: nil)], structuredContent: Optional<Value>.some(value), isError: nil)
     }
 }
 
@@ -155,10 +169,16 @@ struct ToolArguments {
         used.insert(name)
         guard let v = values[name], !v.isNull else { return nil }
         let i: Int
-        if let n = v.intValue { i = n } else if let d = v.doubleValue, let n = Int(exactly: d) { i = n } else {
+        if let n = v.intValue {
+            i = n
+        } else if let d = v.doubleValue, let n = Int(exactly: d) {
+            i = n
+        } else {
             throw APIError.badRequest("\(name) must be an integer", field: name)
         }
-        guard range.contains(i) else { throw APIError.badRequest("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(i)", field: name) }
+        guard range.contains(i) else {
+            throw APIError.badRequest("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(i)", field: name)
+        }
         return i
     }
 

@@ -22,12 +22,16 @@ final class ServerMetrics: Sendable {
     ]
 
     init() {
-        generation = registry.makeGauge(descriptor: MetricNameDescriptor(
-            namespace: "quarry", metricName: "index_generation", unitName: "", helpText: "Commit generation of the snapshot being served."))
-        documents = registry.makeGauge(descriptor: MetricNameDescriptor(
-            namespace: "quarry", metricName: "index_documents", unitName: "", helpText: "Live documents in the snapshot being served."))
-        refreshes = registry.makeCounter(descriptor: MetricNameDescriptor(
-            namespace: "quarry", metricName: "snapshot_refreshes", unitName: "total", helpText: "New commits picked up."))
+        generation = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "quarry", metricName: "index_generation", unitName: "",
+                helpText: "Commit generation of the snapshot being served."))
+        documents = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "quarry", metricName: "index_documents", unitName: "", helpText: "Live documents in the snapshot being served."))
+        refreshes = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "quarry", metricName: "snapshot_refreshes", unitName: "total", helpText: "New commits picked up."))
     }
 
     /// One answered request.
@@ -36,8 +40,9 @@ final class ServerMetrics: Sendable {
         let counter = counters.withLock { c -> Counter in
             if let found = c[key] { return found }
             let made = registry.makeCounter(
-                descriptor: MetricNameDescriptor(namespace: "quarry", subsystem: "http", metricName: "requests", unitName: "total",
-                                                 helpText: "HTTP requests answered, by route, method and status."),
+                descriptor: MetricNameDescriptor(
+                    namespace: "quarry", subsystem: "http", metricName: "requests", unitName: "total",
+                    helpText: "HTTP requests answered, by route, method and status."),
                 labels: [("route", route), ("method", method), ("status", String(status))])
             c[key] = made
             return made
@@ -46,8 +51,9 @@ final class ServerMetrics: Sendable {
         let histogram = histograms.withLock { h -> DurationHistogram in
             if let found = h[route] { return found }
             let made = registry.makeDurationHistogram(
-                descriptor: MetricNameDescriptor(namespace: "quarry", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-                                                 helpText: "Time from a request's head to its response, by route."),
+                descriptor: MetricNameDescriptor(
+                    namespace: "quarry", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                    helpText: "Time from a request's head to its response, by route."),
                 labels: [("route", route)], buckets: ServerMetrics.buckets)
             h[route] = made
             return made
@@ -72,8 +78,9 @@ final class ServerMetrics: Sendable {
         let counter = counters.withLock { c -> Counter in
             if let found = c[key] { return found }
             let made = registry.makeCounter(
-                descriptor: MetricNameDescriptor(namespace: "quarry", metricName: "tasks", unitName: "total",
-                                                 helpText: "Write tasks finished, by type and outcome."),
+                descriptor: MetricNameDescriptor(
+                    namespace: "quarry", metricName: "tasks", unitName: "total",
+                    helpText: "Write tasks finished, by type and outcome."),
                 labels: [("type", type), ("status", status)])
             c[key] = made
             return made

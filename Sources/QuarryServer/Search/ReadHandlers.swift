@@ -73,9 +73,10 @@ struct ReadHandlers {
     /// `GET /ready`: 200 once an index is open, 503 before.
     func ready() throws(APIError) -> Response {
         let searcher = try state.store.searcher()
-        return JSONResponse.make(JSONValue.object([
-            ("status", .string("ready")), ("generation", .int(searcher.generation)), ("documents", .int(searcher.documentCount)),
-        ]).text)
+        return JSONResponse.make(
+            JSONValue.object([
+                ("status", .string("ready")), ("generation", .int(searcher.generation)), ("documents", .int(searcher.documentCount)),
+            ]).text)
     }
 
     /// `POST /mcp`: one JSON-RPC message of the MCP streamable HTTP transport.
@@ -89,8 +90,9 @@ struct ReadHandlers {
             if let n = HTTPFields.Element.Name(name) { fields[n] = value }
         }
         let data = answer.bodyData ?? Data()
-        return Response(status: HTTPResponse.Status(code: answer.statusCode), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: HTTPResponse.Status(code: answer.statusCode), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -15,9 +15,11 @@ struct SearchRequest: Sendable {
     /// How long the request may take (the server's limit, or less if asked).
     var timeout: Duration
 
-    static let fields = ["q", "limit", "offset", "mode", "snippets", "snippet_order", "snippet_words", "explain", "all",
-                         "syntax", "scoring", "k1", "b", "title_weight", "body_weight", "title_b", "body_b", "max_expansions",
-                         "max_query_expansions", "under", "after", "before", "timeout_ms"]
+    static let fields = [
+        "q", "limit", "offset", "mode", "snippets", "snippet_order", "snippet_words", "explain", "all",
+        "syntax", "scoring", "k1", "b", "title_weight", "body_weight", "title_b", "body_b", "max_expansions",
+        "max_query_expansions", "under", "after", "before", "timeout_ms",
+    ]
 
     init(_ f: inout RequestFields, limits: ServerConfiguration) throws(APIError) {
         guard let q = try f.string("q", maxLength: limits.maxQueryLength) else {
@@ -60,7 +62,8 @@ struct SearchRequest: Sendable {
     private static func date(_ f: inout RequestFields, _ name: String) throws(APIError) -> Int64? {
         guard let text = try f.string(name, maxLength: 64) else { return nil }
         guard let seconds = ISODate.parse(text) else {
-            throw APIError.badRequest("\(name) is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00)", field: name)
+            throw APIError.badRequest(
+                "\(name) is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00)", field: name)
         }
         return seconds
     }
@@ -77,12 +80,14 @@ struct SearchRequest: Sendable {
         switch mode {
         case .documents:
             let results = try searcher.search(prepared, options: options)
-            return JSONContract.documents(query: q, results: results, notices: prepared.notices,
-                                          tookMilliseconds: Double(nanoseconds(ContinuousClock.now - started)) / 1e6)
+            return JSONContract.documents(
+                query: q, results: results, notices: prepared.notices,
+                tookMilliseconds: Double(nanoseconds(ContinuousClock.now - started)) / 1e6)
         case .passages:
             let hits = try searcher.passages(prepared, options: options)
-            return JSONContract.passages(query: q, hits: hits, notices: prepared.notices,
-                                         tookMilliseconds: Double(nanoseconds(ContinuousClock.now - started)) / 1e6)
+            return JSONContract.passages(
+                query: q, hits: hits, notices: prepared.notices,
+                tookMilliseconds: Double(nanoseconds(ContinuousClock.now - started)) / 1e6)
         }
     }
 }

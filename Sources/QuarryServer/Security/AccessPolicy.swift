@@ -27,7 +27,9 @@ struct AccessPolicy: Sendable {
     /// Writes need a configured token (and `authorize` has checked it).
     func authorizeWrite() throws(APIError) {
         guard token != nil else {
-            throw APIError.forbidden("writes_disabled", "this server takes no writes: start it with --token T (or QUARRY_TOKEN) and send Authorization: Bearer T")
+            throw APIError.forbidden(
+                "writes_disabled", "this server takes no writes: start it with --token T (or QUARRY_TOKEN) and send Authorization: Bearer T"
+            )
         }
     }
 
@@ -57,7 +59,8 @@ struct AccessPolicy: Sendable {
     }
 
     private func outside(_ field: String) -> APIError {
-        var e = APIError.forbidden("path_not_allowed", "\(field) is outside the directories this server may index (\(allowedPaths.joined(separator: ", ")))")
+        var e = APIError.forbidden(
+            "path_not_allowed", "\(field) is outside the directories this server may index (\(allowedPaths.joined(separator: ", ")))")
         e.field = field
         return e
     }
@@ -73,10 +76,13 @@ struct AccessPolicy: Sendable {
         guard let origin = request.headers[.origin] else { return }
         if allowedOrigins.contains(origin) { return }
         if let url = URL(string: origin), let host = url.host?.lowercased(),
-           ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), url.scheme == "http" || url.scheme == "https" {
+            ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), url.scheme == "http" || url.scheme == "https"
+        {
             return
         }
-        throw APIError.forbidden("origin_not_allowed", "requests from the origin \(origin) are not allowed (start the server with --allow-origin \(origin) to allow it)")
+        throw APIError.forbidden(
+            "origin_not_allowed",
+            "requests from the origin \(origin) are not allowed (start the server with --allow-origin \(origin) to allow it)")
     }
 }
 

@@ -27,16 +27,21 @@ struct DocumentBatch: Sendable {
 
     init(body: [UInt8]) throws(APIError) {
         let start = body.firstIndex { !(UInt8(ascii: " ") == $0 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-        guard let start else { throw APIError.badRequest("the body is empty: send a JSON array of {\"id\", \"title\", \"text\"} objects, or JSON lines") }
+        guard let start else {
+            throw APIError.badRequest("the body is empty: send a JSON array of {\"id\", \"title\", \"text\"} objects, or JSON lines")
+        }
         lines.reserveCapacity(body.count + body.count / 8)
         if body[start] == UInt8(ascii: "[") {
             let parsed: Any
             do {
                 parsed = try JSONSerialization.jsonObject(with: Data(body))
             } catch {
-                throw APIError(status: .badRequest, code: "bad_json", message: "the body is not a valid JSON array: \(jsonErrorDescription(error))")
+                throw APIError(
+                    status: .badRequest, code: "bad_json", message: "the body is not a valid JSON array: \(jsonErrorDescription(error))")
             }
-            guard let array = parsed as? [Any] else { throw APIError(status: .badRequest, code: "bad_json", message: "the body must be a JSON array") }
+            guard let array = parsed as? [Any] else {
+                throw APIError(status: .badRequest, code: "bad_json", message: "the body must be a JSON array")
+            }
             for (i, element) in array.enumerated() { take(element, at: "documents[\(i)]") }
         } else {
             var lineNumber = 0
@@ -71,21 +76,37 @@ struct DocumentBatch: Sendable {
         let id: String
         switch idValue {
         case let s as String: id = s
-        case nil: issues.append(TaskIssue(input: position, message: "missing \"id\"")); return
-        default: issues.append(TaskIssue(input: position, message: "\"id\" must be a string")); return
+        case nil:
+            issues.append(TaskIssue(input: position, message: "missing \"id\""))
+            return
+        default:
+            issues.append(TaskIssue(input: position, message: "\"id\" must be a string"))
+            return
         }
-        guard !id.isEmpty else { issues.append(TaskIssue(input: position, message: "\"id\" is empty")); return }
+        guard !id.isEmpty else {
+            issues.append(TaskIssue(input: position, message: "\"id\" is empty"))
+            return
+        }
         guard id.utf8.count <= DocumentBatch.maxIDBytes else {
             issues.append(TaskIssue(input: position, message: "\"id\" is longer than \(DocumentBatch.maxIDBytes) bytes"))
             return
         }
         var title = ""
         if let t = object["title"], !(t is NSNull) {
-            guard let s = t as? String else { issues.append(TaskIssue(input: position, message: "\"title\" must be a string")); return }
+            guard let s = t as? String else {
+                issues.append(TaskIssue(input: position, message: "\"title\" must be a string"))
+                return
+            }
             title = s
         }
-        guard let textValue = object["text"] else { issues.append(TaskIssue(input: position, message: "missing \"text\"")); return }
-        guard let text = textValue as? String else { issues.append(TaskIssue(input: position, message: "\"text\" must be a string")); return }
+        guard let textValue = object["text"] else {
+            issues.append(TaskIssue(input: position, message: "missing \"text\""))
+            return
+        }
+        guard let text = textValue as? String else {
+            issues.append(TaskIssue(input: position, message: "\"text\" must be a string"))
+            return
+        }
         let line = JSONValue.object([("_id", .string(id)), ("title", .string(title)), ("text", .string(text))]).text
         lines.append(contentsOf: line.utf8)
         lines.append(0x0A)

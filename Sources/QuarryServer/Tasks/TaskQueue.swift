@@ -55,8 +55,10 @@ struct TaskRecord: Sendable {
 
     var json: String {
         func time(_ d: Date?) -> JSONValue { d.map { .string(isoTime($0)) } ?? .null }
-        var details: [(String, JSONValue)] = [("received", .int(received)), ("added", .int(added)), ("updated", .int(updated)),
-                                              ("deleted", .int(deleted)), ("unchanged", .int(unchanged)), ("skipped", .int(skipped))]
+        var details: [(String, JSONValue)] = [
+            ("received", .int(received)), ("added", .int(added)), ("updated", .int(updated)),
+            ("deleted", .int(deleted)), ("unchanged", .int(unchanged)), ("skipped", .int(skipped)),
+        ]
         if !notFound.isEmpty { details.append(("not_found", .array(notFound.map { .string($0) }))) }
         let shownIssues = issues.prefix(TaskRecord.maxIssuesShown)
         return JSONValue.object([
@@ -69,7 +71,13 @@ struct TaskRecord: Sendable {
             ("finished_at", time(finishedAt)),
             ("details", .object(details)),
             ("generation", generation.map { .int($0) } ?? .null),
-            ("issues", .array(shownIssues.map { .object([("input", .string($0.input)), ("message", .string($0.message)), ("skipped", .bool($0.skipped))]) })),
+            (
+                "issues",
+                .array(
+                    shownIssues.map {
+                        .object([("input", .string($0.input)), ("message", .string($0.message)), ("skipped", .bool($0.skipped))])
+                    })
+            ),
             ("issues_total", .int(issues.count)),
             ("error", error.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
         ]).text
@@ -98,10 +106,14 @@ actor TaskQueue {
 
     /// Queues a task; its record as enqueued.
     func enqueue(_ work: TaskWork, received: Int, issues: [TaskIssue] = []) throws(APIError) -> TaskRecord {
-        guard accepting else { throw APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down and takes no more writes") }
+        guard accepting else {
+            throw APIError(
+                status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down and takes no more writes")
+        }
         guard pendingBytes + work.bytes <= maxQueuedBytes || pending.isEmpty else {
-            throw APIError(status: .serviceUnavailable, code: "queue_full",
-                           message: "\(pending.count) tasks (\(pendingBytes >> 20) MB) are waiting; retry when some have finished (GET /tasks)")
+            throw APIError(
+                status: .serviceUnavailable, code: "queue_full",
+                message: "\(pending.count) tasks (\(pendingBytes >> 20) MB) are waiting; retry when some have finished (GET /tasks)")
         }
         let id = nextID
         nextID += 1

@@ -96,8 +96,10 @@ struct TaskWorker: Service {
             case .failure(let error):
                 guard case .locked = error else { return .failure(APIError(error)) }
                 if ContinuousClock.now - started >= lockWait {
-                    return .failure(APIError(status: lockedStatus, code: "index_locked",
-                                             message: "\(error.description); waited \(milliseconds(lockWait) / 1000) s for it"))
+                    return .failure(
+                        APIError(
+                            status: lockedStatus, code: "index_locked",
+                            message: "\(error.description); waited \(milliseconds(lockWait) / 1000) s for it"))
                 }
                 try? await Task.sleep(for: .milliseconds(100))
             }
@@ -118,6 +120,8 @@ private struct Outcome: Sendable {
         deleted += r.deleted
         unchanged += r.unchanged
         skipped += r.skipped
-        issues += r.issues.map { TaskIssue(input: $0.path + ($0.line.map { ":\($0)" } ?? ""), message: $0.message, skipped: $0.severity == .error) }
+        issues += r.issues.map {
+            TaskIssue(input: $0.path + ($0.line.map { ":\($0)" } ?? ""), message: $0.message, skipped: $0.severity == .error)
+        }
     }
 }

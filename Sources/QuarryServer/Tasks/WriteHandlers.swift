@@ -14,7 +14,8 @@ struct WriteHandlers {
         try noParameters(request)
         let bytes = try await body(of: request, limit: configuration.maxBodyBytes)
         let batch = try DocumentBatch(body: bytes)
-        return try await accepted(try await state.tasks.enqueue(.addDocuments(batch), received: batch.documents + batch.issues.count, issues: batch.issues))
+        return try await accepted(
+            try await state.tasks.enqueue(.addDocuments(batch), received: batch.documents + batch.issues.count, issues: batch.issues))
     }
 
     /// `DELETE /documents/{id}`.
@@ -44,9 +45,13 @@ struct WriteHandlers {
 
     /// `GET /tasks/{id}`.
     func task(_ id: String) async throws -> Response {
-        guard let n = Int(id), n > 0 else { throw APIError.badRequest("a task id is a positive integer, not '\(id.prefix(40))'", field: "id") }
+        guard let n = Int(id), n > 0 else {
+            throw APIError.badRequest("a task id is a positive integer, not '\(id.prefix(40))'", field: "id")
+        }
         guard let record = await state.tasks.record(n) else {
-            throw APIError(status: .notFound, code: "unknown_task", message: "no task \(n) (the server keeps the last \(TaskQueue.kept) tasks since it started)")
+            throw APIError(
+                status: .notFound, code: "unknown_task",
+                message: "no task \(n) (the server keeps the last \(TaskQueue.kept) tasks since it started)")
         }
         return JSONResponse.make(record.json)
     }

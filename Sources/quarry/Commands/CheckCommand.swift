@@ -32,11 +32,15 @@ struct CheckCommand: ParsableCommand {
         } else {
             for p in report.problems { out.line("damaged: \(p)") }
             let verdict = report.ok ? "ok" : "\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"
-            out.line("\(verdict): \(report.files) files, \(report.segments) segment\(report.segments == 1 ? "" : "s"), \(grouped(report.documents)) documents, \(grouped(report.terms)) terms, \(grouped(report.postings)) postings checked in \(String(format1: now() - started, digits: 2)) s")
+            out.line(
+                "\(verdict): \(report.files) files, \(report.segments) segment\(report.segments == 1 ? "" : "s"), \(grouped(report.documents)) documents, \(grouped(report.terms)) terms, \(grouped(report.postings)) postings checked in \(String(format1: now() - started, digits: 2)) s"
+            )
         }
         out.flush()
         if !report.ok {
-            throw CommandFailure(status: .damaged, message: "the index at \(location.index) is damaged; rebuild it with 'quarry index --rebuild' from its sources")
+            throw CommandFailure(
+                status: .damaged,
+                message: "the index at \(location.index) is damaged; rebuild it with 'quarry index --rebuild' from its sources")
         }
     }
 }

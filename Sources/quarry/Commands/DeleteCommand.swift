@@ -30,7 +30,9 @@ struct DeleteCommand: ParsableCommand {
         print("deleted \(deleted) document\(deleted == 1 ? "" : "s"); the index holds \(grouped(commit.documents)) documents")
         if result.fromFiles > 0 {
             let them = result.fromFiles == 1 ? "it" : "them"
-            Terminal.note("'quarry index' will leave \(them) out while \(result.fromFiles == 1 ? "its file exists" : "their files exist"); 'quarry index --restore' brings \(them) back")
+            Terminal.note(
+                "'quarry index' will leave \(them) out while \(result.fromFiles == 1 ? "its file exists" : "their files exist"); 'quarry index --restore' brings \(them) back"
+            )
         }
     }
 }

@@ -1,8 +1,9 @@
+import ArgumentParser
+import Quarry
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ArgumentParser
-import Quarry
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +47,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Relevance judgments: TREC qrels or BEIR TSV.", valueName: "file"))
     var qrels: String
 
-    @Option(name: .customLong("run"), help: ArgumentHelp("A TREC run to score; give two (or one with --index) to compare them.", valueName: "file"))
+    @Option(
+        name: .customLong("run"),
+        help: ArgumentHelp("A TREC run to score; give two (or one with --index) to compare them.", valueName: "file"))
     var runs: [String] = []
 
     @Option(help: ArgumentHelp("Search this index for --queries and score its run.", valueName: "dir"))
@@ -81,7 +84,11 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         let count = runs.count + (index == nil ? 0 : 1)
         if count == 0 { throw ValidationError("give --run FILE, or --index DIR with --queries FILE") }
-        if count > 2 { throw ValidationError("at most two runs can be compared (--run given \(runs.count) time\(runs.count == 1 ? "" : "s")\(index == nil ? "" : ", plus --index"))") }
+        if count > 2 {
+            throw ValidationError(
+                "at most two runs can be compared (--run given \(runs.count) time\(runs.count == 1 ? "" : "s")\(index == nil ? "" : ", plus --index"))"
+            )
+        }
         if index != nil && queries == nil { throw ValidationError("--index needs --queries FILE (the queries to search)") }
         if index == nil && queries != nil { throw ValidationError("--queries is for searching an index: give --index DIR too") }
         if index == nil && saveRun != nil { throw ValidationError("--save-run writes the run made with --index: give --index DIR too") }
@@ -111,12 +118,15 @@ struct EvalCommand: ParsableCommand {
         var scored: [JSONContract.EvalRun] = []
         for path in runs {
             let run = try readInput("run") { () throws(QuarryError) in try Run(contentsOf: path) }
-            scored.append(.init(source: .file(path: path), run: run, evaluation: Evaluation(run: run, qrels: judgments, measures: measures)))
+            scored.append(
+                .init(source: .file(path: path), run: run, evaluation: Evaluation(run: run, qrels: judgments, measures: measures)))
         }
         if let index, let queries {
             let run = try searchedRun(index: index, queriesPath: queries, qrels: judgments)
-            scored.append(.init(source: .index(directory: index, queries: queries, limit: limit, savedTo: saveRun), run: run,
-                                evaluation: Evaluation(run: run, qrels: judgments, measures: measures)))
+            scored.append(
+                .init(
+                    source: .index(directory: index, queries: queries, limit: limit, savedTo: saveRun), run: run,
+                    evaluation: Evaluation(run: run, qrels: judgments, measures: measures)))
         }
         var comparison: Comparison?
         if scored.count == 2 {
@@ -149,7 +159,8 @@ struct EvalCommand: ParsableCommand {
         let texts = try readInput("queries") { () throws(QuarryError) in try QuerySet(contentsOf: queriesPath) }.texts
         let wanted = judgments.queryIDs.compactMap { qid in texts[qid].map { (id: qid, text: $0) } }
         if wanted.isEmpty && !judgments.judgments.isEmpty {
-            throw CommandFailure(status: .usage, message: "none of the \(judgments.judgments.count) queries of \(qrels) is in \(queriesPath)")
+            throw CommandFailure(
+                status: .usage, message: "none of the \(judgments.judgments.count) queries of \(qrels) is in \(queriesPath)")
         }
         let absent = judgments.judgments.count - wanted.count
         if absent > 0 && !json {
@@ -175,8 +186,10 @@ struct EvalCommand: ParsableCommand {
 
 /// The one place `quarry eval` calls the search API: the best `limit` documents of each
 /// query, its text read as a bag of words (as `quarry search --queries` reads it).
-func searchIndex(_ directory: String, queries: [(id: String, text: String)], limit: Int,
-                 scoring: BM25Parameters) throws -> [(qid: String, hits: [(id: String, score: Double)])] {
+func searchIndex(
+    _ directory: String, queries: [(id: String, text: String)], limit: Int,
+    scoring: BM25Parameters
+) throws -> [(qid: String, hits: [(id: String, score: Double)])] {
     let searcher = try Searcher(directory: directory)
     let query = QueryOptions(scoring: scoring, syntax: .words)
     let options = SearchOptions(limit: limit, snippets: 0)

@@ -66,13 +66,22 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .customLong("ram-mb"), help: ArgumentHelp("Memory budget for in-memory segments, in MB.", valueName: "mb"))
     var ramMB: Int = WriterOptions.defaultRAMBudgetBytes >> 20
 
-    @Option(name: .customLong("max-document-mb"), help: ArgumentHelp("Longest text indexed per document, in MiB (1–16, the default); a longer document is cut there, with a warning.", valueName: "mb"))
+    @Option(
+        name: .customLong("max-document-mb"),
+        help: ArgumentHelp(
+            "Longest text indexed per document, in MiB (1–16, the default); a longer document is cut there, with a warning.",
+            valueName: "mb"))
     var maxDocumentMB: Int = 16
 
-    @Option(help: ArgumentHelp("Stemmer language (new index or --rebuild): \(Index.languages.joined(separator: ", ")), or none.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Stemmer language (new index or --rebuild): \(Index.languages.joined(separator: ", ")), or none.", valueName: "name"))
     var language: String?
 
-    @Option(help: ArgumentHelp("Stopwords (new index or --rebuild): default (the language's list), none, or a file with one word per line.", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Stopwords (new index or --rebuild): default (the language's list), none, or a file with one word per line.", valueName: "list")
+    )
     var stopwords: String?
 
     @Flag(help: "Keep diacritics (new index or --rebuild): 'café' and 'cafe' stay different.")
@@ -84,7 +93,10 @@ struct IndexCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Words of overlap between consecutive passages (new index or --rebuild).", valueName: "n"))
     var passageOverlap: Int?
 
-    @Flag(help: "Build a fresh index from the given paths only (needed to change settings; recorded options and deletions are kept); published atomically in place of the old.")
+    @Flag(
+        help:
+            "Build a fresh index from the given paths only (needed to change settings; recorded options and deletions are kept); published atomically in place of the old."
+    )
     var rebuild = false
 
     @Flag(help: "Keep documents whose source files have disappeared.")
@@ -93,13 +105,20 @@ struct IndexCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Keep page chrome (navigation, banners, footers) in the text. Recorded for later runs.")
     var keepChrome: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "Index generated pages (term and module indexes, search pages, source listings) too. Recorded for later runs.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Index generated pages (term and module indexes, search pages, source listings) too. Recorded for later runs.")
     var indexGenerated: Bool?
 
-    @Option(help: ArgumentHelp("Leave out files and folders matching a gitignore-style pattern (repeatable; '!' takes a path back). Replaces the recorded patterns.", valueName: "glob"))
+    @Option(
+        help: ArgumentHelp(
+            "Leave out files and folders matching a gitignore-style pattern (repeatable; '!' takes a path back). Replaces the recorded patterns.",
+            valueName: "glob"))
     var exclude: [String] = []
 
-    @Option(help: ArgumentHelp("Index only files matching a gitignore-style pattern (repeatable). Replaces the recorded patterns.", valueName: "glob"))
+    @Option(
+        help: ArgumentHelp(
+            "Index only files matching a gitignore-style pattern (repeatable). Replaces the recorded patterns.", valueName: "glob"))
     var include: [String] = []
 
     @Flag(help: "Forget the recorded --include and --exclude patterns (those given with it apply).")
@@ -108,7 +127,11 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Bring back the documents deleted with 'quarry delete' whose files are walked.")
     var restore = false
 
-    @Option(name: .customLong("max-file-mb"), help: ArgumentHelp("Largest file of one document, and longest JSON line, to read, in MB (JSON Lines files themselves have no limit).", valueName: "mb"))
+    @Option(
+        name: .customLong("max-file-mb"),
+        help: ArgumentHelp(
+            "Largest file of one document, and longest JSON line, to read, in MB (JSON Lines files themselves have no limit).",
+            valueName: "mb"))
     var maxFileMB: Int = SyncOptions.defaultMaxFileBytes >> 20
 
     @Flag(name: .shortAndLong, help: "Print only errors (no warnings, no summary).")
@@ -124,7 +147,9 @@ struct IndexCommand: ParsableCommand {
         if maxDocumentMB < 1 || maxDocumentMB > 16 { throw ValidationError("--max-document-mb must be between 1 and 16") }
         if maxFileMB < 1 || maxFileMB > 1 << 20 { throw ValidationError("--max-file-mb must be between 1 and 1048576") }
         if stdin && (keepChrome != nil || indexGenerated != nil || !exclude.isEmpty || !include.isEmpty || resetFilters || restore) {
-            throw ValidationError("--stdin reads JSON lines: --keep-chrome, --index-generated, --include, --exclude, --reset-filters and --restore apply to files")
+            throw ValidationError(
+                "--stdin reads JSON lines: --keep-chrome, --index-generated, --include, --exclude, --reset-filters and --restore apply to files"
+            )
         }
         if let bad = include.first(where: { $0.hasPrefix("!") }) {
             throw ValidationError("--include '\(bad)': '!' takes paths back in --exclude patterns only")
@@ -160,10 +185,11 @@ struct IndexCommand: ParsableCommand {
 
     /// The sync options of this run (nil: the recorded value).
     var syncOptions: SyncOptions {
-        SyncOptions(format: format, deleteMissing: !noDelete, keepChrome: keepChrome, indexGenerated: indexGenerated,
-                    include: include.isEmpty && !resetFilters ? nil : include,
-                    exclude: exclude.isEmpty && !resetFilters ? nil : exclude,
-                    restoreDeleted: restore, maxFileBytes: maxFileMB << 20)
+        SyncOptions(
+            format: format, deleteMissing: !noDelete, keepChrome: keepChrome, indexGenerated: indexGenerated,
+            include: include.isEmpty && !resetFilters ? nil : include,
+            exclude: exclude.isEmpty && !resetFilters ? nil : exclude,
+            restoreDeleted: restore, maxFileBytes: maxFileMB << 20)
     }
 
     func run() throws {
@@ -171,12 +197,15 @@ struct IndexCommand: ParsableCommand {
         let paths = self.paths.isEmpty && !stdin ? ["Corpus"] : self.paths
         // A path that cannot be indexed is refused before the index is opened (or created).
         if !stdin { try IndexWriter.checkPaths(paths) }
-        let options = WriterOptions(threads: threads ?? WriterOptions.availableCores, ramBudgetBytes: ramMB << 20, rebuild: rebuild,
-                                    maxDocumentBytes: maxDocumentMB << 20)
+        let options = WriterOptions(
+            threads: threads ?? WriterOptions.availableCores, ramBudgetBytes: ramMB << 20, rebuild: rebuild,
+            maxDocumentBytes: maxDocumentMB << 20)
         let writer = try IndexWriter(directory: location.index, settings: try requestedSettings(), options: options)
         defer { writer.close() }
         if let pid = writer.tookOverStaleLockFrom, !quiet {
-            Terminal.warning("took over the lock of process \(pid), which no longer runs (it was killed while writing; its unfinished files were removed)")
+            Terminal.warning(
+                "took over the lock of process \(pid), which no longer runs (it was killed while writing; its unfinished files were removed)"
+            )
         }
         if !stdin && !quiet, let recorded = writer.recordedOptions, let used = IndexSummary.recordedInUse(recorded, by: self) {
             Terminal.note("using the options recorded in the index: \(used)")
@@ -187,28 +216,35 @@ struct IndexCommand: ParsableCommand {
             guard t - lastDraw >= 0.1 || p.itemsDone == p.itemsTotal else { return }
             lastDraw = t
             let pct = p.bytesTotal > 0 ? Int(Double(p.bytesDone) * 100 / Double(p.bytesTotal)) : 100
-            Terminal.progress("indexing: \(pct)%  \(grouped(p.documents)) documents  \(megabytes(p.bytesDone)) of \(megabytes(p.bytesTotal))  \(String(format1: t - started, digits: 1)) s")
+            Terminal.progress(
+                "indexing: \(pct)%  \(grouped(p.documents)) documents  \(megabytes(p.bytesDone)) of \(megabytes(p.bytesTotal))  \(String(format1: t - started, digits: 1)) s"
+            )
         }
         let report: SyncReport
         if stdin {
             report = try writer.add(jsonLinesFrom: STDIN_FILENO, maxLineBytes: maxFileMB << 20, progress: progress)
         } else {
             let quiet = self.quiet
-            report = try writer.sync(paths, options: syncOptions, notify: { note in
-                guard !quiet else { return }
-                Terminal.clearProgress()
-                Terminal.note(note)
-            }, progress: progress)
+            report = try writer.sync(
+                paths, options: syncOptions,
+                notify: { note in
+                    guard !quiet else { return }
+                    Terminal.clearProgress()
+                    Terminal.note(note)
+                }, progress: progress)
         }
         Terminal.clearProgress()
         let commit = try writer.commit()
         writer.close()
-        IndexSummary.print(report, commit: commit, source: stdin ? "standard input" : paths.joined(separator: " "),
-                           index: location.index, seconds: now() - started, quiet: quiet)
+        IndexSummary.print(
+            report, commit: commit, source: stdin ? "standard input" : paths.joined(separator: " "),
+            index: location.index, seconds: now() - started, quiet: quiet)
         if report.collisions > 0 {
             throw CommandFailure(
                 status: .failure,
-                message: "\(grouped(report.collisions)) file\(report.collisions == 1 ? " was" : "s were") not indexed because another file has \(report.collisions == 1 ? "its id" : "their ids") (see above); the rest was indexed. Name the directories (NAME=DIR) or exclude one of the files.")
+                message:
+                    "\(grouped(report.collisions)) file\(report.collisions == 1 ? " was" : "s were") not indexed because another file has \(report.collisions == 1 ? "its id" : "their ids") (see above); the rest was indexed. Name the directories (NAME=DIR) or exclude one of the files."
+            )
         }
     }
 }

@@ -23,7 +23,9 @@ enum IndexSummary {
             Swift.print("restored \(count(report.restored, "document")) deleted with 'quarry delete'")
         }
         if report.heldBack > 0 {
-            Terminal.note("\(count(report.heldBack, "document")) deleted with 'quarry delete' \(report.heldBack == 1 ? "is" : "are") left out; 'quarry index --restore' brings \(report.heldBack == 1 ? "it" : "them") back")
+            Terminal.note(
+                "\(count(report.heldBack, "document")) deleted with 'quarry delete' \(report.heldBack == 1 ? "is" : "are") left out; 'quarry index --restore' brings \(report.heldBack == 1 ? "it" : "them") back"
+            )
         }
     }
 

@@ -30,6 +30,8 @@ struct MergeCommand: ParsableCommand {
         defer { writer.close() }
         let before = writer.committed?.segments ?? 0
         let commit = try writer.merge(maxSegments: maxSegments)
-        print("merged \(before) segment\(before == 1 ? "" : "s") into \(commit.segments) in \(String(format1: now() - started, digits: 2)) s; the index holds \(grouped(commit.documents)) documents")
+        print(
+            "merged \(before) segment\(before == 1 ? "" : "s") into \(commit.segments) in \(String(format1: now() - started, digits: 2)) s; the index holds \(grouped(commit.documents)) documents"
+        )
     }
 }

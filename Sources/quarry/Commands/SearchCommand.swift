@@ -92,10 +92,15 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Batch mode: a file of qid<TAB>query lines.", valueName: "file"))
     var queries: String?
 
-    @Option(help: ArgumentHelp("Batch mode: write each query's time to this file (qid<TAB>microseconds lines: from query text to the ranked results, output not included).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Batch mode: write each query's time to this file (qid<TAB>microseconds lines: from query text to the ranked results, output not included).",
+            valueName: "file"))
     var timings: String?
 
-    @Option(help: ArgumentHelp("Batch mode: run every query this many times first, unrecorded (warm-up before the timed pass).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Batch mode: run every query this many times first, unrecorded (warm-up before the timed pass).", valueName: "n")
+    )
     var warmup: Int = 0
 
     @OptionGroup var scoring: ScoringOptions
@@ -103,13 +108,17 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Require every free word (default operator AND instead of OR).")
     var all = false
 
-    @Option(help: ArgumentHelp("How query text is read: query (the query language; the default for one query) or words (a bag of words; the default with --queries).", valueName: "syntax"))
+    @Option(
+        help: ArgumentHelp(
+            "How query text is read: query (the query language; the default for one query) or words (a bag of words; the default with --queries).",
+            valueName: "syntax"))
     var syntax: QuerySyntax?
 
     @Option(help: ArgumentHelp("Most terms a prefix* or fuzzy~ word expands to (more are reported).", valueName: "n"))
     var maxExpansions: Int = 128
 
-    @Option(help: ArgumentHelp("Most terms all prefix* and fuzzy~ words of a query expand to together (more are reported).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Most terms all prefix* and fuzzy~ words of a query expand to together (more are reported).", valueName: "n"))
     var maxQueryExpansions: Int = 1024
 
     @Flag(help: "Show how each result's score was computed (per term and field: idf, tf, length norm).")
@@ -118,16 +127,26 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Score every matching document (no pruning; for checks).")
     var exhaustive = false
 
-    @Option(help: ArgumentHelp("Only documents dated at or after DATE (ISO 8601: 2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00; UTC when no zone is given). Documents without a date are left out.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "Only documents dated at or after DATE (ISO 8601: 2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00; UTC when no zone is given). Documents without a date are left out.",
+            valueName: "date"))
     var after: String?
 
-    @Option(help: ArgumentHelp("Only documents dated before DATE (exclusive; ISO 8601). Documents without a date are left out.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "Only documents dated before DATE (exclusive; ISO 8601). Documents without a date are left out.", valueName: "date"))
     var before: String?
-    @Option(help: ArgumentHelp("Stop a search that takes longer than this many seconds (exit code 6, no results); in batch mode, per query.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Stop a search that takes longer than this many seconds (exit code 6, no results); in batch mode, per query.",
+            valueName: "seconds"))
     var timeout: Double?
 
     /// Words that look like options (`-draft`) are query words: exclusion is query syntax.
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp("Query text (docs/QUERY.md); words may start with '-' to exclude them.", valueName: "query"))
     var query: [String] = []
 
     func validate() throws {
@@ -136,18 +155,22 @@ struct SearchCommand: ParsableCommand {
         if snippetWords < 0 { throw ValidationError("--snippet-words must be 0 (whole passages) or more") }
         if snippets < 0 || snippets > 3 { throw ValidationError("--snippets must be between 0 and 3") }
         if let option = optionLikeWords.first {
-            throw ValidationError("unknown option '\(option)' (see quarry search --help); to search for it, put it after -- or inside quotes in the query")
+            throw ValidationError(
+                "unknown option '\(option)' (see quarry search --help); to search for it, put it after -- or inside quotes in the query")
         }
         if queries == nil && queryText.isEmpty { throw ValidationError("give a query, or --queries FILE for batch mode") }
         if queries != nil && !queryText.isEmpty { throw ValidationError("give either a query or --queries FILE, not both") }
         if format == .trec && queries == nil { throw ValidationError("--format trec is for batch mode (--queries FILE)") }
         if json && format != nil && format != .json { throw ValidationError("--json conflicts with --format \(format?.rawValue ?? "")") }
         if maxExpansions < 1 { throw ValidationError("--max-expansions must be 1 or more") }
-        if (timings != nil || warmup != 0) && queries == nil { throw ValidationError("--timings and --warmup are for batch mode (--queries FILE)") }
+        if (timings != nil || warmup != 0) && queries == nil {
+            throw ValidationError("--timings and --warmup are for batch mode (--queries FILE)")
+        }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
         for (flag, value) in [("--after", after), ("--before", before)] {
             if let value, ISODate.parse(value) == nil {
-                throw ValidationError("\(flag) '\(value)' is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00)")
+                throw ValidationError(
+                    "\(flag) '\(value)' is not an ISO 8601 date (2024-05-03, 2024-05-03T10:00:00Z, 2024-05-03T12:00+02:00)")
             }
         }
         if let a = after.flatMap(ISODate.parse), let b = before.flatMap(ISODate.parse), a >= b {
@@ -180,11 +203,13 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let searcher = try Searcher(directory: location.index)
-        let query = QueryOptions(scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
-                                 maxExpansions: maxExpansions, maxQueryExpansions: maxQueryExpansions)
-        var options = SearchOptions(limit: limit, offset: offset, snippets: snippets, snippetOrder: snippetOrder, explain: explain,
-                                    exhaustive: exhaustive, idPrefix: under, snippetWords: snippetWords > 0 ? snippetWords : nil,
-                                    after: after.flatMap(ISODate.parse), before: before.flatMap(ISODate.parse))
+        let query = QueryOptions(
+            scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
+            maxExpansions: maxExpansions, maxQueryExpansions: maxQueryExpansions)
+        var options = SearchOptions(
+            limit: limit, offset: offset, snippets: snippets, snippetOrder: snippetOrder, explain: explain,
+            exhaustive: exhaustive, idPrefix: under, snippetWords: snippetWords > 0 ? snippetWords : nil,
+            after: after.flatMap(ISODate.parse), before: before.flatMap(ISODate.parse))
         if outputFormat == .trec { options.snippets = 0 }
         var out = Output()
         defer { out.flush() }
@@ -206,7 +231,9 @@ struct SearchCommand: ParsableCommand {
                 render(answer, prepared: prepared, text: text, qid: qid, tookMilliseconds: seconds * 1000, out: &out)
             }
             if let timings, let clock { try clock.write(to: timings) }
-            if failed > 0 { throw CommandFailure(status: .usage, message: "\(failed) quer\(failed == 1 ? "y was" : "ies were") malformed and skipped") }
+            if failed > 0 {
+                throw CommandFailure(status: .usage, message: "\(failed) quer\(failed == 1 ? "y was" : "ies were") malformed and skipped")
+            }
         } else {
             let text = queryText
             let started = now()
@@ -268,7 +295,9 @@ struct SearchCommand: ParsableCommand {
         return .documents(try searcher.search(prepared, options: options))
     }
 
-    private func render(_ answer: Answer, prepared: PreparedQuery, text: String, qid: String?, tookMilliseconds took: Double, out: inout Output) {
+    private func render(
+        _ answer: Answer, prepared: PreparedQuery, text: String, qid: String?, tookMilliseconds took: Double, out: inout Output
+    ) {
         let format = outputFormat
         if format != .json && format != .jsonl && !quiet {
             for n in prepared.notices { Terminal.note((qid.map { "query \($0): " } ?? "") + n.message) }
@@ -296,13 +325,15 @@ struct SearchCommand: ParsableCommand {
         case .ranked: return
         case .passages(let hits):
             switch format {
-            case .json, .jsonl: out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
+            case .json, .jsonl:
+                out.line(JSONContract.passages(query: text, qid: qid, hits: hits, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(passages: hits, query: text, out: &out)
             default: Render.text(passages: hits, query: text, qid: qid, color: Terminal.stdoutColor(color), out: &out)
             }
         case .documents(let results):
             switch format {
-            case .json, .jsonl: out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
+            case .json, .jsonl:
+                out.line(JSONContract.documents(query: text, qid: qid, results: results, notices: prepared.notices, tookMilliseconds: took))
             case .markdown: Render.markdown(documents: results, query: text, out: &out)
             default: Render.text(documents: results, query: text, qid: qid, color: Terminal.stdoutColor(color), out: &out)
             }

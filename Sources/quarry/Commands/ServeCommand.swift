@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Quarry
 import QuarryServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,7 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("allow-path"), help: ArgumentHelp("A directory POST /index may read (repeatable).", valueName: "dir"))
     var allowPaths: [String] = []
 
-    @Option(name: .customLong("allow-origin"), help: ArgumentHelp("A browser origin allowed to call /mcp besides loopback ones (repeatable).", valueName: "origin"))
+    @Option(
+        name: .customLong("allow-origin"),
+        help: ArgumentHelp("A browser origin allowed to call /mcp besides loopback ones (repeatable).", valueName: "origin"))
     var allowOrigins: [String] = []
 
     @Option(name: .customLong("max-body-mb"), help: ArgumentHelp("Largest request body, in MB.", valueName: "mb"))
@@ -64,7 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Threads that run searches (default: one per core).", valueName: "n"))
     var searchThreads: Int?
 
-    @Option(name: .customLong("lock-wait-s"), help: ArgumentHelp("How long a write task waits for a writer lock held by another process, in seconds.", valueName: "s"))
+    @Option(
+        name: .customLong("lock-wait-s"),
+        help: ArgumentHelp("How long a write task waits for a writer lock held by another process, in seconds.", valueName: "s"))
     var lockWaitSeconds: Int = 30
 
     func validate() throws {
@@ -90,11 +95,13 @@ struct ServeCommand: AsyncParsableCommand {
         c.lockWait = .seconds(lockWaitSeconds)
         c.version = quarryVersion
         do {
-            try await QuarryHTTPServer.run(c, announce: { address in
-                // Tests and scripts read this line to find the port.
-                print("quarry: listening on \(address)")
-                fflush(nil)
-            }, log: { Terminal.note($0) })
+            try await QuarryHTTPServer.run(
+                c,
+                announce: { address in
+                    // Tests and scripts read this line to find the port.
+                    print("quarry: listening on \(address)")
+                    fflush(nil)
+                }, log: { Terminal.note($0) })
         } catch let e as ServerError {
             switch e {
             case .configuration(let message): throw CommandFailure(status: .usage, message: message)

@@ -30,7 +30,8 @@ struct ShowCommand: ParsableCommand {
             doc = try searcher.document(id: id)
         } catch {
             guard case .unknownDocument = error else { throw error }
-            throw CommandFailure(status: .failure, message: "no document with id '\(id)' in \(location.index) (ids are shown by 'quarry search')")
+            throw CommandFailure(
+                status: .failure, message: "no document with id '\(id)' in \(location.index) (ids are shown by 'quarry search')")
         }
         var out = Output()
         defer { out.flush() }
@@ -41,7 +42,10 @@ struct ShowCommand: ParsableCommand {
         let color = Terminal.stdoutColor
         out.line(Terminal.styled(SafeText.line(doc.title.isEmpty ? doc.id : doc.title), .bold, enabled: color))
         let date = doc.date.map { "  date \(ISODate.format($0))" } ?? ""
-        out.line(Terminal.styled("id \(SafeText.line(doc.id))  path \(SafeText.line(doc.path))\(date)  \(doc.passages.count) passages", .dim, enabled: color))
+        out.line(
+            Terminal.styled(
+                "id \(SafeText.line(doc.id))  path \(SafeText.line(doc.path))\(date)  \(doc.passages.count) passages", .dim, enabled: color)
+        )
         out.line("")
         out.line(SafeText.text(doc.body))
     }

@@ -26,15 +26,23 @@ struct StatsCommand: ParsableCommand {
         }
         let a = s.settings.analyzer
         out.line("index       \(location.index) (commit \(s.generation))")
-        out.line("documents   \(grouped(s.documents))" + (s.deletedDocuments > 0 ? " (+\(grouped(s.deletedDocuments)) deleted, purged by the next merge)" : ""))
-        out.line("passages    \(grouped(s.passages)) (about \(s.settings.passages.targetWords) words each, overlap \(s.settings.passages.overlapWords))")
+        out.line(
+            "documents   \(grouped(s.documents))"
+                + (s.deletedDocuments > 0 ? " (+\(grouped(s.deletedDocuments)) deleted, purged by the next merge)" : ""))
+        out.line(
+            "passages    \(grouped(s.passages)) (about \(s.settings.passages.targetWords) words each, overlap \(s.settings.passages.overlapWords))"
+        )
         out.line("terms       \(grouped(s.termsSummedOverSegments)) (summed over segments)")
         out.line("segments    \(s.segments)")
         out.line("bytes       \(megabytes(s.bytes)) (\(megabytes(s.bytesWithoutStoredText)) without stored text)")
         out.line("            " + s.bytesByFile.map { "\($0.kind) \(megabytes($0.bytes))" }.joined(separator: ", "))
-        out.line("analyzer    \(a.language) stemmer, \(a.stopwords.isEmpty ? "no stopwords" : "\(a.stopwords.count) stopwords"), diacritic folding \(a.foldDiacritics ? "on" : "off")")
+        out.line(
+            "analyzer    \(a.language) stemmer, \(a.stopwords.isEmpty ? "no stopwords" : "\(a.stopwords.count) stopwords"), diacritic folding \(a.foldDiacritics ? "on" : "off")"
+        )
         if s.averageBodyLength > 0 {
-            out.line("lengths     title \(String(format1: s.averageTitleLength, digits: 1)) terms, body \(String(format1: s.averageBodyLength, digits: 1)) terms on average")
+            out.line(
+                "lengths     title \(String(format1: s.averageTitleLength, digits: 1)) terms, body \(String(format1: s.averageBodyLength, digits: 1)) terms on average"
+            )
         }
     }
 }

@@ -16,10 +16,14 @@ struct EvalReport {
     /// Remarks for stderr: what was dropped or scored 0 without results.
     var notes: [String] {
         var notes: [String] = []
-        if qrels.duplicateLines > 0 { notes.append("\(qrelsPath): \(plural(qrels.duplicateLines, "judgment")) repeated; the last grade of each kept") }
+        if qrels.duplicateLines > 0 {
+            notes.append("\(qrelsPath): \(plural(qrels.duplicateLines, "judgment")) repeated; the last grade of each kept")
+        }
         for (label, r) in zip(labels, runs) {
             let name = runs.count == 1 ? "the run" : "run \(label)"
-            if r.run.duplicateLines > 0 { notes.append("\(name): \(plural(r.run.duplicateLines, "document")) listed again for a query; the last line of each kept") }
+            if r.run.duplicateLines > 0 {
+                notes.append("\(name): \(plural(r.run.duplicateLines, "document")) listed again for a query; the last line of each kept")
+            }
             let ignored = r.evaluation.ignoredQueries.count
             if ignored > 0 { notes.append("\(name): \(plural(ignored, "query", "queries")) not in the qrels, ignored") }
             let unranked = r.evaluation.unrankedQueries.count
@@ -32,14 +36,20 @@ struct EvalReport {
 
     func text(into out: inout Output) {
         let format = qrels.format.map { $0 == .trec ? "TREC" : "BEIR TSV" } ?? "?"
-        var legend: [[String]] = [["qrels", "\(qrelsPath): \(plural(qrels.judgments.count, "query", "queries")), \(plural(qrels.count, "judgment")) (\(format))"]]
+        var legend: [[String]] = [
+            ["qrels", "\(qrelsPath): \(plural(qrels.judgments.count, "query", "queries")), \(plural(qrels.count, "judgment")) (\(format))"]
+        ]
         for (label, r) in zip(labels, runs) {
             let ranked = r.run.rankings.values.filter { !$0.isEmpty }.count
             switch r.source {
             case let .file(path):
                 legend.append([label, "\(path): \(plural(ranked, "query", "queries")) with results, \(plural(r.run.lines, "line"))"])
             case let .index(dir, queries, limit, saved):
-                legend.append([label, "index \(dir), \(queries): \(plural(ranked, "query", "queries")) with results, top \(limit)" + (saved.map { ", saved to \($0)" } ?? "")])
+                legend.append([
+                    label,
+                    "index \(dir), \(queries): \(plural(ranked, "query", "queries")) with results, top \(limit)"
+                        + (saved.map { ", saved to \($0)" } ?? ""),
+                ])
             }
         }
         for line in table(nil, legend) { out.line(line) }
@@ -58,7 +68,10 @@ struct EvalReport {
         }
         if let comparison {
             let rows = comparison.rows.map { r in
-                [r.measure.description, fixed(r.meanA, 4), fixed(r.meanB, 4), (r.difference >= 0 ? "+" : "") + fixed(r.difference, 4), fixed(r.pValue, 4)]
+                [
+                    r.measure.description, fixed(r.meanA, 4), fixed(r.meanB, 4), (r.difference >= 0 ? "+" : "") + fixed(r.difference, 4),
+                    fixed(r.pValue, 4),
+                ]
             }
             for line in table(["measure", "A", "B", "B − A", "p"], rows) { out.line(line) }
         } else if let e = runs.first?.evaluation {
@@ -67,9 +80,10 @@ struct EvalReport {
         out.line("")
         out.line("Means over the \(plural(queryIDs.count, "query", "queries")) of the qrels (a query without results scores 0).")
         if let c = comparison {
-            out.line(c.exact
-                ? "p: two-sided paired randomisation test, all \(grouped(c.permutations)) sign assignments of the \(c.queries) queries (exact)."
-                : "p: two-sided paired randomisation test, \(grouped(c.permutations)) random sign assignments (seed \(c.seed)).")
+            out.line(
+                c.exact
+                    ? "p: two-sided paired randomisation test, all \(grouped(c.permutations)) sign assignments of the \(c.queries) queries (exact)."
+                    : "p: two-sided paired randomisation test, \(grouped(c.permutations)) random sign assignments (seed \(c.seed)).")
         }
     }
 
