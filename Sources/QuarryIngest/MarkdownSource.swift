@@ -16,6 +16,11 @@ import QuarryDocument
 // - "<p" with no ">" after it anywhere in the text: Ink 0.6.0 loops forever on it (its
 //   paragraph reader stops before "<p" and its HTML reader needs a ">"), so its "<" is
 //   written as "&lt;".
+// - "[" nested more than `maxBracketDepth` deep in a paragraph (outside code): Ink 0.6.0
+//   tries every "[" as the start of a link and backtracks through the ones inside it, which
+//   takes time exponential in the nesting (26 "[" in an 88-byte file: over 10 s; 20 took
+//   5.6 s), so such a "[" is written "\[", as text. Links nest two deep at most in practice
+//   (`[![alt](image)](url)`).
 
 struct MarkdownSource {
     var title: String?
@@ -36,6 +41,54 @@ struct MarkdownSource {
         }
         markdown = MarkdownSource.rewrite(lines)
         markdown = MarkdownSource.defuseUnclosedParagraphTags(markdown)
+        markdown = MarkdownSource.defuseDeepBrackets(markdown)
+    }
+
+    static let maxBracketDepth = 2
+
+    /// Escapes each "[" that would open a bracket deeper than `maxBracketDepth` in its
+    /// paragraph (see the file comment); fenced code is left alone.
+    static func defuseDeepBrackets(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "[")) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        var inFence = false
+        // Open brackets of the paragraph (a link's text may run over several lines).
+        var depth = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            defer { out += "\n" }
+            if line.trimmingLeadingSpaces().hasPrefix("```") {
+                inFence.toggle()
+                depth = 0
+                out += line
+                continue
+            }
+            if line.trimmingLeadingSpaces().isEmpty { depth = 0 }
+            if inFence || !line.contains("[") {
+                out += line
+                continue
+            }
+            var escaped = false
+            var inCode = false
+            for c in line {
+                if c == "`" { inCode.toggle() }
+                if !inCode && !escaped {
+                    if c == "[" {
+                        if depth >= maxBracketDepth {
+                            out += "\\["
+                            continue
+                        }
+                        depth += 1
+                    } else if c == "]" && depth > 0 {
+                        depth -= 1
+                    }
+                }
+                escaped = c == "\\" && !escaped
+                out.append(c)
+            }
+        }
+        out.removeLast()
+        return out
     }
 
     /// "\r\n" and "\r" replaced by "\n".

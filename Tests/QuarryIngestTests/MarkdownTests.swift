@@ -59,6 +59,22 @@ struct MarkdownTests {
         #expect(md("<p x >\u{0338}").article.body.contains("<p"))
     }
 
+    @Test("brackets nested deeper than links go (exponential in Ink 0.6.0) are read as text")
+    func deepBrackets() {
+        // The fuzzer's input: 26 "[" before a heading, then text with backticks.
+        let run = String(repeating: "[", count: 26)
+        let body = md(run + "# Title\n\nSome text with `code# Title\n\nSome` and clo0\n``t `").article.body
+        #expect(body.hasPrefix(run))
+        // Over several lines of one paragraph, and balanced.
+        #expect(md(String(repeating: "[a\n", count: 30) + "end").article.body.contains("[a"))
+        #expect(md(String(repeating: "[", count: 24) + "x" + String(repeating: "]", count: 24)).article.body.contains("[[[x]]]"))
+        // Links two deep (an image in a link) are still links: no markup in the text.
+        #expect(md("see [![logo](l.png) the site](https://example.org) now").article.body == "see the site now")
+        #expect(MarkdownSource.defuseDeepBrackets("[a [b [c] d] e]") == "[a [b \\[c] d] e]")
+        #expect(MarkdownSource.defuseDeepBrackets("```\n[[[[\n```\n[[[") == "```\n[[[[\n```\n[[\\[")
+        #expect(MarkdownSource.defuseDeepBrackets("`[[[[` [[[") == "`[[[[` [[\\[")
+    }
+
     @Test(".md files go through the Markdown extractor in SourceParser")
     func sourceParser() {
         let r = SourceParser().parseDocument(Array("---\ntitle: X\n---\n**b**\n".utf8), displayPath: "a.md", id: "a.md", format: .text)
