@@ -47,7 +47,7 @@ struct MarkdownSource {
     static let maxBracketDepth = 2
 
     /// Escapes each "[" that would open a bracket deeper than `maxBracketDepth` in its
-    /// paragraph (see the file comment); fenced code is left alone.
+    /// paragraph (see the file comment); fenced code blocks are left alone.
     static func defuseDeepBrackets(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "[")) else { return text }
         var out = ""
@@ -68,11 +68,12 @@ struct MarkdownSource {
                 out += line
                 continue
             }
+            // Inline code is not exempt: a backtick may open no code span at all (Ink then
+            // reads the brackets after it as links), and a code span with brackets three deep
+            // showing a backslash is a small price.
             var escaped = false
-            var inCode = false
             for c in line {
-                if c == "`" { inCode.toggle() }
-                if !inCode && !escaped {
+                if !escaped {
                     if c == "[" {
                         if depth >= maxBracketDepth {
                             out += "\\["
