@@ -19,7 +19,8 @@ import QuarryDocument
 // - "[" nested more than `maxBracketDepth` deep in a paragraph (outside code): Ink 0.6.0
 //   tries every "[" as the start of a link and backtracks through the ones inside it, which
 //   takes time exponential in the nesting (26 "[" in an 88-byte file: over 10 s; 20 took
-//   5.6 s), so such a "[" is written "\[", as text. Links nest two deep at most in practice
+//   5.6 s), so such a "[" is written "\[", as text, in code too (a code block or span with
+//   brackets three deep then shows a backslash). Links nest two deep at most in practice
 //   (`[![alt](image)](url)`).
 
 struct MarkdownSource {
@@ -47,30 +48,24 @@ struct MarkdownSource {
     static let maxBracketDepth = 2
 
     /// Escapes each "[" that would open a bracket deeper than `maxBracketDepth` in its
-    /// paragraph (see the file comment); fenced code blocks are left alone.
+    /// paragraph (see the file comment), code included.
     static func defuseDeepBrackets(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "[")) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
-        var inFence = false
-        // Open brackets of the paragraph (a link's text may run over several lines).
+        // Open brackets of the paragraph (a link's text may run over several lines). Code
+        // is not exempt: which lines Ink takes for code does not always match where a
+        // fence seems to be (the fuzzer found a "```" that Ink read as text), and a
+        // backslash in code with brackets three deep is a small price.
         var depth = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             defer { out += "\n" }
-            if line.trimmingLeadingSpaces().hasPrefix("```") {
-                inFence.toggle()
-                depth = 0
+            let trimmed = line.trimmingLeadingSpaces()
+            if trimmed.isEmpty || trimmed.hasPrefix("```") { depth = 0 }
+            if !line.contains("[") {
                 out += line
                 continue
             }
-            if line.trimmingLeadingSpaces().isEmpty { depth = 0 }
-            if inFence || !line.contains("[") {
-                out += line
-                continue
-            }
-            // Inline code is not exempt: a backtick may open no code span at all (Ink then
-            // reads the brackets after it as links), and a code span with brackets three deep
-            // showing a backslash is a small price.
             var escaped = false
             for c in line {
                 if !escaped {

@@ -71,7 +71,7 @@ struct MarkdownTests {
         // Links two deep (an image in a link) are still links: no markup in the text.
         #expect(md("see [![logo](l.png) the site](https://example.org) now").article.body == "see the site now")
         #expect(MarkdownSource.defuseDeepBrackets("[a [b [c] d] e]") == "[a [b \\[c] d] e]")
-        #expect(MarkdownSource.defuseDeepBrackets("```\n[[[[\n```\n[[[") == "```\n[[[[\n```\n[[\\[")
+        #expect(MarkdownSource.defuseDeepBrackets("```\n[[[[\n```\n[[[") == "```\n[[\\[\\[\n```\n[[\\[")
         // An unclosed backtick opens no code span: the brackets after it count.
         #expect(MarkdownSource.defuseDeepBrackets("<`[[[[ x") == "<`[[\\[\\[ x")
     }
