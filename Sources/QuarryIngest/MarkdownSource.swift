@@ -16,7 +16,7 @@ import QuarryDocument
 // - "<p" with no ">" after it anywhere in the text: Ink 0.6.0 loops forever on it (its
 //   paragraph reader stops before "<p" and its HTML reader needs a ">"), so its "<" is
 //   written as "&lt;".
-// - "[" nested more than `maxBracketDepth` deep in a paragraph (outside code): Ink 0.6.0
+// - "[" nested more than `maxBracketDepth` deep in a paragraph: Ink 0.6.0
 //   tries every "[" as the start of a link and backtracks through the ones inside it, which
 //   takes time exponential in the nesting (26 "[" in an 88-byte file: over 10 s; 20 took
 //   5.6 s), so such a "[" is written "\[", as text, in code too (a code block or span with
