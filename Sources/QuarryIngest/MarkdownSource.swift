@@ -13,9 +13,11 @@ import QuarryDocument
 //   YAML lists and on "\r\n", and then shows the front matter as text.
 // - Setext headings ("Title" over "=====" or "-----") become "# Title" / "## Title".
 // - Indented code (4 spaces or a tab, after a blank line, not inside a list) becomes a fence.
-// - "<p" with no ">" after it anywhere in the text: Ink 0.6.0 loops forever on it (its
-//   paragraph reader stops before "<p" and its HTML reader needs a ">"), so its "<" is
-//   written as "&lt;".
+// - A tag start ("<" and a letter or "/") with no ">" before the next "<" or the end of the
+//   text: Ink 0.6.0 can loop forever on it (its paragraph reader stops before the tag and
+//   its HTML reader needs a ">"; "<p" at the end of a text was the first case, "<p<p" and
+//   "</" before a later "<" the fuzzer's), so its "<" is written as "&lt;". Text such as
+//   "a < b" is left alone.
 // - "[" nested more than `maxBracketDepth` deep in a paragraph: Ink 0.6.0
 //   tries every "[" as the start of a link and backtracks through the ones inside it, which
 //   takes time exponential in the nesting (26 "[" in an 88-byte file: over 10 s; 20 took
@@ -41,7 +43,7 @@ struct MarkdownSource {
             lines.removeSubrange(0...end)
         }
         markdown = MarkdownSource.rewrite(lines)
-        markdown = MarkdownSource.defuseUnclosedParagraphTags(markdown)
+        markdown = MarkdownSource.defuseUnclosedTags(markdown)
         markdown = MarkdownSource.defuseDeepBrackets(markdown)
     }
 
@@ -233,19 +235,24 @@ struct MarkdownSource {
         return rest.hasPrefix(". ") || rest.hasPrefix(") ")
     }
 
-    /// "<p" / "<P" after the last ">" of the text gets its "<" escaped (see the file comment).
-    static func defuseUnclosedParagraphTags(_ text: String) -> String {
+    /// A "<" that starts a tag ("<" then an ASCII letter or "/") but meets another "<" or the
+    /// end of the text before any ">" is written "&lt;" (see the file comment).
+    static func defuseUnclosedTags(_ text: String) -> String {
+        guard text.contains("<") else { return text }
         // Compared as Characters, as Ink reads them: a ">" followed by a combining mark is not a ">".
-        let start = text.lastIndex(of: ">").map { text.index(after: $0) } ?? text.startIndex
-        let tail = Array(text[start...])
-        guard tail.contains("<") else { return text }
-        var result = String(text[..<start])
-        for (k, c) in tail.enumerated() {
-            if c == "<", k + 1 < tail.count, tail[k + 1] == "p" || tail[k + 1] == "P" {
-                result += "&lt;"
-            } else {
-                result.append(c)
+        let chars = Array(text)
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for (k, c) in chars.enumerated() {
+            if c == "<", k + 1 < chars.count, chars[k + 1] == "/" || (chars[k + 1].isASCII && chars[k + 1].isLetter) {
+                var j = k + 1
+                while j < chars.count && chars[j] != "<" && chars[j] != ">" { j += 1 }
+                if j == chars.count || chars[j] == "<" {
+                    result += "&lt;"
+                    continue
+                }
             }
+            result.append(c)
         }
         return result
     }

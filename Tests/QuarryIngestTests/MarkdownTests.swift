@@ -57,6 +57,11 @@ struct MarkdownTests {
         #expect(md("<p>fine</p>\n\nand <P x").article.body.contains("<P x"))
         // A ">" with a combining mark is not a ">" to Ink.
         #expect(md("<p x >\u{0338}").article.body.contains("<p"))
+        // The fuzzer's input: tag starts that meet another "<" before any ">" (Ink looped forever).
+        let fuzzed = md("te\\<p<p te<<div>raw</\n td\n one\n4. two\n\n## H2 td\n\n tp<pt te\\<p< te<p").article.body
+        #expect(fuzzed.contains("<p<p") && fuzzed.contains("raw</"))
+        // Comparisons and whole tags are left alone.
+        #expect(md("if a < b and c > d then <b>bold</b>").article.body == "if a < b and c > d then bold")
     }
 
     @Test("brackets nested deeper than links go (exponential in Ink 0.6.0) are read as text")
