@@ -13,11 +13,11 @@ import QuarryDocument
 //   YAML lists and on "\r\n", and then shows the front matter as text.
 // - Setext headings ("Title" over "=====" or "-----") become "# Title" / "## Title".
 // - Indented code (4 spaces or a tab, after a blank line, not inside a list) becomes a fence.
-// - A tag start ("<" and a letter or "/") with no ">" before the next "<" or the end of the
-//   text: Ink 0.6.0 can loop forever on it (its paragraph reader stops before the tag and
-//   its HTML reader needs a ">"; "<p" at the end of a text was the first case, "<p<p" and
-//   "</" before a later "<" the fuzzer's), so its "<" is written as "&lt;". Text such as
-//   "a < b" is left alone.
+// - A tag start ("<" and a letter or "/") with no ">" before the next "<" or the end of its
+//   line: Ink 0.6.0 can loop forever on it (its paragraph reader stops before the tag and
+//   its HTML reader needs a ">"; "<p" at the end of a text was the first case, "<p<p", "</"
+//   before a later "<" and "\<pre/" over a line end the fuzzer's), so its "<" is written
+//   as "&lt;". Text such as "a < b" is left alone; a tag broken over lines becomes text.
 // - "[" nested more than `maxBracketDepth` deep in a paragraph: Ink 0.6.0
 //   tries every "[" as the start of a link and backtracks through the ones inside it, which
 //   takes time exponential in the nesting (26 "[" in an 88-byte file: over 10 s; 20 took
@@ -235,8 +235,8 @@ struct MarkdownSource {
         return rest.hasPrefix(". ") || rest.hasPrefix(") ")
     }
 
-    /// A "<" that starts a tag ("<" then an ASCII letter or "/") but meets another "<" or the
-    /// end of the text before any ">" is written "&lt;" (see the file comment).
+    /// A "<" that starts a tag ("<" then an ASCII letter or "/") but meets another "<", a line
+    /// end or the end of the text before any ">" is written "&lt;" (see the file comment).
     static func defuseUnclosedTags(_ text: String) -> String {
         guard text.contains("<") else { return text }
         // Compared as Characters, as Ink reads them: a ">" followed by a combining mark is not a ">".
@@ -246,8 +246,8 @@ struct MarkdownSource {
         for (k, c) in chars.enumerated() {
             if c == "<", k + 1 < chars.count, chars[k + 1] == "/" || (chars[k + 1].isASCII && chars[k + 1].isLetter) {
                 var j = k + 1
-                while j < chars.count && chars[j] != "<" && chars[j] != ">" { j += 1 }
-                if j == chars.count || chars[j] == "<" {
+                while j < chars.count && chars[j] != "<" && chars[j] != ">" && chars[j] != "\n" { j += 1 }
+                if j == chars.count || chars[j] != ">" {
                     result += "&lt;"
                     continue
                 }

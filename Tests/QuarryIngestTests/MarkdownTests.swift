@@ -60,6 +60,8 @@ struct MarkdownTests {
         // The fuzzer's input: tag starts that meet another "<" before any ">" (Ink looped forever).
         let fuzzed = md("te\\<p<p te<<div>raw</\n td\n one\n4. two\n\n## H2 td\n\n tp<pt te\\<p< te<p").article.body
         #expect(fuzzed.contains("<p<p") && fuzzed.contains("raw</"))
+        // A tag start whose ">" is on a later line (the fuzzer's fifth input looped forever).
+        #expect(md(" >?<pre/\nu\\<pre/\nu\\&>ote").article.body.contains("<pre/"))
         // Comparisons and whole tags are left alone.
         #expect(md("if a < b and c > d then <b>bold</b>").article.body == "if a < b and c > d then bold")
     }
