@@ -18,6 +18,7 @@ import QuarryDocument
 //   its HTML reader needs a ">"; "<p" at the end of a text was the first case, "<p<p", "</"
 //   before a later "<" and "\<pre/" over a line end the fuzzer's), so its "<" is written
 //   as "&lt;". Text such as "a < b" is left alone; a tag broken over lines becomes text.
+// - A "-" that starts the text: written "\-" (Ink's metadata reader traps on some inputs).
 // - "[" nested more than `maxBracketDepth` deep in a paragraph: Ink 0.6.0
 //   tries every "[" as the start of a link and backtracks through the ones inside it, which
 //   takes time exponential in the nesting (26 "[" in an 88-byte file: over 10 s; 20 took
@@ -45,6 +46,17 @@ struct MarkdownSource {
         markdown = MarkdownSource.rewrite(lines)
         markdown = MarkdownSource.defuseUnclosedTags(markdown)
         markdown = MarkdownSource.defuseDeepBrackets(markdown)
+        markdown = MarkdownSource.defuseLeadingDashes(markdown)
+    }
+
+    /// Front matter is read here; a "-" that still starts the text (after spaces and line
+    /// ends) is written "\\-", so that Ink's own metadata reader never runs: it traps on some
+    /// inputs (the fuzzer's " ---\n| \u{0B}…" crashed the process with an index out of range).
+    static func defuseLeadingDashes(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { $0 != " " && $0 != "\t" && $0 != "\n" }), text[first] == "-" else { return text }
+        var result = text
+        result.insert("\\", at: first)
+        return result
     }
 
     static let maxBracketDepth = 2

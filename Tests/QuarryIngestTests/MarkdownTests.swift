@@ -62,6 +62,9 @@ struct MarkdownTests {
         #expect(fuzzed.contains("<p<p") && fuzzed.contains("raw</"))
         // A tag start whose ">" is on a later line (the fuzzer's fifth input looped forever).
         #expect(md(" >?<pre/\nu\\<pre/\nu\\&>ote").article.body.contains("<pre/"))
+        // Ink's metadata reader trapped on this (the fuzzer's crash); a leading "-" is escaped.
+        #expect(md(" ---\n| \u{0B}\u{0}2  4tt+xle\u{0}\np").article.body.contains("---"))
+        #expect(md("- item one\n- item two").article.body.contains("item two"))
         // Comparisons and whole tags are left alone.
         #expect(md("if a < b and c > d then <b>bold</b>").article.body == "if a < b and c > d then bold")
     }
