@@ -21,6 +21,8 @@ let package = Package(
     products: [
         .library(name: "Quarry", targets: ["Quarry"]),
         .executable(name: "quarry", targets: ["quarry"]),
+        // The servers, run by `quarry serve` and `quarry mcp` from beside `quarry`.
+        .executable(name: "quarry-server", targets: ["quarry-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -93,10 +95,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        // What the two executables share: common options, exit codes, terminal output.
+        .target(
+            name: "QuarryCLI",
+            dependencies: ["Quarry", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Every command but the servers: without the networking stack, a one-shot command
+        // starts in a few milliseconds (ServerLauncher.swift has the figures).
         .executableTarget(
             name: "quarry",
             dependencies: [
                 "Quarry",
+                "QuarryCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "quarry-server",
+            dependencies: [
+                "Quarry",
+                "QuarryCLI",
                 "QuarryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -142,7 +158,7 @@ let package = Package(
         .testTarget(name: "QuarryCLITests", dependencies: ["quarry", "QuarryAnalysis"]),
         // The built `quarry serve` and `quarry mcp`, driven over HTTP and by the official
         // Python MCP client (Python/).
-        .testTarget(name: "QuarryServerTests", dependencies: ["quarry", "Quarry"], exclude: ["Python"]),
+        .testTarget(name: "QuarryServerTests", dependencies: ["quarry", "quarry-server", "Quarry"], exclude: ["Python"]),
         .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzzTargets"]),
     ]
 )

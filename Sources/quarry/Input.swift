@@ -1,3 +1,5 @@
+import QuarryCLI
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 
 #if canImport(Glibc)
 import Glibc
@@ -8,16 +9,15 @@ import Glibc
 /// The `quarry` command: a thin shell over the Quarry library.
 @main
 struct QuarryMain {
-    static func main() async {
+    static func main() {
+        if let arguments = ServerLauncher.serverArguments(Array(CommandLine.arguments.dropFirst())) {
+            ServerLauncher.run(arguments)
+        }
         do {
             var command = try QuarryCommand.parseAsRoot()
-            if var server = command as? any AsyncParsableCommand {
-                try await server.run()
-            } else {
-                try command.run()
-            }
+            try command.run()
         } catch {
-            exitWith(error)
+            exitWith(error, root: QuarryCommand.self)
         }
     }
 }
@@ -46,9 +46,7 @@ struct QuarryCommand: ParsableCommand {
         subcommands: [
             IndexCommand.self, SearchCommand.self, ShowCommand.self, StatsCommand.self, EvalCommand.self, DeleteCommand.self,
             MergeCommand.self, CheckCommand.self,
-            ServeCommand.self, MCPCommand.self,
+            ServeCommand.self, MCPCommand.self,  // run by quarry-server (ServerLauncher)
         ]
     )
 }
-
-let quarryVersion = "0.1.0"

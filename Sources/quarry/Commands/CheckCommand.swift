@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

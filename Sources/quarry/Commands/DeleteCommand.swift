@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 
 struct DeleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

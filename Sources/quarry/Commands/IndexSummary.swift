@@ -1,4 +1,5 @@
 import Quarry
+import QuarryCLI
 
 /// What `quarry index` prints when it is done: the problems, one summary line, and what
 /// was left out and why.

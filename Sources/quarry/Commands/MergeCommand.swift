@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -203,6 +204,7 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let searcher = try Searcher(directory: location.index)
+        ProcessExit.leave(searcher)
         let query = QueryOptions(
             scoring: scoring.parameters, defaultOperator: all ? .and : .or, syntax: querySyntax,
             maxExpansions: maxExpansions, maxQueryExpansions: maxQueryExpansions)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

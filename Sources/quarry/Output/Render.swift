@@ -1,4 +1,5 @@
 import Quarry
+import QuarryCLI
 
 /// Human-readable renderings of results: plain text (styled on a terminal) and Markdown.
 enum Render {

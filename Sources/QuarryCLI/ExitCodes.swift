@@ -5,8 +5,8 @@ import Quarry
 import Glibc
 #endif
 
-/// Exit codes of `quarry` (documented in `quarry --help` and the README).
-enum ExitStatus: Int32 {
+/// Exit codes of `quarry` and `quarry-server` (documented in `quarry --help` and the README).
+package enum ExitStatus: Int32 {
     case success = 0
     case failure = 1
     case usage = 2
@@ -18,21 +18,32 @@ enum ExitStatus: Int32 {
 }
 
 /// A failure the command has already explained, with its exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    var status: ExitStatus
-    var message: String
-    var description: String { message }
+package struct CommandFailure: Error, CustomStringConvertible {
+    package var status: ExitStatus
+    package var message: String
+    package var description: String { message }
+
+    package init(status: ExitStatus, message: String) {
+        self.status = status
+        self.message = message
+    }
 }
 
 /// A malformed query given on the command line.
-struct QueryFailure: Error {
-    var column: Int
-    var message: String
-    var query: String
+package struct QueryFailure: Error {
+    package var column: Int
+    package var message: String
+    package var query: String
+
+    package init(column: Int, message: String, query: String) {
+        self.column = column
+        self.message = message
+        self.query = query
+    }
 
     /// "quarry: query error at column 12: unclosed quote", then the query with a caret under
     /// the column.
-    var report: String {
+    package var report: String {
         let at = max(1, min(column, query.count + 1))
         let caret = String(repeating: " ", count: at - 1) + "^"
         let head = Terminal.styled("quarry: query error at column \(column):", .red, enabled: Terminal.stderrColor)
@@ -40,19 +51,20 @@ struct QueryFailure: Error {
     }
 }
 
-/// Prints an error the way every command does and exits with its status.
-func exitWith(_ error: any Error) -> Never {
-    let (status, message) = classify(error)
+/// Prints an error the way every command does and exits with its status; `root` is the
+/// executable's root command (it renders --help, --version and parser errors).
+package func exitWith<Root: ParsableCommand>(_ error: any Error, root: Root.Type) -> Never {
+    let (status, message) = classify(error, root: root)
     if status == .success {
         // --help, --version.
-        print(QuarryCommand.fullMessage(for: error))
+        print(Root.fullMessage(for: error))
         exit(0)
     }
     if let message { Terminal.error(message) }
     exit(status.rawValue)
 }
 
-private func classify(_ error: any Error) -> (ExitStatus, String?) {
+private func classify<Root: ParsableCommand>(_ error: any Error, root: Root.Type) -> (ExitStatus, String?) {
     switch error {
     case let e as CommandFailure:
         return (e.status, e.message)
@@ -62,17 +74,17 @@ private func classify(_ error: any Error) -> (ExitStatus, String?) {
     case let e as QuarryError:
         return (status(of: e), message(for: e))
     default:
-        let code = QuarryCommand.exitCode(for: error)
+        let code = Root.exitCode(for: error)
         if code == .success { return (.success, nil) }
         // Argument parser errors: its message already says what was wrong and how to get help.
-        let message = QuarryCommand.fullMessage(for: error)
+        let message = Root.fullMessage(for: error)
         FileHandleStderr.write(message + "\n")
         return (.usage, nil)
     }
 }
 
 /// The exit status of a library error.
-func status(of error: QuarryError) -> ExitStatus {
+package func status(of error: QuarryError) -> ExitStatus {
     switch error {
     case .noIndex: return .noIndex
     case .locked: return .locked
@@ -84,7 +96,7 @@ func status(of error: QuarryError) -> ExitStatus {
 }
 
 /// A library error as the command line says it: what happened, then what to do.
-func message(for error: QuarryError) -> String {
+package func message(for error: QuarryError) -> String {
     switch error {
     case .noIndex(let path):
         return "\(error) (run 'quarry index --index \(path) PATH...' to build one)"

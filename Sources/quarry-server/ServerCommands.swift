@@ -1,5 +1,6 @@
 import ArgumentParser
 import Quarry
+import QuarryCLI
 import QuarryServer
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve an index over HTTP: a JSON API for search and writes, and MCP at /mcp.",
+        abstract: ServerCommandText.serveAbstract,
         discussion: """
             One process serves one index. It prints the address it listens on (--port 0 \
             picks a free port) and runs until SIGTERM or SIGINT, which let requests in \
@@ -114,7 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
 struct MCPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
-        abstract: "Serve an index to an MCP client over standard input and output.",
+        abstract: ServerCommandText.mcpAbstract,
         discussion: """
             What desktop agents launch: the Model Context Protocol on stdin/stdout, with the \
             read-only tools search, search_passages, get_document and index_stats. Commits \
@@ -140,10 +141,4 @@ struct MCPCommand: AsyncParsableCommand {
         c.version = quarryVersion
         try await MCPStdioServer.run(c)
     }
-}
-
-func environment(_ name: String) -> String? {
-    guard let v = getenv(name) else { return nil }
-    let s = String(cString: v)
-    return s.isEmpty ? nil : s
 }

@@ -4,26 +4,26 @@ import Glibc
 
 /// Terminal output: colour and progress only when the stream is a terminal (and NO_COLOR
 /// is not set); plain text otherwise.
-enum Terminal {
-    static let stdoutIsTTY = isatty(STDOUT_FILENO) == 1
-    static let stderrIsTTY = isatty(STDERR_FILENO) == 1
-    static let colorAllowed = getenv("NO_COLOR") == nil && getenv("TERM").map { String(cString: $0) != "dumb" } ?? true
+package enum Terminal {
+    package static let stdoutIsTTY = isatty(STDOUT_FILENO) == 1
+    package static let stderrIsTTY = isatty(STDERR_FILENO) == 1
+    package static let colorAllowed = getenv("NO_COLOR") == nil && getenv("TERM").map { String(cString: $0) != "dumb" } ?? true
 
     /// Whether stdout gets ANSI styles.
-    static var stdoutColor: Bool { stdoutIsTTY && colorAllowed }
+    package static var stdoutColor: Bool { stdoutIsTTY && colorAllowed }
 
     /// Whether stdout gets ANSI styles under `--color`: auto (a terminal, NO_COLOR unset),
     /// always, or never.
-    static func stdoutColor(_ choice: ColorChoice) -> Bool {
+    package static func stdoutColor(_ choice: ColorChoice) -> Bool {
         switch choice {
         case .auto: return stdoutColor
         case .always: return true
         case .never: return false
         }
     }
-    static var stderrColor: Bool { stderrIsTTY && colorAllowed }
+    package static var stderrColor: Bool { stderrIsTTY && colorAllowed }
 
-    enum Style: String {
+    package enum Style: String {
         case bold = "1"
         case dim = "2"
         case highlight = "1;33"
@@ -33,43 +33,43 @@ enum Terminal {
         case cyan = "36"
     }
 
-    static func styled(_ text: String, _ style: Style, enabled: Bool) -> String {
+    package static func styled(_ text: String, _ style: Style, enabled: Bool) -> String {
         enabled ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    static func error(_ message: String) {
+    package static func error(_ message: String) {
         FileHandleStderr.write(styled("quarry: error:", .red, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
-    static func warning(_ message: String) {
+    package static func warning(_ message: String) {
         FileHandleStderr.write(styled("quarry: warning:", .yellow, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
-    static func note(_ message: String) {
+    package static func note(_ message: String) {
         FileHandleStderr.write(styled("quarry: note:", .cyan, enabled: stderrColor) + " " + SafeText.line(message) + "\n")
     }
 
     /// A progress line on stderr, redrawn in place (terminal only).
-    static func progress(_ line: String) {
+    package static func progress(_ line: String) {
         guard stderrIsTTY else { return }
         FileHandleStderr.write("\r\u{1B}[2K" + line)
     }
 
-    static func clearProgress() {
+    package static func clearProgress() {
         guard stderrIsTTY else { return }
         FileHandleStderr.write("\r\u{1B}[2K")
     }
 }
 
 /// Unbuffered writes to stderr (messages must appear before a crash or an exit).
-enum FileHandleStderr {
-    static func write(_ s: String) {
+package enum FileHandleStderr {
+    package static func write(_ s: String) {
         var s = s
         s.withUTF8 { p in _ = Glibc.write(STDERR_FILENO, p.baseAddress, p.count) }
     }
 }
 
 /// `--color`: when output gets ANSI styles.
-enum ColorChoice: String, CaseIterable {
+package enum ColorChoice: String, CaseIterable {
     case auto, always, never
 }

@@ -2,20 +2,20 @@
 /// terminal: control characters are shown escaped, so that a file name or a document cannot
 /// forge output lines or send the terminal escape sequences. JSON output escapes them by
 /// definition and does not go through here.
-enum SafeText {
+package enum SafeText {
     /// One-line fields (ids, paths, titles, headings, messages): every control character
     /// (C0, DEL, C1, and the Unicode line and paragraph separators) escaped, newline and tab
     /// included: `\n`, `\t`, `\r`, `\e` (escape), `\u{85}`.
-    static func line(_ s: String) -> String {
+    package static func line(_ s: String) -> String {
         escaped(s, keepNewlines: false)
     }
 
     /// Multi-line text (passages, stored bodies): as `line`, but newlines and tabs stay.
-    static func text(_ s: String) -> String {
+    package static func text(_ s: String) -> String {
         escaped(s, keepNewlines: true)
     }
 
-    static func isControl(_ v: UInt32) -> Bool {
+    package static func isControl(_ v: UInt32) -> Bool {
         v < 0x20 || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029
     }
 
