@@ -31,7 +31,7 @@ package final class Analyzer {
     private let stemmer: Stemmer?
     private var stopwords = ByteStringTable(capacity: 64)
     /// Surface word → term, for `term(for:)`.
-    private lazy var cache = TermCache(elisions: elisions) { [unowned self] word, isASCII, intern in
+    private lazy var cache = TermCache(elisions: elisions, initialCapacity: 256) { [unowned self] word, isASCII, intern in
         normalize(word, isASCII: isASCII, intern)
     }
     private var lowered: [UInt8] = []

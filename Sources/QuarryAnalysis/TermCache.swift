@@ -17,20 +17,27 @@ public final class TermCache {
     /// The elided articles of the analyzer's language (for the tokenizer that feeds it).
     package let elisions: Elisions?
     /// Surface word → index into `termOfSurface`.
-    @exclusivity(unchecked) @usableFromInline var surfaces = ByteStringTable(capacity: 1 << 16)
+    @exclusivity(unchecked) @usableFromInline var surfaces: ByteStringTable
     /// Per surface word: its term id in `terms`, or -1 when the word is dropped.
-    @exclusivity(unchecked) @usableFromInline var termOfSurface = RawBuffer<Int32>(capacity: 1 << 16)
+    @exclusivity(unchecked) @usableFromInline var termOfSurface: RawBuffer<Int32>
     /// Normalised terms (term id = insertion order).
-    @exclusivity(unchecked) package private(set) var terms = ByteStringTable(capacity: 1 << 16)
+    @exclusivity(unchecked) package private(set) var terms: ByteStringTable
+    /// Slots the tables start with (they grow): the indexer's caches start large, a query
+    /// analyzer's small (clearing 64k slots was a tenth of a one-shot search).
+    let initialCapacity: Int
 
     /// A cache over an analyzer (which it keeps).
     package convenience init(analyzer: Analyzer) {
         self.init(elisions: analyzer.elisions) { word, isASCII, intern in analyzer.normalize(word, isASCII: isASCII, intern) }
     }
 
-    package init(elisions: Elisions?, normalize: @escaping Normalizer) {
+    package init(elisions: Elisions?, initialCapacity: Int = 1 << 16, normalize: @escaping Normalizer) {
         self.elisions = elisions
         self.normalize = normalize
+        self.initialCapacity = initialCapacity
+        surfaces = ByteStringTable(capacity: initialCapacity)
+        termOfSurface = RawBuffer<Int32>(capacity: initialCapacity)
+        terms = ByteStringTable(capacity: initialCapacity)
     }
 
     deinit { termOfSurface.free() }
@@ -62,8 +69,8 @@ public final class TermCache {
 
     /// Empties the cache (only between segments: segment builders refer to term ids).
     package func clear() {
-        surfaces = ByteStringTable(capacity: 1 << 16)
+        surfaces = ByteStringTable(capacity: initialCapacity)
         termOfSurface.removeAll()
-        terms = ByteStringTable(capacity: 1 << 16)
+        terms = ByteStringTable(capacity: initialCapacity)
     }
 }
