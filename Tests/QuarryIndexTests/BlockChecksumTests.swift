@@ -4,7 +4,7 @@ import Testing
 
 @testable import QuarryIndex
 
-/// Block checksums (`.chk`): a reader verifies the 64 KiB blocks it reads, so a damaged
+/// Block checksums (`.chk`): a reader verifies the 16 KiB blocks it reads, so a damaged
 /// byte is an error when (and only when) something reads its block, and the error names the
 /// file; `IndexChecker` finds it wherever it is.
 @Suite("Block checksums")
@@ -49,18 +49,21 @@ struct BlockChecksumTests {
         let decoded = try chk.withUnsafeBytes {
             try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: "chk")
         }
-        #expect(decoded.shift == 16)
+        #expect(decoded.shift == BlockChecksums.blockShift)
         #expect(Set(decoded.files.keys) == Set(SegmentFiles.covered))
         for (kind, f) in decoded.files {
             let bytes = try FileSystem.read(dir + "/" + s.entry.name + "." + kind.fileExtension)
             #expect(f.length == bytes.count)
-            for b in 0..<(bytes.count + 65_535) / 65_536 {
-                let block = bytes[(b * 65_536)..<min(bytes.count, (b + 1) * 65_536)]
+            let size = BlockChecksums.blockBytes
+            for b in 0..<(bytes.count + size - 1) / size {
+                let block = bytes[(b * size)..<min(bytes.count, (b + 1) * size)]
                 let stored = f.hashes.loadUnaligned(fromByteOffset: b * 8, as: UInt64.self)
                 #expect(block.withUnsafeBytes { XXH64.hash($0) } == UInt64(littleEndian: stored), "\(kind.fileExtension) block \(b)")
             }
         }
-        #expect(try FileSystem.status(dir + "/" + s.entry.name + ".sto").size > 4 * 65_536, "the store must span several blocks")
+        #expect(
+            try FileSystem.status(dir + "/" + s.entry.name + ".sto").size > 4 * BlockChecksums.blockBytes,
+            "the store must span several blocks")
     }
 
     @Test("a damaged store block is an error for the documents in it only; check finds it")
@@ -69,8 +72,8 @@ struct BlockChecksumTests {
         defer { try? FileSystem.removeTree(dir) }
         let name = try IndexSnapshot.open(dir).segments[0].entry.name
         let path = dir + "/" + name + ".sto"
-        // Damage a byte in the third 64 KiB block (well inside the compressed blocks).
-        try BlockChecksumTests.flip(path, at: 2 * 65_536 + 100)
+        // Damage a byte in the third checksum block (well inside the compressed blocks).
+        try BlockChecksumTests.flip(path, at: 2 * BlockChecksums.blockBytes + 100)
         let snapshot = try IndexSnapshot.open(dir)
         let s = snapshot.segments[0]
         var failed = 0, read = 0
@@ -97,8 +100,8 @@ struct BlockChecksumTests {
         defer { try? FileSystem.removeTree(dir) }
         let name = try IndexSnapshot.open(dir).segments[0].entry.name
         let path = dir + "/" + name + ".doc"
-        #expect(try FileSystem.status(path).size > 2 * 65_536)
-        try BlockChecksumTests.flip(path, at: 65_536 + 10)
+        #expect(try FileSystem.status(path).size > 2 * BlockChecksums.blockBytes)
+        try BlockChecksumTests.flip(path, at: BlockChecksums.blockBytes + 10)
         let s = try IndexSnapshot.open(dir).segments[0]
         var failed = 0, read = 0
         try s.forEachTerm { _, info in

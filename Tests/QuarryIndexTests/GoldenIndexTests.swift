@@ -115,7 +115,27 @@ struct GoldenIndexTests {
 
     @Test("the checked-in golden index opens, verifies and answers")
     func readable() throws {
-        let snapshot = try IndexSnapshot.open(GoldenIndexTests.goldenDirectory, verifyChecksums: true)
+        try GoldenIndexTests.checkReadable(GoldenIndexTests.goldenDirectory)
+    }
+
+    /// Format 3 indexes written before the checksum blocks shrank to 16 KiB have 64 KiB
+    /// blocks (`.chk` records the size): they open, verify and answer the same.
+    @Test("a format 3 index with 64 KiB checksum blocks opens, verifies and answers")
+    func readableWithLargerBlocks() throws {
+        let dir = GoldenIndexTests.goldenDirectory + "-64k"
+        try GoldenIndexTests.checkReadable(dir)
+        let snapshot = try IndexSnapshot.open(dir, verifyChecksums: true)
+        let chk = try FileSystem.read(dir + "/" + snapshot.segments[0].entry.name + ".chk")
+        let shift = try chk.withUnsafeBytes {
+            try BlockChecksums.decode(UnsafeRawBufferPointer(rebasing: $0[16..<($0.count - 16)]), name: "chk").shift
+        }
+        #expect(shift == 16)
+        #expect(shift != BlockChecksums.blockShift, "the writer's block size is now another")
+        #expect(IndexChecker(directory: dir).check().problems.isEmpty)
+    }
+
+    static func checkReadable(_ directory: String) throws {
+        let snapshot = try IndexSnapshot.open(directory, verifyChecksums: true)
         #expect(snapshot.stats.documents == GoldenIndexTests.corpus().count - 2)
         #expect(try snapshot.locate(id: "b.txt") == nil)
         #expect(try snapshot.locate(id: "a.html") != nil)

@@ -1,12 +1,13 @@
 import QuarryCore
 import Synchronization
 
-/// Block checksums of a segment (`.chk`, docs/FORMAT.md): an XXH64 of every 64 KiB block of
+/// Block checksums of a segment (`.chk`, docs/FORMAT.md): an XXH64 of every 16 KiB block of
 /// each of the segment's other files, so that a reader can verify just the blocks it reads
 /// instead of whole files (a search on a large index reads a small part of it).
 enum BlockChecksums {
-    /// log2 of the block size the writer uses (64 KiB).
-    static let blockShift = 16
+    /// log2 of the block size the writer uses (16 KiB; readers take any size from 2^9 to
+    /// 2^30, so indexes written with 64 KiB blocks stay readable).
+    static let blockShift = 14
     static var blockBytes: Int { 1 << blockShift }
 
     /// One covered file: its kind, length and the hashes of its blocks.
