@@ -36,6 +36,38 @@ struct BytesTests {
         }
     }
 
+    @Test("skipping many varints of mixed sizes (eight bytes at a time) lands where decoding them would")
+    func skipManyVarints() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let count = Int.random(in: 0...300, using: &rng)
+            // Mostly one-byte values, as positions are, with longer ones mixed in.
+            let values: [UInt64] = (0..<count).map { _ in
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0: return UInt64.random(in: 0...UInt64.max, using: &rng)
+                case 1, 2: return UInt64.random(in: 128..<(1 << 21), using: &rng)
+                default: return UInt64.random(in: 0..<128, using: &rng)
+                }
+            }
+            var w = ByteWriter()
+            for v in values { w.varint(v) }
+            try w.bytes.withUnsafeBytes { (raw) throws in
+                let from = Int.random(in: 0...count, using: &rng)
+                let n = Int.random(in: 0...(count - from), using: &rng)
+                var skipping = ByteReader(raw, context: "test"), decoding = ByteReader(raw, context: "test")
+                for _ in 0..<from {
+                    _ = try skipping.varint()
+                    _ = try decoding.varint()
+                }
+                try skipping.skipVarints(n)
+                for _ in 0..<n { _ = try decoding.varint() }
+                #expect(skipping.position == decoding.position, "\(count) values, skip \(n) from \(from)")
+                var r = ByteReader(raw, context: "test")
+                #expect(throws: FormatError.self) { try r.skipVarints(count + 1) }
+            }
+        }
+    }
+
     @Test("truncated and overlong input is an error with the byte offset, not a crash")
     func damaged() {
         let truncated: [UInt8] = [0x80, 0x80]

@@ -107,6 +107,17 @@ package struct ByteReader {
         var left = count
         var p = position
         let end = base.count
+        // Eight bytes at a time while a whole word ends fewer varints than are left: a
+        // varint ends at each byte below 0x80.
+        if let start = base.baseAddress {
+            while left > 8 && p + 8 <= end {
+                let word = UInt64(littleEndian: (start + p).loadUnaligned(as: UInt64.self))
+                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                if ends >= left { break }
+                left -= ends
+                p += 8
+            }
+        }
         while left > 0 {
             guard p < end else { throw error("unexpected end of data in a varint") }
             if base[p] < 0x80 { left -= 1 }

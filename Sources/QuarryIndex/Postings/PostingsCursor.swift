@@ -381,6 +381,35 @@ public final class PostingsCursor {
         positionsOffset += r.position
     }
 
+    /// Appends the current document's positions in the fields asked for to `title` and
+    /// `body` (phrase matching); a field not asked for is skipped without decoding.
+    package func appendPositions(
+        title: inout RawBuffer<UInt32>, body: inout RawBuffer<UInt32>, wantTitle: Bool, wantBody: Bool
+    ) throws(FormatError) {
+        var r = try positionsReader()
+        let inTitle = Int(tfTitles[currentIndex]), inBody = Int(tfBodies[currentIndex])
+        if wantTitle {
+            var p: UInt32 = 0
+            for _ in 0..<inTitle {
+                p &+= UInt32(truncatingIfNeeded: try r.varint())
+                title.append(p)
+            }
+        } else {
+            try r.skipVarints(inTitle)
+        }
+        if wantBody {
+            var p: UInt32 = 0
+            for _ in 0..<inBody {
+                p &+= UInt32(truncatingIfNeeded: try r.varint())
+                body.append(p)
+            }
+        } else {
+            try r.skipVarints(inBody)
+        }
+        positionsDoc = currentIndex + 1
+        positionsOffset += r.position
+    }
+
     /// Positions of the current document: title positions, then body positions.
     package func positions(title: inout [UInt32], body: inout [UInt32]) throws(FormatError) {
         title.removeAll(keepingCapacity: true)

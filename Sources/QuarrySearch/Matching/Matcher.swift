@@ -1,3 +1,4 @@
+import QuarryCore
 import QuarryIndex
 
 /// Walks the documents of one segment that match part of a query, in increasing order, and
@@ -103,9 +104,15 @@ final class PhraseMatcher: Matcher {
     /// One cursor per distinct term, and the same cursors rarest first.
     private let cursors: [PostingsCursor]
     private let byCost: [PostingsCursor]
+    /// `byCost` but the first.
+    private let followers: [Unmanaged<PostingsCursor>]
     private var finder: PhraseFinder
-    private var titlePositions: [[UInt32]]
-    private var bodyPositions: [[UInt32]]
+    /// The current candidate's positions per field, all terms in one buffer each, and each
+    /// term's range in it (`PositionLists`).
+    @exclusivity(unchecked) private var titleValues = RawBuffer<UInt32>(capacity: 64)
+    @exclusivity(unchecked) private var bodyValues = RawBuffer<UInt32>(capacity: 256)
+    private let titleBounds: RawBuffer<Int>
+    private let bodyBounds: RawBuffer<Int>
     /// Phrase frequency of the current document in the title and the body.
     private var titleFrequency = 0.0
     private var bodyFrequency = 0.0
@@ -123,10 +130,14 @@ final class PhraseMatcher: Matcher {
         self.parameters = parameters
         self.cursors = cursors
         byCost = cursors.sorted { $0.df < $1.df }
+        followers = byCost.dropFirst().map { Unmanaged.passUnretained($0) }
         form = ScoreForm(mode: parameters.mode, field: leaf.field)
         finder = PhraseFinder(slots: leaf.slots, offsets: leaf.offsets, slop: leaf.slop)
-        titlePositions = Array(repeating: [], count: cursors.count)
-        bodyPositions = Array(repeating: [], count: cursors.count)
+        var tb = RawBuffer<Int>(capacity: 2 * cursors.count), bb = RawBuffer<Int>(capacity: 2 * cursors.count)
+        tb.append(repeating: 0, count: 2 * cursors.count)
+        bb.append(repeating: 0, count: 2 * cursors.count)
+        titleBounds = tb
+        bodyBounds = bb
         // The tf part of BM25 is below 1.
         switch form {
         case .flat: maxScore = leaf.flat.weight * TermScorer.boundMargin
@@ -137,31 +148,45 @@ final class PhraseMatcher: Matcher {
         }
     }
 
+    deinit {
+        titleValues.free()
+        bodyValues.free()
+        titleBounds.free()
+        bodyBounds.free()
+    }
+
     var cost: Int { byCost.first?.df ?? 0 }
 
     func advance(to target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        var t = target
-        candidates: while true {
-            try deadline.tick("matching phrases")
-            guard let lead = byCost.first else { break }
-            let d = try lead.advance(to: t)
-            if d == PostingsCursor.end { break }
-            for i in 1..<byCost.count {
-                let x = try byCost[i].advance(to: d)
-                if x != d {
-                    if x == PostingsCursor.end { break candidates }
-                    t = x
-                    continue candidates
-                }
-            }
-            if try matches() {
-                doc = d
-                return d
-            }
-            t = d + 1
+        guard let lead = byCost.first else {
+            doc = PostingsCursor.end
+            return doc
         }
-        doc = PostingsCursor.end
+        var t = target
+        // The other cursors as unmanaged references: self keeps them alive, and loading
+        // them from the array retained and released each one per candidate (perf).
+        try followers.withUnsafeBufferPointer { others in
+            candidates: while true {
+                try deadline.tick("matching phrases")
+                let d = try lead.advance(to: t)
+                if d == PostingsCursor.end { break }
+                for other in others {
+                    let x = try other._withUnsafeGuaranteedRef { c throws(FormatError) in try c.advance(to: d) }
+                    if x != d {
+                        if x == PostingsCursor.end { break candidates }
+                        t = x
+                        continue candidates
+                    }
+                }
+                if try matches() {
+                    doc = d
+                    return
+                }
+                t = d + 1
+            }
+            doc = PostingsCursor.end
+        }
         return doc
     }
 
@@ -177,9 +202,20 @@ final class PhraseMatcher: Matcher {
             if cursors[i].tfBody == 0 { inBody = false }
         }
         guard inTitle || inBody else { return false }
-        for i in 0..<cursors.count { try cursors[i].positions(title: &titlePositions[i], body: &bodyPositions[i]) }
-        if inTitle { titleFrequency = finder.frequency(titlePositions) }
-        if inBody { bodyFrequency = finder.frequency(bodyPositions) }
+        titleValues.removeAll()
+        bodyValues.removeAll()
+        for i in 0..<cursors.count {
+            titleBounds[2 * i] = titleValues.count
+            bodyBounds[2 * i] = bodyValues.count
+            try cursors[i].appendPositions(title: &titleValues, body: &bodyValues, wantTitle: inTitle, wantBody: inBody)
+            titleBounds[2 * i + 1] = titleValues.count
+            bodyBounds[2 * i + 1] = bodyValues.count
+        }
+        let n = cursors.count
+        if inTitle {
+            titleFrequency = finder.frequency(PositionLists(values: titleValues.base, bounds: titleBounds.base, count: n))
+        }
+        if inBody { bodyFrequency = finder.frequency(PositionLists(values: bodyValues.base, bounds: bodyBounds.base, count: n)) }
         return titleFrequency > 0 || bodyFrequency > 0
     }
 
