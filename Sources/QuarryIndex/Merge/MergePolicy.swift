@@ -3,7 +3,8 @@
 /// - A segment's tier is 0 below `floorDocuments` live documents, then one more for each
 ///   factor of `mergeFactor` above it (10,000; 100,000; 1,000,000; … with the defaults).
 /// - When a tier holds `mergeFactor` segments or more, its `mergeFactor` smallest are
-///   merged into one (of the next tier, usually). Each document is therefore rewritten about
+///   merged into one (of the next tier, usually), and the next `mergeFactor` into another,
+///   while whole groups remain. Each document is therefore rewritten about
 ///   once per tier, and the number of segments stays below `mergeFactor` per tier.
 /// - A segment with more than `maxDeletedFraction` of its documents deleted is rewritten on
 ///   its own, which purges them.
@@ -38,10 +39,14 @@ package struct MergePolicy: Sendable, Equatable {
         for s in segments { byTier[tier(s), default: []].append(s) }
         for t in byTier.keys.sorted() {
             let members = (byTier[t] ?? []).sorted { ($0.documents - $0.deleted, $0.name) < ($1.documents - $1.deleted, $1.name) }
-            if members.count >= mergeFactor {
-                let group = members.prefix(mergeFactor).map(\.name)
+            // Every full group of the tier at once (smallest first), so that they can be
+            // merged side by side.
+            var start = 0
+            while members.count - start >= mergeFactor {
+                let group = members[start..<(start + mergeFactor)].map(\.name)
                 groups.append(group)
                 used.formUnion(group)
+                start += mergeFactor
             }
         }
         for s in segments

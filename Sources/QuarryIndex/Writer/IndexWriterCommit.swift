@@ -15,23 +15,29 @@ extension IndexWriter {
     var mergePolicy: MergePolicy { options.mergePolicy }
 
     /// Replaces each group of segments of the current commit by one merged segment and
-    /// publishes the result.
+    /// publishes the result. Groups are merged side by side on up to `options.threads`
+    /// threads (each merge reads its own segments and writes its own files).
     func merge(_ groups: [[String]]) throws -> Manifest {
         guard let current = base else { throw IndexError.notFound(path: directory) }
         do {
             let readers = try self.readers()
-            var entries = current.segments
+            var planned: [PlannedMerge] = []
             for group in groups {
                 let members = readers.filter { group.contains($0.entry.name) }
                 guard members.count == group.count, members.contains(where: { $0.liveDocumentCount > 0 }) else { continue }
                 let name = segmentName(nextSegmentNumber)
                 nextSegmentNumber += 1
                 let nonce = options.deterministicSeed.map { XXH64.hash(Array(name.utf8), seed: $0) | 1 } ?? randomNonce()
-                let merger = SegmentMerger(directory: directory, storeLevel: options.storeCompressionLevel)
-                let flushed = try merger.merge(members, into: name, nonce: nonce)
-                let entry = SegmentEntry(name: name, nonce: nonce, documents: flushed.docCount, deleted: 0, deletionGeneration: 0)
-                guard let at = entries.firstIndex(where: { group.contains($0.name) }) else { continue }
-                entries.removeAll { group.contains($0.name) }
+                planned.append(PlannedMerge(group: group, members: members, name: name, nonce: nonce))
+            }
+            let merger = SegmentMerger(directory: directory, storeLevel: options.storeCompressionLevel)
+            let flushed = try ParallelMerges.run(planned, merger: merger, threads: options.threads)
+            var entries = current.segments
+            for (plan, segment) in zip(planned, flushed) {
+                let entry = SegmentEntry(
+                    name: plan.name, nonce: plan.nonce, documents: segment.docCount, deleted: 0, deletionGeneration: 0)
+                guard let at = entries.firstIndex(where: { plan.group.contains($0.name) }) else { continue }
+                entries.removeAll { plan.group.contains($0.name) }
                 entries.insert(entry, at: min(at, entries.count))
             }
             let manifest = Manifest(
