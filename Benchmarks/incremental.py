@@ -37,16 +37,17 @@ def timed(cmd: list) -> float:
 
 
 def change(path: str, word: str) -> None:
-    """Adds `word` to the page's main text (the first paragraph after `role="main"` or
-    `<main>`, else the first paragraph): text outside the main element is chrome, which
-    Quarry drops, so a word appended after `</html>` would never be indexed."""
+    """Adds `word` as a paragraph at the start of the page's main element (`role="main"` or
+    `<main>`), else after `<body>`: text outside the main element is chrome, which Quarry drops,
+    so a word appended to the first `</p>` of the file could land in a footer (index pages
+    with no paragraph of their own) and never be indexed."""
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         html = f.read()
-    start = max(html.find('role="main"'), html.find("<main"), 0)
-    at = html.find("</p>", start)
-    if at < 0:
-        at = html.find("</body>")
-    html = html[:at] + f" {word}" + html[at:] if at >= 0 else html + f"<p>{word}</p>"
+    start = max(html.find('role="main"'), html.find("<main"))
+    if start < 0:
+        start = html.find("<body")
+    at = html.find(">", start) + 1 if start >= 0 else 0
+    html = html[:at] + f"<p>{word}</p>" + html[at:]
     with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
         f.write(html)
 

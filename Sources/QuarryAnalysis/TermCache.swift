@@ -27,8 +27,10 @@ public final class TermCache {
     let initialCapacity: Int
 
     /// A cache over an analyzer (which it keeps).
-    package convenience init(analyzer: Analyzer) {
-        self.init(elisions: analyzer.elisions) { word, isASCII, intern in analyzer.normalize(word, isASCII: isASCII, intern) }
+    package convenience init(analyzer: Analyzer, initialCapacity: Int = 1 << 16) {
+        self.init(elisions: analyzer.elisions, initialCapacity: initialCapacity) { word, isASCII, intern in
+            analyzer.normalize(word, isASCII: isASCII, intern)
+        }
     }
 
     package init(elisions: Elisions?, initialCapacity: Int = 1 << 16, normalize: @escaping Normalizer) {

@@ -95,7 +95,7 @@ package final class CollectionSync {
                 if record.format == .beir {
                     if !record.deletedIDs.contains(id) {
                         record.deletedIDs.append(id)
-                        record.deletedIDs.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                        record.deletedIDs.sort(by: utf8Precedes)
                     }
                 } else if record.documentID == id {
                     record.deletedByUser = true

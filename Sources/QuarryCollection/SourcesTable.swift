@@ -99,14 +99,14 @@ package enum SourcesTable {
         for p in state.options.include { w.string(p) }
         w.u32(UInt32(state.options.exclude.count))
         for p in state.options.exclude { w.string(p) }
-        let roots = state.roots.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let roots = state.roots.keys.sorted(by: utf8Precedes)
         w.u32(UInt32(roots.count))
         for r in roots {
             w.string(r)
             w.string(state.roots[r] ?? "")
         }
         w.u32(UInt32(state.sources.count))
-        for key in state.sources.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for key in state.sources.keys.sorted(by: utf8Precedes) {
             guard let r = state.sources[key] else { continue }
             w.string(r.path)
             w.u64(UInt64(bitPattern: r.size))

@@ -254,3 +254,11 @@ public func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointe
     }
     return a.count - b.count
 }
+
+/// Whether `a` sorts before `b` by their UTF-8 bytes (the order the on-disk tables use),
+/// without the generic per-element walk of `utf8.lexicographicallyPrecedes`.
+@inlinable
+public func utf8Precedes(_ a: String, _ b: String) -> Bool {
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in compareBytes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) < 0 } }
+}

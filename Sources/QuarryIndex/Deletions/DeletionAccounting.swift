@@ -9,7 +9,8 @@ final class DeletionAccountant {
     private let cache: TermCache
 
     init(settings: IndexSettings) throws {
-        cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer))
+        // Deletions are usually few: the cache starts small and grows.
+        cache = TermCache(analyzer: try Analyzer(settings: settings.analyzer), initialCapacity: 1 << 10)
     }
 
     deinit { inverter.free() }

@@ -140,7 +140,9 @@ final class IngestJob: @unchecked Sendable {
     /// One worker: claims items until none are left.
     private func work() throws {
         let analyzer = try Analyzer(settings: settings.analyzer)
-        let cache = TermCache(analyzer: analyzer)
+        // Starts small and grows: clearing 64k slots per thread was a visible part of a run
+        // that reindexes a few files.
+        let cache = TermCache(analyzer: analyzer, initialCapacity: 1 << 12)
         var builder: SegmentBuilder? = nil
         defer { if let b = builder, failed.load(ordering: .relaxed) { b.discard() } }
 
