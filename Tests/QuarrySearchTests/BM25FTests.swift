@@ -84,6 +84,41 @@ struct BM25FTests {
         }
     }
 
+    @Test("the division-free test rejects only postings that score below what is needed, and lets clear winners through")
+    func reachTestIsSound() {
+        var rng = SeededGenerator(seed: 77)
+        var stats = CollectionStats()
+        stats.documentsWithAny = 5000
+        stats.documentsWithTitle = 4000
+        stats.documentsWithBody = 4900
+        stats.titleLengthSum = 4000 * 7
+        stats.bodyLengthSum = 4900 * 35
+        var rejected = 0
+        for _ in 0..<20000 {
+            let p = BM25FTests.randomParameters(&rng)
+            let w = CombinedWeight(boost: 1, df: 1 + Int(rng.next() % 4000), collection: stats, parameters: p)
+            let tt = UInt32(rng.next() % 3), tb = tt == 0 ? UInt32(1 + rng.next() % 8) : UInt32(rng.next() % 8)
+            let lt = tt + UInt32(rng.next() % 10), lb = tb + UInt32(rng.next() % 120)
+            let s = w.score(titleTF: tt, titleLength: lt, bodyTF: tb, bodyLength: lb)
+            // Needed scores around the posting's own, exactly equal included (a tie must pass).
+            let needed: Double
+            switch rng.next() % 4 {
+            case 0: needed = s
+            case 1: needed = s * (1 + Double(rng.next() % 1000) / 1e4)
+            case 2: needed = s * (1 - Double(rng.next() % 1000) / 1e4)
+            default: needed = w.weight * Double(rng.next() % 1100) / 1000
+            }
+            let f = w.frequencyNeeded(for: needed)
+            let may = w.mayReach(frequencyNeeded: f, titleTF: tt, titleLength: lt, bodyTF: tb, bodyLength: lb)
+            if !may {
+                rejected += 1
+                #expect(s < needed, "\(p) \((tt, lt, tb, lb)): rejected a posting scoring \(s) for \(needed)")
+            }
+            if s >= needed * (1 + 1e-6) { #expect(may, "\(p) \((tt, lt, tb, lb)): \(s) kept out for \(needed)") }
+        }
+        #expect(rejected > 1000)  // the test does reject
+    }
+
     /// One segment with long postings lists (several blocks each), so that block-max bounds
     /// decide what is skipped.
     func buildLarge() throws -> (Searcher, [StoredDocument], String) {

@@ -267,15 +267,31 @@ struct DocumentCollector {
         if c.doc < windowStart { _ = try c.advance(to: windowStart) }
         let leadRow = lead.row * width
         let posting = postings[lead.row]
+        // With the combined form, a posting is first tested against the pseudo-frequency the
+        // threshold needs (no division); only those that pass are scored. Recomputed when
+        // the threshold moves (a stale, lower threshold only lets more through).
+        var neededFor = top.threshold
+        var frequencyNeeded = posting.frequencyNeeded(for: DocumentCollector.needed(neededFor, rest)) ?? -.infinity
         while c.doc <= windowEnd && c.doc != PostingsCursor.end {
             var i = c.index
             let length = c.blockLength
             let docs = c.docs
             c.decodeFrequencies()
             let tfTitles = c.tfTitles, tfBodies = c.tfBodies
+            if top.threshold != neededFor {
+                neededFor = top.threshold
+                frequencyNeeded = posting.frequencyNeeded(for: DocumentCollector.needed(neededFor, rest)) ?? -.infinity
+            }
             while i < length {
                 let d = Int32(bitPattern: docs[i])
                 if d > windowEnd { break }
+                if frequencyNeeded > 0
+                    && !posting.mayReach(
+                        frequencyNeeded: frequencyNeeded, doc: Int(d), tfTitle: tfTitles[i], tfBody: tfBodies[i], view: view)
+                {
+                    i += 1
+                    continue
+                }
                 if !view.isExcluded(Int(d)) {
                     let s = posting.score(doc: Int(d), tfTitle: tfTitles[i], tfBody: tfBodies[i], view: view)
                     if s + rest >= top.threshold {
@@ -291,6 +307,14 @@ struct DocumentCollector {
             }
             if try !c.nextBlock() { return }
         }
+    }
+
+    /// What the lead list must score for a candidate to reach `threshold` when the others
+    /// add at most `rest`, a little lower than the difference so that its rounding (large
+    /// relative to a small difference) never rejects a tie.
+    @inline(__always)
+    static func needed(_ threshold: Double, _ rest: Double) -> Double {
+        threshold - rest - (abs(threshold) + abs(rest)) * 1e-12
     }
 
     /// A window with several essential lists: each list's documents in the window are

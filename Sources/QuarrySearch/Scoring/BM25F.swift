@@ -153,6 +153,32 @@ struct CombinedWeight: Sendable {
         return score(pseudoFrequency: f)
     }
 
+    /// The pseudo-frequency a posting needs to score at least `needed`: weight · f / (f + k1)
+    /// ≥ needed ⟺ f ≥ needed · k1 / (weight − needed). −∞ when every posting reaches it
+    /// (needed ≤ 0), +∞ when none can (the score stays below weight; it is weight when k1 = 0).
+    func frequencyNeeded(for needed: Double) -> Double {
+        if needed <= 0 { return -.infinity }
+        // With k1 = 0 every posting scores exactly weight.
+        if k1 == 0 { return needed <= weight ? 0 : .infinity }
+        // Rounding can make a huge frequency score weight itself: within the margin of it,
+        // everything is let through.
+        if needed >= weight { return needed > weight * CombinedWeight.reachMargin ? .infinity : 0 }
+        return needed * k1 / (weight - needed)
+    }
+
+    /// Whether a posting's score can reach the score whose `frequencyNeeded` is `f`, tested
+    /// without a division: w_t · t / n_t + w_b · u / n_b ≥ f ⟺ w_t · t · n_b + w_b · u · n_t ≥
+    /// f · n_t · n_b (norms are positive). It errs towards true (a relative margin covers
+    /// rounding), so a posting it rejects scores below the threshold for certain.
+    @inline(__always)
+    func mayReach(frequencyNeeded f: Double, titleTF: UInt32, titleLength: UInt32, bodyTF: UInt32, bodyLength: UInt32) -> Bool {
+        let nt = title.norm(titleLength), nb = body.norm(bodyLength)
+        let have = title.weight * Double(titleTF) * nb + body.weight * Double(bodyTF) * nt
+        return have * CombinedWeight.reachMargin >= f * nt * nb
+    }
+
+    static let reachMargin = 1 + 1e-9
+
     /// An upper bound of the score of any document of a group of postings (a block, or a
     /// whole term) described by `impacts`.
     ///

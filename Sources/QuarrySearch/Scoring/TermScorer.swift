@@ -260,4 +260,19 @@ struct PostingScorer {
             return body.score(tf: tfBody, length: view.bodyLength(d))
         }
     }
+
+    /// For the combined form, the pseudo-frequency a posting needs to score `needed` (see
+    /// `mayReach`); nil for the other forms, whose postings are always scored.
+    func frequencyNeeded(for needed: Double) -> Double? {
+        form == .combined ? combined.frequencyNeeded(for: needed) : nil
+    }
+
+    /// Whether the posting can score at least the score `frequencyNeeded` was asked for:
+    /// false only when it cannot (no division; most postings of a frequent term, once the
+    /// top k is full, are rejected here before their score is computed).
+    @_transparent
+    func mayReach(frequencyNeeded f: Double, doc d: Int, tfTitle: UInt32, tfBody: UInt32, view: DocumentView) -> Bool {
+        combined.mayReach(
+            frequencyNeeded: f, titleTF: tfTitle, titleLength: view.titleLength(d), bodyTF: tfBody, bodyLength: view.bodyLength(d))
+    }
 }
