@@ -16,15 +16,20 @@ struct BM25FTests {
             bodyWeight: pick([0.3, 1, 2]), titleB: pick([0, 0.4, 0.9, 1]), bodyB: pick([0, 0.5, 0.8, 1]))
     }
 
+    static func collection(documents: Int, withTitle: Int, withBody: Int, averageTitle: Int, averageBody: Int) -> CollectionStats {
+        var stats = CollectionStats()
+        stats.documentsWithAny = documents
+        stats.documentsWithTitle = withTitle
+        stats.documentsWithBody = withBody
+        stats.titleLengthSum = withTitle * averageTitle
+        stats.bodyLengthSum = withBody * averageBody
+        return stats
+    }
+
     @Test("the bound of a group's impacts is at least the BM25F score of each of its documents")
     func boundsHold() {
         var rng = SeededGenerator(seed: 2024)
-        var stats = CollectionStats()
-        stats.documentsWithAny = 1000
-        stats.documentsWithTitle = 900
-        stats.documentsWithBody = 990
-        stats.titleLengthSum = 900 * 6
-        stats.bodyLengthSum = 990 * 400
+        let stats = BM25FTests.collection(documents: 1000, withTitle: 900, withBody: 990, averageTitle: 6, averageBody: 400)
         var builder = ImpactsBuilder()
         defer { builder.free() }
         var tightCount = 0
@@ -87,12 +92,7 @@ struct BM25FTests {
     @Test("the division-free test rejects only postings that score below what is needed, and lets clear winners through")
     func reachTestIsSound() {
         var rng = SeededGenerator(seed: 77)
-        var stats = CollectionStats()
-        stats.documentsWithAny = 5000
-        stats.documentsWithTitle = 4000
-        stats.documentsWithBody = 4900
-        stats.titleLengthSum = 4000 * 7
-        stats.bodyLengthSum = 4900 * 35
+        let stats = BM25FTests.collection(documents: 5000, withTitle: 4000, withBody: 4900, averageTitle: 7, averageBody: 35)
         var rejected = 0
         for _ in 0..<20000 {
             let p = BM25FTests.randomParameters(&rng)
