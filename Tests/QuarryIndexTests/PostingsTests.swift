@@ -122,6 +122,12 @@ struct PostingsTests {
                 let members = postings[(b * 128)..<min(postings.count, (b + 1) * 128)]
                 #expect(c.blockLastDoc(b) == Int32(members.last?.doc ?? 0))
                 #expect(imp.flat.count <= Impacts.maxPairs)
+                // The in-place decoder that queries use reads the same maxima.
+                var r = try c.blockImpactsReader(b)
+                let m = try Impacts.fieldMaxima(&r)
+                #expect(m.pairMaxTF == imp.flat.map(\.tf).max())
+                #expect(m.titleMaxTF == imp.titleMaxTF && m.titleMinLength == imp.titleMinLength)
+                #expect(m.bodyMaxTF == imp.bodyMaxTF && m.bodyMinLength == imp.bodyMinLength)
                 for p in members {
                     let tf = UInt32(p.title.count + p.body.count), len = p.titleLength + p.bodyLength
                     // Some pair dominates it: at least its tf with at most its length.
@@ -132,6 +138,25 @@ struct PostingsTests {
                 }
             }
         }
+    }
+
+    @Test("impact varints read in place equal the reader's, at every length, and a cut one is an error")
+    func shortVarints() throws {
+        let values: [UInt32] = [0, 1, 127, 128, 300, 16383, 16384, 2_097_151, 2_097_152, UInt32.max]
+        var w = ByteWriter()
+        for v in values { w.varint(v) }
+        let bytes = w.bytes
+        let (read, atEnd, cutFails) = try bytes.withUnsafeBytes { raw -> ([UInt32], Bool, Bool) in
+            var r = ByteReader(raw, context: "test")
+            var read: [UInt32] = []
+            for _ in values { read.append(try Impacts.shortVarint(&r)) }
+            // The last byte of a two-byte varint cut off: an error, not a read past the end.
+            var cut = ByteReader(UnsafeRawBufferPointer(rebasing: raw[3..<4]), context: "test")
+            let cutFails = (try? Impacts.shortVarint(&cut)) == nil
+            return (read, r.isAtEnd, cutFails)
+        }
+        #expect(read == values)
+        #expect(atEnd && cutFails)
     }
 
     @Test("damaged postings are errors, not crashes")

@@ -66,6 +66,48 @@ package struct Impacts: Sendable, Equatable {
         return (titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
     }
 
+    /// Decodes encoded impacts into what the per-field bounds use: the largest tf of the
+    /// flat pairs (nil without pairs) and the per-field maxima, as `visit` gives them. One
+    /// call per block of a long list while a query runs: its varints are read in place.
+    package static func fieldMaxima(_ r: inout ByteReader) throws(FormatError)
+        -> (pairMaxTF: UInt32?, titleMaxTF: UInt32, titleMinLength: UInt32, bodyMaxTF: UInt32, bodyMinLength: UInt32)
+    {
+        let start = r.position
+        let n = Int(try shortVarint(&r))
+        guard n <= maxPairs else { throw r.error("impact pair count \(n) exceeds its limit \(maxPairs)", at: start) }
+        var pt: UInt32 = 0, pairMaxTF: UInt32 = 0
+        for _ in 0..<n {
+            pt &+= try shortVarint(&r)
+            _ = try shortVarint(&r)
+            pairMaxTF = max(pairMaxTF, pt)
+        }
+        let titleMaxTF = try shortVarint(&r)
+        let titleMinLength = titleMaxTF > 0 ? try shortVarint(&r) : UInt32.max
+        let bodyMaxTF = try shortVarint(&r)
+        let bodyMinLength = bodyMaxTF > 0 ? try shortVarint(&r) : UInt32.max
+        return (n > 0 ? pairMaxTF : nil, titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
+    }
+
+    /// A varint read in place when it is one or two bytes long (almost every impact value),
+    /// else by the reader (which checks it); truncated to 32 bits as `visit` does.
+    @inline(__always)
+    static func shortVarint(_ r: inout ByteReader) throws(FormatError) -> UInt32 {
+        let p = r.position, base = r.base
+        if p + 1 < base.count {
+            let b0 = base[p]
+            if b0 < 0x80 {
+                r.position = p + 1
+                return UInt32(b0)
+            }
+            let b1 = base[p + 1]
+            if b1 < 0x80 {
+                r.position = p + 2
+                return UInt32(b0 & 0x7F) | UInt32(b1) << 7
+            }
+        }
+        return UInt32(truncatingIfNeeded: try r.varint())
+    }
+
     static func decode(_ r: inout ByteReader) throws(FormatError) -> Impacts {
         var i = Impacts()
         let n = try r.count(limit: maxPairs, "impact pair count")

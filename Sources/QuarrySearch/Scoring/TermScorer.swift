@@ -190,26 +190,27 @@ final class TermScorer {
     /// Upper bound of the score of any document described by encoded impacts (decoded
     /// without allocating; the same value as `bound(Impacts)`).
     func bound(_ r: inout ByteReader) throws(FormatError) -> Double {
+        if form != .flat {
+            // Per-field forms: only the per-field maxima and the pairs' largest tf matter.
+            let f = try Impacts.fieldMaxima(&r)
+            let m: Double
+            switch form {
+            case .combined:
+                m = weights.combined.bound(
+                    titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
+                    bodyMinLength: f.bodyMinLength, pairMaxTF: f.pairMaxTF)
+            case .fields, .title, .body:
+                let title = weights.title.score(tf: f.titleMaxTF, length: f.titleMinLength == UInt32.max ? 0 : f.titleMinLength)
+                let body = weights.body.score(tf: f.bodyMaxTF, length: f.bodyMinLength == UInt32.max ? 0 : f.bodyMinLength)
+                m = form == .fields ? title + body : form == .title ? title : body
+            case .flat: m = 0
+            }
+            return m * TermScorer.boundMargin
+        }
+        // The flat form: the best score of the frontier's pairs.
         var m = 0.0
-        var pairMaxTF: UInt32 = 0, hasPairs = false
-        let flat = weights.flat, isFlat = form == .flat
-        let f = try Impacts.visit(&r) { tf, length in
-            if isFlat { m = max(m, flat.score(tf: tf, length: length)) }
-            pairMaxTF = max(pairMaxTF, tf)
-            hasPairs = true
-        }
-        let title = weights.title.score(tf: f.titleMaxTF, length: f.titleMinLength == UInt32.max ? 0 : f.titleMinLength)
-        let body = weights.body.score(tf: f.bodyMaxTF, length: f.bodyMinLength == UInt32.max ? 0 : f.bodyMinLength)
-        switch form {
-        case .flat: break
-        case .combined:
-            m = weights.combined.bound(
-                titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
-                bodyMinLength: f.bodyMinLength, pairMaxTF: hasPairs ? pairMaxTF : nil)
-        case .fields: m = title + body
-        case .title: m = title
-        case .body: m = body
-        }
+        let flat = weights.flat
+        _ = try Impacts.visit(&r) { tf, length in m = max(m, flat.score(tf: tf, length: length)) }
         return m * TermScorer.boundMargin
     }
 
