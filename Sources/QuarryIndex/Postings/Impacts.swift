@@ -88,24 +88,10 @@ package struct Impacts: Sendable, Equatable {
         return (n > 0 ? pairMaxTF : nil, titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
     }
 
-    /// A varint read in place when it is one or two bytes long (almost every impact value),
-    /// else by the reader (which checks it); truncated to 32 bits as `visit` does.
+    /// An impact value (a varint read in place, truncated to 32 bits as `visit` does).
     @inline(__always)
     static func shortVarint(_ r: inout ByteReader) throws(FormatError) -> UInt32 {
-        let p = r.position, base = r.base
-        if p + 1 < base.count {
-            let b0 = base[p]
-            if b0 < 0x80 {
-                r.position = p + 1
-                return UInt32(b0)
-            }
-            let b1 = base[p + 1]
-            if b1 < 0x80 {
-                r.position = p + 2
-                return UInt32(b0 & 0x7F) | UInt32(b1) << 7
-            }
-        }
-        return UInt32(truncatingIfNeeded: try r.varint())
+        UInt32(truncatingIfNeeded: try r.shortVarint())
     }
 
     static func decode(_ r: inout ByteReader) throws(FormatError) -> Impacts {

@@ -163,6 +163,21 @@ struct TermDictionaryReader: @unchecked Sendable {
         return BlockStart(offset: Int(offset), docOffset: Int(doc), posOffset: Int(pos), key: key)
     }
 
+    /// The first key of block `b` (what the binary search compares), read in place.
+    @inline(__always)
+    func blockKey(_ b: Int) throws(FormatError) -> UnsafeRawBufferPointer {
+        let at = indexOffset + b * TermDictionaryReader.indexEntrySize
+        try verifier?.verify(body: at..<(at + TermDictionaryReader.indexEntrySize))
+        let keyStart = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: at + 24, as: UInt32.self)))
+        let keyLength = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: at + 28, as: UInt32.self)))
+        guard keysOffset + keyStart + keyLength <= indexOffset else {
+            throw FormatError(
+                file: name, offset: FileEnvelope.headerSize + at, message: "dictionary block index entry \(b) points outside the file")
+        }
+        try verifier?.verify(body: (keysOffset + keyStart)..<(keysOffset + keyStart + keyLength))
+        return UnsafeRawBufferPointer(rebasing: body[(keysOffset + keyStart)..<(keysOffset + keyStart + keyLength)])
+    }
+
     /// Verifies the bytes of term block `b` (that starts at `start`).
     func verifyBlock(_ b: Int, start: Int) throws(FormatError) {
         guard let verifier else { return }
@@ -179,7 +194,7 @@ struct TermDictionaryReader: @unchecked Sendable {
         var found: Int? = nil
         while lo <= hi {
             let mid = (lo + hi) / 2
-            let c = compareBytes(try blockStart(mid).key, term)
+            let c = compareBytes(try blockKey(mid), term)
             if c <= 0 {
                 found = mid
                 lo = mid + 1
@@ -203,14 +218,14 @@ struct TermDictionaryReader: @unchecked Sendable {
         // How many leading bytes of `term` the previous entry matched.
         var matched = 0
         for _ in 0..<entries {
-            let shared = try r.count(limit: 1 << 24, "shared prefix")
-            let suffix = try r.lengthPrefixed()
-            let df = try r.count(limit: Int(Int32.max), "df")
-            let notBody = try r.count(limit: df, "df outside the body")
-            let dfTitle = try r.count(limit: df, "title df")
-            let passageDf = try r.count(limit: Int(Int32.max), "passage df")
-            let docLength = try r.count(limit: docLimit - docOffset, "postings length")
-            let posLength = try r.count(limit: posLimit - posOffset, "positions length")
+            let shared = try r.shortCount(limit: 1 << 24, "shared prefix")
+            let suffix = try r.shortLengthPrefixed()
+            let df = try r.shortCount(limit: Int(Int32.max), "df")
+            let notBody = try r.shortCount(limit: df, "df outside the body")
+            let dfTitle = try r.shortCount(limit: df, "title df")
+            let passageDf = try r.shortCount(limit: Int(Int32.max), "passage df")
+            let docLength = try r.shortCount(limit: docLimit - docOffset, "postings length")
+            let posLength = try r.shortCount(limit: posLimit - posOffset, "positions length")
             // This entry = previous entry's first `shared` bytes + suffix. It can equal `term`
             // only if the previous entry matched at least `shared` bytes of it.
             if shared <= matched {
@@ -281,16 +296,16 @@ struct TermDictionaryReader: @unchecked Sendable {
                 try enter(block + 1)
             }
             let at = reader.position
-            let shared = try reader.count(limit: key.count, "shared prefix")
-            let suffix = try reader.lengthPrefixed()
+            let shared = try reader.shortCount(limit: key.count, "shared prefix")
+            let suffix = try reader.shortLengthPrefixed()
             key.removeSubrange(shared...)
             key.append(contentsOf: suffix)
-            let df = try reader.count(limit: Int(Int32.max), "df")
-            let notBody = try reader.count(limit: df, "df outside the body")
-            let dfTitle = try reader.count(limit: df, "title df")
-            let passageDf = try reader.count(limit: Int(Int32.max), "passage df")
-            let docLength = try reader.count(limit: dict.docLimit - docOffset, "postings length")
-            let posLength = try reader.count(limit: dict.posLimit - posOffset, "positions length")
+            let df = try reader.shortCount(limit: Int(Int32.max), "df")
+            let notBody = try reader.shortCount(limit: df, "df outside the body")
+            let dfTitle = try reader.shortCount(limit: df, "title df")
+            let passageDf = try reader.shortCount(limit: Int(Int32.max), "passage df")
+            let docLength = try reader.shortCount(limit: dict.docLimit - docOffset, "postings length")
+            let posLength = try reader.shortCount(limit: dict.posLimit - posOffset, "positions length")
             guard df > 0 else { throw reader.error("term with no documents", at: at) }
             let info = TermInfo(
                 df: df, dfTitle: dfTitle, dfBody: df - notBody, passageDf: passageDf,
