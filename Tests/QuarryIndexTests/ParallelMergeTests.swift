@@ -15,6 +15,26 @@ struct ParallelMergeTests {
         #expect(groups == [["s0", "s1", "s2"], ["s3", "s4", "s5"]])
     }
 
+    @Test("the segments one commit added become one per thread, of about equal size; a few, or older ones, are left")
+    func bulkLoad() {
+        let policy = MergePolicy(mergeFactor: 10, floorDocuments: 1_000)
+        let old = (0..<3).map { SegmentEntry(name: "o\($0)", nonce: 1, documents: 5_000, deleted: 0, deletionGeneration: 0) }
+        let sizes = [900, 800, 700, 600, 500, 400, 300, 200, 100, 50]
+        let fresh = sizes.enumerated().map {
+            SegmentEntry(name: "n\($0.offset)", nonce: 1, documents: $0.element, deleted: 0, deletionGeneration: 0)
+        }
+        let added = Set(fresh.map(\.name))
+        let groups = policy.merges(old + fresh, added: added, threads: 2)
+        #expect(groups.count == 2)
+        #expect(Set(groups.flatMap { $0 }) == added, "every added segment, no older one")
+        let totals = groups.map { $0.compactMap { n in fresh.first { $0.name == n }?.documents }.reduce(0, +) }
+        #expect(abs(totals[0] - totals[1]) <= 100, "balanced: \(totals)")
+        // As many added segments as threads (a small update): nothing to merge.
+        #expect(policy.merges(old + fresh.prefix(2), added: Set(["n0", "n1"]), threads: 2).isEmpty)
+        // One thread: everything the commit added into one.
+        #expect(policy.merges(fresh, added: added, threads: 1) == [fresh.map(\.name)])
+    }
+
     /// Builds four one-thread segments, then merges them in pairs with `threads` threads.
     static func build(_ dir: String, threads: Int) throws {
         var ingest = WriterOptions(threads: 1)

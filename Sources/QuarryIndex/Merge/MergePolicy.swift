@@ -8,6 +8,11 @@
 ///   once per tier, and the number of segments stays below `mergeFactor` per tier.
 /// - A segment with more than `maxDeletedFraction` of its documents deleted is rewritten on
 ///   its own, which purges them.
+/// - The segments one commit added, when there are more of them than merge threads (a bulk
+///   load flushes one segment per memory budget), are merged into one segment per thread,
+///   of about equal size, side by side: every query looks each term up and sets up its
+///   scoring once per segment, so a bulk load that left ten segments searched markedly
+///   slower than one that left two. A commit that adds a few segments is not touched.
 package struct MergePolicy: Sendable, Equatable {
     package var mergeFactor: Int
     package var floorDocuments: Int
@@ -31,12 +36,17 @@ package struct MergePolicy: Sendable, Equatable {
         return t
     }
 
-    /// Groups of segment names to merge (each group into one new segment).
-    package func merges(_ segments: [SegmentEntry]) -> [[String]] {
+    /// Groups of segment names to merge (each group into one new segment). `added` names
+    /// the segments the last commit added, `threads` how many merges can run side by side.
+    package func merges(_ segments: [SegmentEntry], added: Set<String> = [], threads: Int = 1) -> [[String]] {
         var groups: [[String]] = []
         var used = Set<String>()
+        for group in bulkMerges(segments.filter { added.contains($0.name) }, threads: threads) {
+            groups.append(group)
+            used.formUnion(group)
+        }
         var byTier: [Int: [SegmentEntry]] = [:]
-        for s in segments { byTier[tier(s), default: []].append(s) }
+        for s in segments where !used.contains(s.name) { byTier[tier(s), default: []].append(s) }
         for t in byTier.keys.sorted() {
             let members = (byTier[t] ?? []).sorted { ($0.documents - $0.deleted, $0.name) < ($1.documents - $1.deleted, $1.name) }
             // Every full group of the tier at once (smallest first), so that they can be
@@ -56,6 +66,23 @@ package struct MergePolicy: Sendable, Equatable {
             groups.append([s.name])
         }
         return groups
+    }
+
+    /// The segments of one commit, when more than `threads`, in `threads` groups of about
+    /// equal live size (largest first, each to the lightest group); groups of one are left.
+    func bulkMerges(_ fresh: [SegmentEntry], threads: Int) -> [[String]] {
+        let bins = max(1, threads)
+        guard fresh.count > bins else { return [] }
+        var sizes = [Int](repeating: 0, count: bins)
+        var names = [[String]](repeating: [], count: bins)
+        let live = { (s: SegmentEntry) in s.documents - s.deleted }
+        for s in fresh.sorted(by: { (live($1), $0.name) < (live($0), $1.name) }) {
+            var lightest = 0
+            for i in 1..<bins where sizes[i] < sizes[lightest] { lightest = i }
+            sizes[lightest] += live(s)
+            names[lightest].append(s.name)
+        }
+        return names.filter { $0.count > 1 }
     }
 
     /// Groups that bring the index down to at most `maxSegments` segments (smallest first)

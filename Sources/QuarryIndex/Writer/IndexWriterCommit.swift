@@ -106,8 +106,9 @@ extension IndexWriter {
             // Published. Files of older commits are no longer needed by this writer (readers
             // that have them open keep their mappings).
             removeUnreferencedFiles(keeping: manifest.files)
+            let added = Set(newSegments.map(\.name))
             let published = try reopen(after: manifest)
-            if options.mergeAutomatically, let merged = try mergeIfNeeded() { return merged }
+            if options.mergeAutomatically, let merged = try mergeIfNeeded(added: added) { return merged }
             return published
         } catch {
             throw indexError(error)

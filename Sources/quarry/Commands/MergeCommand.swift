@@ -8,7 +8,7 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge segments and purge deleted documents.",
         discussion: """
             Quarry merges segments by itself after each update (segments of similar size, \
-            eight at a time). This forces it: down to --max-segments segments (default 1), \
+            ten at a time; the segments of a large update into one per thread). This forces it: down to --max-segments segments (default 1), \
             rewriting any remaining segment that holds deleted documents. Searches keep \
             working meanwhile; the result is published atomically.
 
