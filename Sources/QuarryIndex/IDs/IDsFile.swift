@@ -6,27 +6,44 @@ extension SegmentFiles {
     static let idBlock = 16
 
     static func encodeIDs(bytes: [UInt8], offsets: [UInt32]) -> [UInt8] {
+        encodeIDParts(bytes: bytes, offsets: offsets).flatMap { $0 }
+    }
+
+    /// The `.ids` body in its three consecutive parts (count, block count and every
+    /// document's rank; the block offsets; the entries), so that a large one is written
+    /// without one more copy of the whole.
+    static func encodeIDParts(bytes: [UInt8], offsets: [UInt32]) -> [[UInt8]] {
         let count = offsets.count - 1
         // Documents sorted by id bytes (ties by document number).
-        var order = Array(0..<count)
+        var order = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer.initializeElement(at: i, to: UInt32(i)) }
+            initialized = count
+        }
         bytes.withUnsafeBytes { b in
             order.sort { x, y in
-                let a = UnsafeRawBufferPointer(rebasing: b[Int(offsets[x])..<Int(offsets[x + 1])])
-                let c = UnsafeRawBufferPointer(rebasing: b[Int(offsets[y])..<Int(offsets[y + 1])])
+                let a = UnsafeRawBufferPointer(rebasing: b[Int(offsets[Int(x)])..<Int(offsets[Int(x) + 1])])
+                let c = UnsafeRawBufferPointer(rebasing: b[Int(offsets[Int(y)])..<Int(offsets[Int(y) + 1])])
                 let r = compareBytes(a, c)
                 return r != 0 ? r < 0 : x < y
             }
         }
-        var rank = [UInt32](repeating: 0, count: count)
-        for (r, d) in order.enumerated() { rank[d] = UInt32(r) }
         let blocks = (count + idBlock - 1) / idBlock
+        var head = ByteWriter(capacity: 8 + count * 4)
+        head.u32(UInt32(count))
+        head.u32(UInt32(blocks))
+        do {
+            var rank = [UInt32](repeating: 0, count: count)
+            for (r, d) in order.enumerated() { rank[Int(d)] = UInt32(r) }
+            for r in rank { head.u32(r) }
+        }
         var entries = ByteWriter(capacity: bytes.count / 2)
-        var blockOffsets: [UInt32] = []
+        var blockOffsets = ByteWriter(capacity: blocks * 4)
         var previous: ArraySlice<UInt8> = []
-        for (r, d) in order.enumerated() {
+        for (r, d32) in order.enumerated() {
+            let d = Int(d32)
             let id = bytes[Int(offsets[d])..<Int(offsets[d + 1])]
             if r % idBlock == 0 {
-                blockOffsets.append(UInt32(entries.count))
+                blockOffsets.u32(UInt32(entries.count))
                 entries.lengthPrefixed(id)
             } else {
                 var shared = 0
@@ -39,13 +56,7 @@ extension SegmentFiles {
             entries.varint(d)
             previous = id
         }
-        var w = ByteWriter(capacity: 8 + count * 4 + blocks * 4 + entries.count)
-        w.u32(UInt32(count))
-        w.u32(UInt32(blocks))
-        for r in rank { w.u32(r) }
-        for o in blockOffsets { w.u32(o) }
-        w.append(entries.bytes)
-        return w.bytes
+        return [head.bytes, blockOffsets.bytes, entries.bytes]
     }
 
 }

@@ -48,6 +48,9 @@ struct SegmentMerger {
         var idBytes: [UInt8] = [], idOffsets: [UInt32] = [0]
         var origins: [String] = [], originIndex: [String: UInt32] = [:]
         var docOrigin: [UInt32] = []
+        passageOffsets.reserveCapacity(docCount + 1)
+        idOffsets.reserveCapacity(docCount + 1)
+        docOrigin.reserveCapacity(docCount)
         var bounds: [PassageBounds] = []
         var summaries = SummariesWriter()
         let store = try StoreWriter(path: path(.store), nonce: nonce, level: storeLevel)
@@ -95,6 +98,21 @@ struct SegmentMerger {
         guard stats == expected else {
             throw IndexError.internalError("merged statistics \(stats) differ from the segments' live statistics \(expected)")
         }
+        // The per-document files now, each table let go once written: the postings pass
+        // needs only the lengths and the document map, and a merge's peak memory is the
+        // larger of the two phases, not their sum.
+        try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
+        passageData = ByteWriter()
+        passageOffsets = []
+        let idParts = SegmentFiles.encodeIDParts(bytes: idBytes, offsets: idOffsets)
+        idBytes = []
+        idOffsets = []
+        try output.write(.ids, parts: idParts)
+        try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
+        docOrigin = []
+        try output.write(.summaries, body: summaries.finish())
+        summaries = SummariesWriter()
+        try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
 
         // Postings: terms of all segments in byte order.
         let docFile = try output.create(.postings)
@@ -175,11 +193,6 @@ struct SegmentMerger {
         try output.finish(.postings, docFile)
         try output.finish(.positions, posFile)
         try output.write(.terms, body: dictionary.finish())
-        try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
-        try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
-        try output.write(.ids, body: SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
-        try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
-        try output.write(.summaries, body: summaries.finish())
         try output.write(.segmentInfo, body: SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))
         try output.finishChecksums()
         return FlushedSegment(name: name, nonce: nonce, docCount: docCount, stats: stats, items: [], bytes: output.bytes)

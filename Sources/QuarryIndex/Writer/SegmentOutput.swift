@@ -44,6 +44,13 @@ struct SegmentOutput {
         try finish(kind, file)
     }
 
+    /// A whole file from consecutive parts.
+    mutating func write(_ kind: IndexFileKind, parts: [[UInt8]]) throws {
+        let file = try create(kind)
+        for part in parts { try file.write(part) }
+        try finish(kind, file)
+    }
+
     /// Writes `.chk` (after every other file).
     mutating func finishChecksums() throws {
         let order = Dictionary(uniqueKeysWithValues: SegmentFiles.covered.enumerated().map { ($1, $0) })
