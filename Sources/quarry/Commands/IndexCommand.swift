@@ -235,7 +235,10 @@ struct IndexCommand: ParsableCommand {
                 }, progress: progress)
         }
         Terminal.clearProgress()
+        // Publishing is quick; the merges after a large update take seconds: say so.
+        if !quiet { Terminal.progress("committing: publishing the update, then merging segments if needed …") }
         let commit = try writer.commit()
+        Terminal.clearProgress()
         writer.close()
         IndexSummary.print(
             report, commit: commit, source: stdin ? "standard input" : paths.joined(separator: " "),
