@@ -5,10 +5,6 @@ extension SegmentFiles {
     /// Entries per block of the sorted, prefix-compressed id list.
     static let idBlock = 16
 
-    static func encodeIDs(bytes: [UInt8], offsets: [UInt32]) -> [UInt8] {
-        encodeIDParts(bytes: bytes, offsets: offsets).flatMap { $0 }
-    }
-
     /// The `.ids` body in its three consecutive parts (count, block count and every
     /// document's rank; the block offsets; the entries), so that a large one is written
     /// without one more copy of the whole.

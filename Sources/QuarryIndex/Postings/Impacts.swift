@@ -52,40 +52,46 @@ package struct Impacts: Sendable, Equatable {
     package static func visit(_ r: inout ByteReader, pair: (UInt32, UInt32) -> Void) throws(FormatError)
         -> (titleMaxTF: UInt32, titleMinLength: UInt32, bodyMaxTF: UInt32, bodyMinLength: UInt32)
     {
-        let n = try r.count(limit: maxPairs, "impact pair count")
+        // Read in place (`InPlaceVarints`): a query decodes the impacts of every block it weighs.
+        let n = try r.shortCount(limit: maxPairs, "impact pair count")
         var pt: UInt32 = 0, pl: UInt32 = 0
         for _ in 0..<n {
-            pt &+= UInt32(truncatingIfNeeded: try r.varint())
-            pl &+= UInt32(truncatingIfNeeded: try r.varint())
-            pair(pt, pl)
-        }
-        let titleMaxTF = UInt32(truncatingIfNeeded: try r.varint())
-        let titleMinLength = titleMaxTF > 0 ? UInt32(truncatingIfNeeded: try r.varint()) : UInt32.max
-        let bodyMaxTF = UInt32(truncatingIfNeeded: try r.varint())
-        let bodyMinLength = bodyMaxTF > 0 ? UInt32(truncatingIfNeeded: try r.varint()) : UInt32.max
-        return (titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
-    }
-
-    /// Decodes encoded impacts into what the per-field bounds use: the largest tf of the
-    /// flat pairs (nil without pairs) and the per-field maxima, as `visit` gives them. One
-    /// call per block of a long list while a query runs: its varints are read in place.
-    package static func fieldMaxima(_ r: inout ByteReader) throws(FormatError)
-        -> (pairMaxTF: UInt32?, titleMaxTF: UInt32, titleMinLength: UInt32, bodyMaxTF: UInt32, bodyMinLength: UInt32)
-    {
-        let start = r.position
-        let n = Int(try shortVarint(&r))
-        guard n <= maxPairs else { throw r.error("impact pair count \(n) exceeds its limit \(maxPairs)", at: start) }
-        var pt: UInt32 = 0, pairMaxTF: UInt32 = 0
-        for _ in 0..<n {
             pt &+= try shortVarint(&r)
-            _ = try shortVarint(&r)
-            pairMaxTF = max(pairMaxTF, pt)
+            pl &+= try shortVarint(&r)
+            pair(pt, pl)
         }
         let titleMaxTF = try shortVarint(&r)
         let titleMinLength = titleMaxTF > 0 ? try shortVarint(&r) : UInt32.max
         let bodyMaxTF = try shortVarint(&r)
         let bodyMinLength = bodyMaxTF > 0 ? try shortVarint(&r) : UInt32.max
-        return (n > 0 ? pairMaxTF : nil, titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
+        return (titleMaxTF, titleMinLength, bodyMaxTF, bodyMinLength)
+    }
+
+    /// What the per-field bounds use of encoded impacts: the per-field maxima and the
+    /// largest tf of the flat pairs (nil without pairs).
+    package struct FieldMaxima {
+        package var pairMaxTF: UInt32?
+        package var titleMaxTF: UInt32
+        package var titleMinLength: UInt32
+        package var bodyMaxTF: UInt32
+        package var bodyMinLength: UInt32
+    }
+
+    /// Decodes encoded impacts into their `FieldMaxima` (one call per block of a long list
+    /// while a query runs).
+    package static func fieldMaxima(_ r: inout ByteReader) throws(FormatError) -> FieldMaxima {
+        var pairMaxTF: UInt32? = nil
+        let f = try visit(&r) { tf, _ in pairMaxTF = max(pairMaxTF ?? 0, tf) }
+        return FieldMaxima(
+            pairMaxTF: pairMaxTF, titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
+            bodyMinLength: f.bodyMinLength)
+    }
+
+    /// The same of decoded impacts.
+    package var fieldMaxima: FieldMaxima {
+        FieldMaxima(
+            pairMaxTF: flat.map(\.tf).max(), titleMaxTF: titleMaxTF, titleMinLength: titleMinLength, bodyMaxTF: bodyMaxTF,
+            bodyMinLength: bodyMinLength)
     }
 
     /// An impact value (a varint read in place, truncated to 32 bits as `visit` does).

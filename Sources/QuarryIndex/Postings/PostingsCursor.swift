@@ -387,27 +387,22 @@ public final class PostingsCursor {
         title: inout RawBuffer<UInt32>, body: inout RawBuffer<UInt32>, wantTitle: Bool, wantBody: Bool
     ) throws(FormatError) {
         var r = try positionsReader()
-        let inTitle = Int(tfTitles[currentIndex]), inBody = Int(tfBodies[currentIndex])
-        if wantTitle {
-            var p: UInt32 = 0
-            for _ in 0..<inTitle {
-                p &+= UInt32(truncatingIfNeeded: try r.varint())
-                title.append(p)
-            }
-        } else {
-            try r.skipVarints(inTitle)
-        }
-        if wantBody {
-            var p: UInt32 = 0
-            for _ in 0..<inBody {
-                p &+= UInt32(truncatingIfNeeded: try r.varint())
-                body.append(p)
-            }
-        } else {
-            try r.skipVarints(inBody)
-        }
+        try PostingsCursor.appendField(&r, Int(tfTitles[currentIndex]), to: &title, wanted: wantTitle)
+        try PostingsCursor.appendField(&r, Int(tfBodies[currentIndex]), to: &body, wanted: wantBody)
         positionsDoc = currentIndex + 1
         positionsOffset += r.position
+    }
+
+    /// One field's `count` delta-coded positions: appended to `out`, or skipped.
+    @inline(__always)
+    private static func appendField(_ r: inout ByteReader, _ count: Int, to out: inout RawBuffer<UInt32>, wanted: Bool) throws(FormatError)
+    {
+        guard wanted else { return try r.skipVarints(count) }
+        var p: UInt32 = 0
+        for _ in 0..<count {
+            p &+= UInt32(truncatingIfNeeded: try r.varint())
+            out.append(p)
+        }
     }
 
     /// Positions of the current document: title positions, then body positions.

@@ -146,24 +146,21 @@ struct TermDictionaryReader: @unchecked Sendable {
     }
 
     func blockStart(_ b: Int) throws(FormatError) -> BlockStart {
+        // The key first: it verifies the entry's bytes and checks where the key lies.
+        let key = try blockKey(b)
         let at = indexOffset + b * TermDictionaryReader.indexEntrySize
-        try verifier?.verify(body: at..<(at + TermDictionaryReader.indexEntrySize))
-        var r = ByteReader(
-            UnsafeRawBufferPointer(rebasing: body[at..<(at + TermDictionaryReader.indexEntrySize)]),
-            fileOffset: FileEnvelope.headerSize + at, context: name)
-        let offset = try r.u64(), doc = try r.u64(), pos = try r.u64(), keyStart = Int(try r.u32()), keyLength = Int(try r.u32())
-        guard offset < UInt64(keysOffset), doc <= UInt64(docLimit), pos <= UInt64(posLimit),
-            keyStart >= 0, keysOffset + keyStart + keyLength <= indexOffset
-        else {
+        func u64(_ field: Int) -> UInt64 { UInt64(littleEndian: body.loadUnaligned(fromByteOffset: at + 8 * field, as: UInt64.self)) }
+        let offset = u64(0), doc = u64(1), pos = u64(2)
+        guard offset < UInt64(keysOffset), doc <= UInt64(docLimit), pos <= UInt64(posLimit) else {
             throw FormatError(
                 file: name, offset: FileEnvelope.headerSize + at, message: "dictionary block index entry \(b) points outside the file")
         }
-        try verifier?.verify(body: (keysOffset + keyStart)..<(keysOffset + keyStart + keyLength))
-        let key = UnsafeRawBufferPointer(rebasing: body[(keysOffset + keyStart)..<(keysOffset + keyStart + keyLength)])
         return BlockStart(offset: Int(offset), docOffset: Int(doc), posOffset: Int(pos), key: key)
     }
 
-    /// The first key of block `b` (what the binary search compares), read in place.
+    /// The first key of block `b` (what the binary search compares), read in place. An index
+    /// entry: block offset, postings offset and positions offset (u64 each), key start and
+    /// key length in the keys area (u32 each).
     @inline(__always)
     func blockKey(_ b: Int) throws(FormatError) -> UnsafeRawBufferPointer {
         let at = indexOffset + b * TermDictionaryReader.indexEntrySize

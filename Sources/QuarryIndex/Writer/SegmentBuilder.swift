@@ -261,7 +261,7 @@ final class SegmentBuilder {
             try output.write(.terms, body: dictionary.finish())
             try output.write(.lengths, body: SegmentFiles.encodeLengths(title: titleLengths, body: bodyLengths))
             try output.write(.passages, body: SegmentFiles.encodePassages(offsets: passageOffsets, data: passageData.bytes))
-            try output.write(.ids, body: SegmentFiles.encodeIDs(bytes: idBytes, offsets: idOffsets))
+            try output.write(.ids, parts: SegmentFiles.encodeIDParts(bytes: idBytes, offsets: idOffsets))
             try output.write(.meta, body: SegmentFiles.encodeOrigins(origins, docOrigin: docOrigin))
             try output.write(.summaries, body: summaries.finish())
             try output.write(.segmentInfo, body: SegmentFiles.encodeInfo(docCount: docCount, stats: stats, termCount: termCount))

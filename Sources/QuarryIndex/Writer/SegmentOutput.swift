@@ -39,9 +39,7 @@ struct SegmentOutput {
 
     /// A whole small file.
     mutating func write(_ kind: IndexFileKind, body: [UInt8]) throws {
-        let file = try create(kind)
-        try file.write(body)
-        try finish(kind, file)
+        try write(kind, parts: [body])
     }
 
     /// A whole file from consecutive parts.

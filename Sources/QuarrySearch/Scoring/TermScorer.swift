@@ -190,23 +190,7 @@ final class TermScorer {
     /// Upper bound of the score of any document described by encoded impacts (decoded
     /// without allocating; the same value as `bound(Impacts)`).
     func bound(_ r: inout ByteReader) throws(FormatError) -> Double {
-        if form != .flat {
-            // Per-field forms: only the per-field maxima and the pairs' largest tf matter.
-            let f = try Impacts.fieldMaxima(&r)
-            let m: Double
-            switch form {
-            case .combined:
-                m = weights.combined.bound(
-                    titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
-                    bodyMinLength: f.bodyMinLength, pairMaxTF: f.pairMaxTF)
-            case .fields, .title, .body:
-                let title = weights.title.score(tf: f.titleMaxTF, length: f.titleMinLength == UInt32.max ? 0 : f.titleMinLength)
-                let body = weights.body.score(tf: f.bodyMaxTF, length: f.bodyMinLength == UInt32.max ? 0 : f.bodyMinLength)
-                m = form == .fields ? title + body : form == .title ? title : body
-            case .flat: m = 0
-            }
-            return m * TermScorer.boundMargin
-        }
+        guard form == .flat else { return fieldBound(try Impacts.fieldMaxima(&r)) }
         // The flat form: the best score of the frontier's pairs.
         var m = 0.0
         let flat = weights.flat
@@ -216,24 +200,28 @@ final class TermScorer {
 
     /// Upper bound of the score of any document described by `impacts`.
     func bound(_ impacts: Impacts) -> Double {
+        guard form == .flat else { return fieldBound(impacts.fieldMaxima) }
         var m = 0.0
-        switch form {
-        case .flat:
-            for p in impacts.flat { m = max(m, weights.flat.score(tf: p.tf, length: p.length)) }
-        case .combined: m = weights.combined.bound(impacts)
-        case .fields: m = titleBound(impacts) + bodyBound(impacts)
-        case .title: m = titleBound(impacts)
-        case .body: m = bodyBound(impacts)
-        }
+        for p in impacts.flat { m = max(m, weights.flat.score(tf: p.tf, length: p.length)) }
         return m * TermScorer.boundMargin
     }
 
-    private func titleBound(_ impacts: Impacts) -> Double {
-        weights.title.score(tf: impacts.titleMaxTF, length: impacts.titleMinLength == UInt32.max ? 0 : impacts.titleMinLength)
-    }
-
-    private func bodyBound(_ impacts: Impacts) -> Double {
-        weights.body.score(tf: impacts.bodyMaxTF, length: impacts.bodyMinLength == UInt32.max ? 0 : impacts.bodyMinLength)
+    /// The bound of the per-field forms: only the field maxima and the pairs' largest tf matter.
+    private func fieldBound(_ f: Impacts.FieldMaxima) -> Double {
+        func title() -> Double { weights.title.score(tf: f.titleMaxTF, length: f.titleMinLength == UInt32.max ? 0 : f.titleMinLength) }
+        func body() -> Double { weights.body.score(tf: f.bodyMaxTF, length: f.bodyMinLength == UInt32.max ? 0 : f.bodyMinLength) }
+        let m: Double
+        switch form {
+        case .combined:
+            m = weights.combined.bound(
+                titleMaxTF: f.titleMaxTF, titleMinLength: f.titleMinLength, bodyMaxTF: f.bodyMaxTF,
+                bodyMinLength: f.bodyMinLength, pairMaxTF: f.pairMaxTF)
+        case .fields: m = title() + body()
+        case .title: m = title()
+        case .body: m = body()
+        case .flat: m = 0
+        }
+        return m * TermScorer.boundMargin
     }
 }
 
